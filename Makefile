@@ -1,0 +1,26 @@
+# folderpers: `make build` builds the example folders, `make test` runs the tests.
+# Both set everything up first (Debian packages, virtualenv, Python packages), idempotently.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup build test clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt scripts/install-system-packages.sh
+	bash scripts/install-system-packages.sh
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+build: setup
+	$(PY) build.py
+
+test: setup
+	$(PY) -m pytest
+
+clean:
+	rm -rf dist

@@ -1,0 +1,259 @@
+"""Content blocks: one frozen dataclass per block type, built from validated YAML.
+
+A block type is the YAML key that starts it (`- heading: ...`), a `$defs` entry in
+schemas/folder.schema.json, a class here, and a partial `templates/blocks/<kind>.html`.
+Adding a type touches those three places only: the resolve stage walks blocks generically and
+the renderer picks the partial by `kind`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Union
+
+from .errors import Location, Problem, SourceError
+from .inline import MarkupError, RichText, parse_inline
+from .yamlsource import SourceDocument, YamlPath
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+@dataclass(frozen=True)
+class SourceReader:
+    """Reads typed values out of a validated SourceDocument, turning markup errors into SourceErrors."""
+
+    document: SourceDocument
+
+    @property
+    def directory(self) -> Path:
+        return self.document.path.parent
+
+    def location(self, at: YamlPath) -> Location:
+        return self.document.location(at)
+
+    def rich(self, at: YamlPath, offset: int = 0, source: str | None = None) -> RichText:
+        """One paragraph of inline markup (line breaks become spaces)."""
+        text = self.document.get(at) if source is None else source
+        try:
+            return parse_inline(text.strip(), lambda o: self.document.text_location(at, offset + o))
+        except MarkupError as error:
+            raise SourceError(Problem(self.document.text_location(at, offset + error.offset),
+                                      error.message, error.hint)) from None
+
+    def paragraphs(self, at: YamlPath) -> tuple[RichText, ...]:
+        """Paragraphs of inline markup; an empty line separates paragraphs."""
+        text: str = self.document.get(at)
+        result, start = [], 0
+        for match in [*_PARAGRAPH_BREAK.finditer(text), None]:
+            end = match.start() if match else len(text)
+            if text[start:end].strip():
+                leading = len(text[start:end]) - len(text[start:end].lstrip())
+                result.append(self.rich(at, start + leading, text[start:end]))
+            start = match.end() if match else end
+        return tuple(result)
+
+    def items(self, at: YamlPath) -> tuple[RichText, ...]:
+        return tuple(self.rich(at + (index,)) for index in range(len(self.document.get(at))))
+
+    def optional_paragraphs(self, data: dict, at: YamlPath, key: str) -> tuple[RichText, ...]:
+        return self.paragraphs(at + (key,)) if key in data else ()
+
+    def optional_items(self, data: dict, at: YamlPath, key: str) -> tuple[RichText, ...]:
+        return self.items(at + (key,)) if key in data else ()
+
+    def image(self, at: YamlPath) -> Path:
+        """An image file next to the YAML file; it must exist and lie inside that directory."""
+        name = self.document.get(at)
+        directory = self.directory.resolve()
+        path = (directory / name).resolve()
+        if path.parent != directory or not path.is_file():
+            available = sorted(p.name for p in directory.iterdir() if p.suffix.lower() in (".svg", ".png", ".jpg", ".jpeg"))
+            raise SourceError(Problem(self.location(at), f"image {name!r} not found in {self.directory}/",
+                                      "put the image file in the same directory as this YAML file"
+                                      + (f"; images there: {', '.join(available)}" if available else "")))
+        return path
+
+
+@dataclass(frozen=True)
+class ContactRef:
+    """A contact key as written in a folder; the resolve stage swaps it for the institution's Contact."""
+
+    key: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Heading:
+    kind: ClassVar[str] = "heading"
+    text: str
+    level: int
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Heading:
+        return cls(data["heading"].strip(), data.get("level", 2))
+
+
+@dataclass(frozen=True)
+class Paragraphs:
+    kind: ClassVar[str] = "text"
+    paragraphs: tuple[RichText, ...]
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Paragraphs:
+        return cls(reader.paragraphs(at + ("text",)))
+
+
+@dataclass(frozen=True)
+class BulletList:
+    kind: ClassVar[str] = "list"
+    items: tuple[RichText, ...]
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> BulletList:
+        return cls(reader.items(at + ("list",)))
+
+
+@dataclass(frozen=True)
+class Steps:
+    kind: ClassVar[str] = "steps"
+    items: tuple[RichText, ...]
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Steps:
+        return cls(reader.items(at + ("steps",)))
+
+
+@dataclass(frozen=True)
+class Callout:
+    kind: ClassVar[str] = "callout"
+    tone: str  # alarm, warning, info or tip
+    title: str | None
+    paragraphs: tuple[RichText, ...]
+    items: tuple[RichText, ...]
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Callout:
+        return cls(data["callout"], data.get("title"), reader.optional_paragraphs(data, at, "text"),
+                   reader.optional_items(data, at, "items"))
+
+
+@dataclass(frozen=True)
+class Contacts:
+    kind: ClassVar[str] = "contacts"
+    entries: tuple[Any, ...]  # ContactRef as loaded, model.Contact once resolved
+    title: str | None
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Contacts:
+        refs = tuple(ContactRef(key, reader.location(at + ("contacts", index)))
+                     for index, key in enumerate(data["contacts"]))
+        return cls(refs, data.get("title"))
+
+
+@dataclass(frozen=True)
+class Figure:
+    kind: ClassVar[str] = "figure"
+    image: Path
+    alt: str
+    caption: RichText
+    size: str
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Figure:
+        caption = reader.rich(at + ("caption",)) if "caption" in data else ()
+        return cls(reader.image(at + ("figure",)), data["alt"].strip(), caption, data.get("size", "medium"))
+
+
+@dataclass(frozen=True)
+class Table:
+    kind: ClassVar[str] = "table"
+    header: tuple[RichText, ...]
+    rows: tuple[tuple[RichText, ...], ...]
+    caption: str | None
+    row_headers: bool
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Table:
+        rows = data["table"]
+        width = len(rows[0])
+        for index, row in enumerate(rows):
+            if len(row) != width:
+                raise SourceError(Problem(reader.location(at + ("table", index)),
+                                          f"this row has {len(row)} cells, the header row has {width}",
+                                          "give every row as many cells as the header row (use \"\" for an empty cell)"))
+        cells = tuple(tuple(reader.rich(at + ("table", r, c)) if rows[r][c].strip() else ()
+                            for c in range(width)) for r in range(len(rows)))
+        return cls(cells[0], cells[1:], data.get("caption"), data.get("row_headers", False))
+
+
+@dataclass(frozen=True)
+class QuestionAnswer:
+    question: str
+    answer: tuple[RichText, ...]
+
+
+@dataclass(frozen=True)
+class Faq:
+    kind: ClassVar[str] = "faq"
+    entries: tuple[QuestionAnswer, ...]
+    title: str | None
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Faq:
+        entries = tuple(QuestionAnswer(entry["question"].strip(), reader.paragraphs(at + ("faq", index, "answer")))
+                        for index, entry in enumerate(data["faq"]))
+        return cls(entries, data.get("title"))
+
+
+@dataclass(frozen=True)
+class Sources:
+    kind: ClassVar[str] = "sources"
+    items: tuple[RichText, ...]
+    title: str | None
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Sources:
+        return cls(reader.items(at + ("sources",)), data.get("title"))
+
+
+@dataclass(frozen=True)
+class Include:
+    """A snippet by name; the resolve stage replaces it with the snippet's blocks."""
+
+    kind: ClassVar[str] = "include"
+    name: str
+    location: Location
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Include:
+        return cls(data["include"], reader.location(at + ("include",)))
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    kind: ClassVar[str] = "pagebreak"
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> PageBreak:
+        return cls()
+
+
+Block = Union[Heading, Paragraphs, BulletList, Steps, Callout, Contacts, Figure, Table, Faq, Sources, Include, PageBreak]
+BLOCK_TYPES: dict[str, type] = {cls.kind: cls for cls in (
+    Heading, Paragraphs, BulletList, Steps, Callout, Contacts, Figure, Table, Faq, Sources, Include, PageBreak)}
+
+
+def read_blocks(reader: SourceReader, at: YamlPath) -> tuple[Block, ...]:
+    """Build the blocks of a validated document; every problem in any block is reported at once."""
+    blocks, problems = [], []
+    for index, data in enumerate(reader.document.get(at)):
+        kind = next(key for key in data if key in BLOCK_TYPES)
+        try:
+            blocks.append(BLOCK_TYPES[kind].from_source(reader, at + (index,), data))
+        except SourceError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise SourceError(*problems)
+    return tuple(blocks)

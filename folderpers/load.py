@@ -1,0 +1,131 @@
+"""Stage 1: load and validate source files into the model (folders, snippets, institutions).
+
+Each loader reads one file with `yamlsource`, checks it against its JSON Schema, then builds frozen
+model objects, checking what a schema cannot say (real dates, valid phone numbers, image files).
+All problems found in one file are reported together.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from .blocks import SourceReader, read_blocks
+from .errors import Problem, SourceError
+from .model import Address, Colors, Contact, Folder, Institution, Snippet
+from .phones import parse_phone
+from .project import translation_language
+from .validate import SchemaSet
+from .yamlsource import load_yaml
+
+DEFAULT_TINT = "#f2f4f7"
+
+
+def load_folder(source: Path, schemas: SchemaSet) -> Folder:
+    document = load_yaml(source)
+    schemas.check(document, "folder")
+    reader = SourceReader(document)
+    data = document.data
+    language = data.get("language", "nl")
+    declared = translation_language(source)
+    if declared and declared != language:
+        raise SourceError(Problem(document.location(("language",)),
+                                  f"file name says language {declared!r} but 'language' is {language!r}",
+                                  f"set 'language: {declared}' or rename the file to folder.{language}.yaml"))
+    approved, review = _date(document, "approved"), _date(document, "review")
+    if review <= approved:
+        raise SourceError(Problem(document.location(("review",)), f"review date {review} is not after the "
+                                  f"approval date {approved}", "set a review date after the approval date"))
+    institutions = data.get("institutions", "all")
+    return Folder(
+        slug=source.parent.name,
+        source=source,
+        title=data["title"].strip(),
+        subtitle=data.get("subtitle", "").strip(),
+        intro=reader.optional_paragraphs(data, (), "intro"),
+        code=data["code"],
+        language=language,
+        department=data["department"].strip(),
+        owner=data["owner"].strip(),
+        version=data["version"],
+        approved=approved,
+        review=review,
+        institutions=None if institutions == "all" else tuple(institutions),
+        institutions_location=document.location(("institutions",)),
+        paper=data.get("paper", "A5"),
+        keywords=tuple(data.get("keywords", ())),
+        blocks=read_blocks(reader, ("blocks",)),
+        is_translation=declared is not None,
+    )
+
+
+def load_snippet(source: Path, schemas: SchemaSet) -> Snippet:
+    document = load_yaml(source)
+    schemas.check(document, "snippet")
+    blocks = read_blocks(SourceReader(document), ("blocks",))
+    for index, block in enumerate(blocks):
+        if block.kind == "pagebreak":
+            raise SourceError(Problem(document.location(("blocks", index)), "a snippet cannot hold a page break",
+                                      "put '- pagebreak: true' in the folder, before or after the include"))
+    return Snippet(source.stem, source, blocks)
+
+
+def load_snippets(directory: Path, schemas: SchemaSet) -> dict[str, Snippet | SourceError]:
+    """Every snippet in `directory` by name. A broken one maps to its error, so that only the
+    publications that include it fail (with its problems), not everything else."""
+    snippets: dict[str, Snippet | SourceError] = {}
+    for source in sorted(directory.glob("*.yaml")):
+        try:
+            snippets[source.stem] = load_snippet(source, schemas)
+        except SourceError as error:
+            snippets[source.stem] = error
+    return snippets
+
+
+def load_institution(source: Path, schemas: SchemaSet) -> Institution:
+    document = load_yaml(source)
+    schemas.check(document, "institution")
+    data = document.data
+    country = data.get("country", "NL")
+    contacts, problems = {}, []
+    for key, entry in data["contacts"].items():
+        try:
+            phone = parse_phone(entry["phone"], country)
+        except ValueError as error:
+            problems.append(Problem(document.location(("contacts", key, "phone")), str(error),
+                                    "write the number with its area code, e.g. 088 123 4567, or +32 ... for "
+                                    "another country"))
+            continue
+        contacts[key] = Contact(key, entry["label"].strip(), phone, entry.get("hours"), entry.get("email"))
+    try:
+        logo = SourceReader(document).image(("logo",))
+    except SourceError as error:
+        problems.extend(error.problems)
+    if problems:
+        raise SourceError(*problems)
+    colors = data["colors"]
+    return Institution(
+        id=source.parent.name,
+        source=source,
+        name=data["name"].strip(),
+        code_prefix=data["code_prefix"],
+        logo=logo,
+        logo_alt=data["logo_alt"].strip(),
+        colors=Colors(colors["primary"], colors["accent"], colors.get("tint", DEFAULT_TINT)),
+        font=data["font"].strip(),
+        font_location=document.location(("font",)),
+        country=country,
+        address=Address(**{k: v.strip() for k, v in data["address"].items()}),
+        website=data["website"],
+        contacts=contacts,
+        snippets=load_snippets(source.parent / "snippets", schemas),
+    )
+
+
+def _date(document, key: str) -> date:
+    text = document.data[key]
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise SourceError(Problem(document.location((key,)), f"{text!r} is not a real date",
+                                  "write an existing date as YYYY-MM-DD")) from None

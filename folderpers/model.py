@@ -1,0 +1,98 @@
+"""The loaded, validated content: folders, snippets and institutions as frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .blocks import Block
+from .errors import Location, SourceError
+from .inline import PhoneNumber, RichText
+
+
+@dataclass(frozen=True)
+class Folder:
+    """One folder file (`folders/<slug>/folder.yaml`, or `folder.<lang>.yaml` for a translation)."""
+
+    slug: str
+    source: Path
+    title: str
+    subtitle: str
+    intro: tuple[RichText, ...]
+    code: str
+    language: str
+    department: str
+    owner: str
+    version: str
+    approved: date
+    review: date
+    institutions: tuple[str, ...] | None  # None: every institution publishes it
+    institutions_location: Location
+    paper: str
+    keywords: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    is_translation: bool
+
+    @property
+    def directory(self) -> Path:
+        return self.source.parent
+
+    def published_by(self, institution_id: str) -> bool:
+        return self.institutions is None or institution_id in self.institutions
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """Reusable blocks, shared (`snippets/<name>.yaml`) or an institution's own version."""
+
+    name: str
+    source: Path
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Contact:
+    key: str
+    label: str
+    phone: PhoneNumber
+    hours: str | None
+    email: str | None
+
+
+@dataclass(frozen=True)
+class Address:
+    street: str
+    postcode: str
+    city: str
+
+
+@dataclass(frozen=True)
+class Colors:
+    primary: str
+    accent: str
+    tint: str
+
+
+@dataclass(frozen=True)
+class Institution:
+    """An institution's brand and contact registry (`institutions/<id>/institution.yaml`)."""
+
+    id: str
+    source: Path
+    name: str
+    code_prefix: str
+    logo: Path
+    logo_alt: str
+    colors: Colors
+    font: str
+    font_location: Location
+    country: str
+    address: Address
+    website: str
+    contacts: dict[str, Contact]
+    snippets: dict[str, Snippet | SourceError]  # a broken snippet maps to its error
+
+    @property
+    def directory(self) -> Path:
+        return self.source.parent

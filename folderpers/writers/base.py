@@ -1,0 +1,51 @@
+"""The writer interface and what writers share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import PurePosixPath
+from typing import ClassVar, Protocol
+
+from ..project import Project
+from ..render_html import HtmlRenderer
+from ..resolve import Publication
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One output's bytes, ready to publish."""
+
+    data: bytes
+    pages: int | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class Theme:
+    """The project's templates and styles, loaded once per process and shared by all writers."""
+
+    project: Project
+
+    @cached_property
+    def html(self) -> HtmlRenderer:
+        return HtmlRenderer(self.project)
+
+
+class Writer(Protocol):
+    kind: ClassVar[str]  # short name, used by --format
+    suffix: ClassVar[str]
+
+    def __init__(self, theme: Theme) -> None: ...
+
+    def path(self, publication: Publication) -> PurePosixPath:
+        """Where the output goes, relative to dist/."""
+
+    def render(self, publication: Publication) -> Rendered: ...
+
+
+def output_name(publication: Publication, suffix: str) -> PurePosixPath:
+    """dist/<institution>/<slug><suffix>; a translation adds its language: <slug>.<lang><suffix>."""
+    folder = publication.folder
+    language = f".{folder.language}" if folder.is_translation else ""
+    return PurePosixPath(publication.institution.id) / f"{folder.slug}{language}{suffix}"

@@ -1,0 +1,33 @@
+"""The screen PDF: tagged PDF/UA-1 for the intranet and for reading on screen."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+from typing import ClassVar
+
+from ..errors import Location
+from ..render_pdf import PdfRenderer
+from ..resolve import Publication
+from .base import Rendered, Theme, output_name
+
+
+class ScreenPdfWriter:
+    kind: ClassVar[str] = "pdf"
+    suffix: ClassVar[str] = ".pdf"
+
+    def __init__(self, theme: Theme):
+        self.theme = theme
+
+    @cached_property
+    def renderer(self) -> PdfRenderer:
+        return PdfRenderer(self.theme.project)
+
+    def path(self, publication: Publication) -> PurePosixPath:
+        return output_name(publication, self.suffix)
+
+    def render(self, publication: Publication) -> Rendered:
+        html = self.theme.html.render(publication, "pdf", image_url=Path.as_uri)
+        pdf = self.renderer.render(html, publication.folder.directory, publication.asset_roots,
+                                   Location(publication.folder.source))
+        return Rendered(pdf.data, pdf.pages, pdf.warnings)

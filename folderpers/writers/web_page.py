@@ -1,0 +1,25 @@
+"""The web page: one self-contained, accessible HTML file per folder and institution."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import ClassVar
+
+from ..render_html import data_url
+from ..resolve import Publication
+from .base import Rendered, Theme, output_name
+
+
+class WebPageWriter:
+    kind: ClassVar[str] = "web"
+    suffix: ClassVar[str] = ".html"
+
+    def __init__(self, theme: Theme):
+        self.theme = theme
+
+    def path(self, publication: Publication) -> PurePosixPath:
+        return output_name(publication, self.suffix)
+
+    def render(self, publication: Publication) -> Rendered:
+        html = self.theme.html.render(publication, "web", image_url=data_url)
+        return Rendered(html.encode("utf-8"))
