@@ -92,7 +92,7 @@ class Heading:
 
     @classmethod
     def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Heading:
-        return cls(data["heading"].strip(), data.get("level", 2))
+        return cls(data["heading"].strip(), int(data.get("level", 2)))
 
 
 @dataclass(frozen=True)
@@ -249,7 +249,7 @@ def read_blocks(reader: SourceReader, at: YamlPath) -> tuple[Block, ...]:
     """Build the blocks of a validated document; every problem in any block is reported at once."""
     blocks, problems = [], []
     for index, data in enumerate(reader.document.get(at)):
-        kind = next(key for key in data if key in BLOCK_TYPES)
+        kind = next(iter(data))  # validation made sure the first key is the block's type
         try:
             blocks.append(BLOCK_TYPES[kind].from_source(reader, at + (index,), data))
         except SourceError as error:

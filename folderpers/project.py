@@ -14,6 +14,7 @@ class Project:
     """The directory layout of a folderpers project (see README, "Layout")."""
 
     root: Path
+    output: Path | None = None  # where outputs go; dist/ below the root unless given
 
     @property
     def folders(self) -> Path:
@@ -41,7 +42,7 @@ class Project:
 
     @property
     def dist(self) -> Path:
-        return self.root / "dist"
+        return self.output or self.root / "dist"
 
     def folder_sources(self) -> list[Path]:
         """Every folder file: `folders/<slug>/folder.yaml` and its translations `folder.<lang>.yaml`."""

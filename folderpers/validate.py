@@ -18,10 +18,17 @@ import referencing
 from jsonschema.exceptions import ValidationError as SchemaViolation
 
 from .errors import Problem, SourceError
-from .yamlsource import SourceDocument
+from .yamlsource import SourceDocument, WholeNumber
 
 _TYPE_NAMES = {"string": "text", "integer": "a whole number", "boolean": "true or false",
                "array": "a list", "object": "a mapping of keys", "null": "empty"}
+
+
+_Validator = jsonschema.validators.extend(
+    jsonschema.Draft7Validator,
+    type_checker=jsonschema.Draft7Validator.TYPE_CHECKER.redefine(
+        "integer", lambda checker, value: isinstance(value, WholeNumber) or (
+            isinstance(value, int) and not isinstance(value, bool))))
 
 
 class SchemaSet:
@@ -41,8 +48,8 @@ class SchemaSet:
         refs = self._schemas["folder"]["definitions"]["block"]["oneOf"]
         return tuple(ref["$ref"].rsplit("/", 1)[-1] for ref in refs)
 
-    def _validator(self, schema: dict) -> jsonschema.Draft7Validator:
-        return jsonschema.Draft7Validator(schema, registry=self._registry)
+    def _validator(self, schema: dict) -> jsonschema.Validator:
+        return _Validator(schema, registry=self._registry)
 
     def check(self, document: SourceDocument, name: str) -> None:
         """Raise SourceError listing every problem of `document` against schema `name`."""
@@ -69,21 +76,25 @@ class SchemaSet:
             yield Problem(document.location(at), "a block must be a mapping that starts with its type, "
                           "e.g. '- text: ...'", f"block types: {', '.join(self.block_types)}")
             return
-        kinds = [key for key in block if key in self.block_types]
-        if not kinds:
-            first = next(iter(block))
-            yield Problem(document.location(at + (first,), key=True), f"unknown block type {first!r}",
-                          _did_you_mean(first, self.block_types) + f"block types: {', '.join(self.block_types)}")
+        kind = next(iter(block))
+        if kind not in self.block_types:
+            later = [key for key in block if key in self.block_types]
+            hint = (f"a block starts with its type: put '{later[0]}:' first. " if later else
+                    _did_you_mean(kind, self.block_types))
+            yield Problem(document.location(at + (kind,), key=True), f"unknown block type {kind!r}",
+                          hint + f"block types: {', '.join(self.block_types)}")
             return
-        if len(kinds) > 1:
-            yield Problem(document.location(at + (kinds[1],), key=True),
-                          f"one block has two types: {kinds[0]!r} and {kinds[1]!r}",
-                          f"start a new block for {kinds[1]!r} with '- {kinds[1]}: ...'")
-            return
+        own_keys = self._schemas["folder"]["definitions"][kind]["properties"]
+        for key in block:
+            if key != kind and key in self.block_types and key not in own_keys:
+                yield Problem(document.location(at + (key,), key=True),
+                              f"one block has two types: {kind!r} and {key!r}",
+                              f"start a new block for {key!r} with '- {key}: ...' (mind the dash)")
+                return
         schema_id = self._schemas["folder"]["$id"]
-        validator = self._validator({"$ref": f"{schema_id}#/definitions/{kinds[0]}"})
+        validator = self._validator({"$ref": f"{schema_id}#/definitions/{kind}"})
         for violation in validator.iter_errors(block):
-            yield _describe(document, at + tuple(violation.absolute_path), violation, block_type=kinds[0])
+            yield _describe(document, at + tuple(violation.absolute_path), violation, block_type=kind)
 
 
 def _describe(document: SourceDocument, at: tuple, violation: SchemaViolation, block_type: str = "") -> Problem:
@@ -149,6 +160,8 @@ def _kind_of(value: Any) -> str:
 
 
 def _type_hint(expected: list[str], value: Any) -> str:
+    if "string" in expected and isinstance(value, dict):
+        return "text that starts with '{' (a placeholder) must be put in quotes: \"{phone:key} ...\""
     if "string" in expected:
         return "put the value in quotes, e.g. \"...\""
     if "array" in expected:

@@ -1,8 +1,8 @@
 """Stage 1a: read a YAML file safely into plain data, remembering where every value stood.
 
-Content is data: only strings, whole numbers, true/false, null, lists and mappings are built.
-Dates and decimals stay text (`version: 2.1` is "2.1", not a float), `yes`/`no` stay text
-(the "Norway problem"), tags such as `!!python/object` are refused, and size, nesting and alias
+Content is data: only strings, true/false, null, lists and mappings are built. Numbers, dates
+and decimals stay text as written (`version: 2.10` is "2.10", phone 0881234567 keeps its zero),
+`yes`/`no` stay text (the "Norway problem"), tags such as `!!python/object` are refused, and size, nesting and alias
 expansion are bounded so that no file can exhaust memory.
 """
 
@@ -35,6 +35,18 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
+
+
+class WholeNumber(str):
+    """A plain scalar of digits, kept as written. It equals the int it spells, and the validator
+    accepts it where the schema wants an integer (`level: 3`) as well as where it wants text."""
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, int) and not isinstance(other, bool):
+            return int(self) == other
+        return str.__eq__(self, other)
+
+    __hash__ = str.__hash__
 
 
 class _Resolver(BaseResolver):
@@ -129,11 +141,14 @@ def load_yaml(path: Path) -> SourceDocument:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(part for part in (error.context, error.problem) if part)
+        hint = ("check indentation and quoting here; text containing ': ' or starting with a "
+                "special character ([ { * & ! | > ' \" % @ `) must be put in quotes")
+        if "flow" in message:
+            hint = ("a placeholder such as {phone:key} inside a [ ... ] list, or at the start of a value, "
+                    "is read as YAML syntax: put that text in quotes, or write the list with one '- item' per line")
         raise SourceError(Problem(
             Location(path, mark.line + 1 if mark else None, mark.column + 1 if mark else None),
-            f"YAML syntax error: {message}",
-            "check indentation and quoting here; text containing ': ' or starting with a "
-            "special character ([ { * & ! | > ' \" % @ `) must be put in quotes")) from None
+            f"YAML syntax error: {message}", hint)) from None
     except yaml.YAMLError as error:
         raise SourceError(Problem(Location(path), f"YAML error: {error}",
                                   "the file must hold exactly one YAML document")) from None
@@ -181,7 +196,7 @@ class _Builder:
         if node.tag == _STR:
             return node.value
         if node.tag == _INT:
-            return int(node.value)
+            return WholeNumber(node.value)
         if node.tag == _BOOL:
             return node.value.lower() == "true"
         if node.tag == _NULL:

@@ -1,0 +1,60 @@
+"""Shared fixtures: a small throw-away project (the repo's theme + fixture institutions)."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from folderpers.project import Project
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+MINIMAL_FOLDER = """\
+title: Testfolder
+subtitle: Een folder om mee te testen
+intro: Lees dit en bel {phone:poli} met vragen.
+code: TST-001
+department: Testafdeling
+owner: Testeigenaar
+version: 1.2
+approved: 2026-01-10
+review: 2028-01-10
+blocks:
+  - heading: Wat is het?
+  - text: Een korte uitleg met **vet** en *schuin*.
+  - list: [een, twee]
+  - callout: alarm
+    items:
+      - Bel {contact:spoed} bij koorts.
+"""
+
+
+class ProjectBuilder:
+    """A project in a temporary directory, with helpers to write its content."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.project = Project(root)
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def folder(self, slug: str, text: str = MINIMAL_FOLDER, name: str = "folder.yaml") -> Path:
+        return self.write(f"folders/{slug}/{name}", text)
+
+
+@pytest.fixture
+def tmp_project(tmp_path: Path) -> ProjectBuilder:
+    for name in ("templates", "styles", "schemas"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    shutil.copytree(FIXTURES / "institutions", tmp_path / "institutions")
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "folders").mkdir()
+    return ProjectBuilder(tmp_path)
