@@ -89,7 +89,7 @@ def parse_inline(source: str, locate) -> RichText:
     tokens = _markdown.parseInline(source)[0].children or []
     cursor = _Cursor(source, locate)
     nodes, _ = _convert(tokens, 0, cursor, closing=None)
-    return _merge_text(nodes)
+    return merge_text(nodes)
 
 
 def plain_text(nodes: RichText) -> str:
@@ -139,7 +139,7 @@ def _convert(tokens: list[Token], index: int, cursor: _Cursor, closing: str | No
         elif token.type in ("strong_open", "em_open"):
             children, index = _convert(tokens, index + 1, cursor, token.type.replace("_open", "_close"))
             node_type = Strong if token.type == "strong_open" else Emphasis
-            nodes.append(node_type(_merge_text(children)))
+            nodes.append(node_type(merge_text(children)))
             continue
         elif token.type == "link_open":
             href = str(token.attrs.get("href", ""))
@@ -147,7 +147,7 @@ def _convert(tokens: list[Token], index: int, cursor: _Cursor, closing: str | No
             children, index = _convert(tokens, index + 1, cursor, "link_close")
             _check_link(href, children, offset)
             cursor.find(")")
-            nodes.append(Link(href, _merge_text(children)))
+            nodes.append(Link(href, merge_text(children)))
             continue
         else:  # markdown-it never yields other inline tokens with only these rules enabled
             nodes.append(Text(token.content))
@@ -196,7 +196,7 @@ def _check_link(href: str, children: list[Inline], offset: int) -> None:
         raise MarkupError(offset, f"link to {href!r} has no text", "write the link as [descriptive text](address)")
 
 
-def _merge_text(nodes: list[Inline]) -> RichText:
+def merge_text(nodes: list[Inline] | RichText) -> RichText:
     """Join neighbouring Text nodes, so equal content gives equal trees."""
     merged: list[Inline] = []
     for node in nodes:

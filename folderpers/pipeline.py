@@ -72,7 +72,7 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
     shared_snippets = load_snippets(project.snippets, schemas)
     theme = Theme(project)
     writers = [WRITERS[kind](theme) for kind in options.formats]
-    for source in _selected_folders(project, options):
+    for source in _selected_folders(project, options, record):
         try:
             folder = load_folder(source, schemas)
             _check_institution_ids(folder, institutions, project)
@@ -133,11 +133,13 @@ def _load_institutions(project: Project, schemas: SchemaSet, options: BuildOptio
     return institutions
 
 
-def _selected_folders(project: Project, options: BuildOptions) -> list[Path]:
+def _selected_folders(project: Project, options: BuildOptions, record: Reporter) -> list[Path]:
     sources = project.folder_sources()
-    if not options.folders:
-        return sources
-    return [source for source in sources if source.parent.name in options.folders]
+    slugs = sorted({source.parent.name for source in sources})
+    for wanted in options.folders:
+        if wanted not in slugs:
+            record(Outcome("failed", f"--folder {wanted}", detail=f"no folder {wanted!r}; there are: {', '.join(slugs)}"))
+    return [source for source in sources if not options.folders or source.parent.name in options.folders]
 
 
 def _check_institution_ids(folder: Folder, institutions: dict, project: Project) -> None:

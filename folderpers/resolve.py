@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from .blocks import Block, ContactRef, Include
 from .errors import Problem, ResolveError, SourceError
-from .inline import Inline, Link, Placeholder, Text
+from .inline import Inline, Link, Placeholder, Text, merge_text
 from .model import Contact, Folder, Institution, Snippet
 
 MAX_INCLUDE_DEPTH = 5
@@ -90,13 +90,10 @@ class _Resolver:
     def value(self, value: Any) -> Any:
         """Resolve every Placeholder and ContactRef inside `value`, whatever block type holds it."""
         if isinstance(value, tuple):
-            result: list[Any] = []
-            for item in value:
-                if isinstance(item, Placeholder):
-                    result.extend(self.placeholder(item))
-                else:
-                    result.append(self.value(item))
-            return tuple(result)
+            if any(isinstance(item, Placeholder) for item in value):  # inline text: splice and re-merge
+                return merge_text([node for item in value for node in (
+                    self.placeholder(item) if isinstance(item, Placeholder) else (self.value(item),))])
+            return tuple(self.value(item) for item in value)
         if isinstance(value, ContactRef):
             return self.contact(value.key, value) or value
         if dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -1,0 +1,86 @@
+"""The whole build on a small project: real WeasyPrint renders, isolation of failures, CLI."""
+
+import pikepdf
+import pytest
+
+from folderpers.cli import main
+from folderpers.pipeline import BuildOptions, build
+
+from conftest import MINIMAL_FOLDER
+
+
+def outcomes(report):
+    return {(outcome.status, outcome.subject) for outcome in report.outcomes}
+
+
+def test_builds_a_pdf_and_a_web_page_per_institution(tmp_project):
+    tmp_project.folder("demo")
+    report = build(tmp_project.project, BuildOptions())
+    assert report.ok and report.count("built") == 4
+    dist = tmp_project.root / "dist"
+    assert sorted(str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file()) == [
+        "alpha/demo.html", "alpha/demo.pdf", "beta/demo.html", "beta/demo.pdf"]
+    with pikepdf.open(dist / "beta/demo.pdf") as pdf:
+        assert pdf.Root.Lang == "nl" and "/StructTreeRoot" in pdf.Root
+        assert str(pdf.docinfo.Title) == "Testfolder"
+
+
+def test_one_broken_folder_does_not_stop_the_others(tmp_project, capsys):
+    tmp_project.folder("goed")
+    tmp_project.folder("kapot", MINIMAL_FOLDER.replace("title: Testfolder", "title: [Testfolder"))
+    assert main([], root=tmp_project.root) == 1
+    captured = capsys.readouterr()
+    assert "FAILED  folders/kapot/folder.yaml" in captured.err or "kapot/folder.yaml" in captured.err
+    assert "kapot/folder.yaml:2:" in captured.err and "YAML syntax error" in captured.err
+    assert "built   dist/alpha/goed.pdf" in captured.out and "built   dist/beta/goed.html" in captured.out
+    assert "4 built, 0 skipped, 1 failed" in captured.out
+
+
+def test_restricted_folder_is_skipped_elsewhere_and_unknown_ids_fail(tmp_project):
+    tmp_project.folder("alleen-alpha", MINIMAL_FOLDER + "institutions: [alpha]\n")
+    tmp_project.folder("onbekend", MINIMAL_FOLDER + "institutions: [alpha, gamma]\n")
+    report = build(tmp_project.project, BuildOptions(formats=("web",)))
+    assert ("skipped", "alleen-alpha for beta") in outcomes(report)
+    assert ("built", "dist/alpha/alleen-alpha.html") in outcomes(report)
+    [failure] = [o for o in report.outcomes if o.status == "failed"]
+    assert "folder.yaml:17:15: unknown institution 'gamma'" in str(failure.problems[0])
+
+
+def test_a_failed_render_keeps_the_previously_published_file(tmp_project):
+    folder = tmp_project.folder("demo", MINIMAL_FOLDER + "  - figure: plaatje.png\n    alt: Een plaatje.\n")
+    image = folder.parent / "plaatje.png"
+    image.write_bytes(bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360f8cf0000000301010018dd8db00000000049454e44ae426082"))
+    assert build(tmp_project.project, BuildOptions(formats=("pdf",))).ok
+    published = tmp_project.root / "dist/alpha/demo.pdf"
+    before = published.read_bytes()
+    image.write_bytes(b"not a png at all")
+    report = build(tmp_project.project, BuildOptions(formats=("pdf",)))
+    assert not report.ok and report.count("failed") == 2
+    failure = next(o for o in report.outcomes if o.status == "failed")
+    assert "WeasyPrint" in str(failure.problems[0]) and "folders/demo/folder.yaml" in str(failure.problems[0])
+    assert published.read_bytes() == before
+    assert not [p for p in published.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_a_missing_font_fails_only_that_institutions_outputs(tmp_project):
+    tmp_project.folder("demo")
+    path = tmp_project.root / "institutions/beta/institution.yaml"
+    path.write_text(path.read_text().replace("font: Open Sans", "font: Nonexistent Sans"))
+    report = build(tmp_project.project, BuildOptions(formats=("web",)))
+    assert ("built", "dist/alpha/demo.html") in outcomes(report)
+    assert ("failed", "demo for beta") in outcomes(report)
+    institution_failure = next(o for o in report.outcomes if "institution.yaml" in o.subject)
+    assert "font 'Nonexistent Sans' is not installed" in str(institution_failure.problems[0])
+
+
+def test_filters_select_folders_and_institutions(tmp_project, capsys):
+    tmp_project.folder("een")
+    tmp_project.folder("twee")
+    assert main(["--folder", "twee", "--institution", "beta", "--format", "web"], root=tmp_project.root) == 0
+    assert sorted(p.name for p in (tmp_project.root / "dist").rglob("*.html")) == ["twee.html"]
+    assert main(["--folder", "drie"], root=tmp_project.root) == 1
+    assert "no folder 'drie'; there are: een, twee" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--format", "docx"], root=tmp_project.root)
