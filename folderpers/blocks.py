@@ -247,13 +247,27 @@ BLOCK_TYPES: dict[str, type] = {cls.kind: cls for cls in (
 
 def read_blocks(reader: SourceReader, at: YamlPath) -> tuple[Block, ...]:
     """Build the blocks of a validated document; every problem in any block is reported at once."""
-    blocks, problems = [], []
+    blocks, problems = {}, []
     for index, data in enumerate(reader.document.get(at)):
         kind = next(iter(data))  # validation made sure the first key is the block's type
         try:
-            blocks.append(BLOCK_TYPES[kind].from_source(reader, at + (index,), data))
+            blocks[index] = BLOCK_TYPES[kind].from_source(reader, at + (index,), data)
         except SourceError as error:
             problems.extend(error.problems)
+    problems.extend(_heading_level_problems(reader, at, blocks))
     if problems:
         raise SourceError(*problems)
-    return tuple(blocks)
+    return tuple(blocks.values())
+
+
+def _heading_level_problems(reader: SourceReader, at: YamlPath, blocks: dict[int, Block]) -> list[Problem]:
+    """Headings may go down one level at a time (the title is level 1): screen readers navigate by them."""
+    problems, previous = [], 1
+    for index, block in blocks.items():
+        if isinstance(block, Heading):
+            if block.level > previous + 1:
+                problems.append(Problem(reader.location(at + (index,)),
+                                        f"heading level {block.level} follows level {previous}",
+                                        f"use 'level: {previous + 1}' here, or add a level-{previous + 1} heading above"))
+            previous = block.level
+    return problems

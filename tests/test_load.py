@@ -101,3 +101,10 @@ def test_a_broken_snippet_maps_to_its_error(tmp_project):
     snippets = load_snippets(tmp_project.root / "snippets", SCHEMAS)
     assert snippets["goed"].blocks[0].paragraphs[0][0].text == "Goed."
     assert isinstance(snippets["kapot"], SourceError) and "kapot.yaml:2:5" in str(snippets["kapot"])
+
+
+def test_headings_may_not_skip_a_level(tmp_project):
+    text = MINIMAL_FOLDER + "  - heading: Diep\n    level: 4\n"
+    with pytest.raises(SourceError) as caught:
+        load_folder(tmp_project.folder("demo", text), SCHEMAS)
+    assert "folder.yaml:17:5: heading level 4 follows level 2" in str(caught.value) and "level: 3" in str(caught.value)
