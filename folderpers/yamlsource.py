@@ -141,14 +141,10 @@ def load_yaml(path: Path) -> SourceDocument:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(part for part in (error.context, error.problem) if part)
-        hint = ("check indentation and quoting here; text containing ': ' or starting with a "
-                "special character ([ { * & ! | > ' \" % @ `) must be put in quotes")
-        if "flow" in message:
-            hint = ("a placeholder such as {phone:key} inside a [ ... ] list, or at the start of a value, "
-                    "is read as YAML syntax: put that text in quotes, or write the list with one '- item' per line")
+        line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
         raise SourceError(Problem(
             Location(path, mark.line + 1 if mark else None, mark.column + 1 if mark else None),
-            f"YAML syntax error: {message}", hint)) from None
+            f"YAML syntax error: {message}", _syntax_hint(message, line))) from None
     except yaml.YAMLError as error:
         raise SourceError(Problem(Location(path), f"YAML error: {error}",
                                   "the file must hold exactly one YAML document")) from None
@@ -159,6 +155,19 @@ def load_yaml(path: Path) -> SourceDocument:
     builder = _Builder(path)
     data = builder.build(root, (), 0)
     return SourceDocument(path, data, builder.values, builder.keys)
+
+
+def _syntax_hint(message: str, line: str) -> str:
+    """Explain the YAML mistakes authors of Dutch text make most."""
+    value = line.split(": ", 1)[1].lstrip() if ": " in line else line.lstrip(" -")
+    if value.startswith("'") and value.count("'") % 2 == 1 or re.match(r"^'[^']*'\S", value):
+        return ("this value starts with ' (as in 's avonds), so YAML reads it as quoted text up to the next ': "
+                "put the whole value in double quotes: \"'s avonds ...\"")
+    if "flow" in message:
+        return ("inside [ ... ], text with ? : , # { } or a placeholder such as {phone:key} must be put in double "
+                "quotes, e.g. [\"Wanneer?\", Wat] — or write the list with one '- item' per line")
+    return ("check indentation and quoting here; text containing ': ' or starting with a special character "
+            "([ { * & ! | > ' \" % @ `) must be put in double quotes")
 
 
 class _Builder:

@@ -80,3 +80,10 @@ def test_empty_file_and_bad_encoding(tmp_path):
     path.write_bytes("title: caf\xe9\n".encode("latin-1"))
     with pytest.raises(SourceError, match="UTF-8"):
         load_yaml(path)
+
+
+def test_dutch_apostrophe_and_question_marks_in_rows_get_specific_hints(tmp_path):
+    message = error_of(tmp_path, "contacts:\n  poli:\n    hours: 's avonds, 's nachts en in het weekend\n")
+    assert "doc.yaml:3:" in message and "double quotes" in message and "'s avonds" in message
+    message = error_of(tmp_path, "table:\n  - [Wanneer?, Wat]\n")
+    assert "doc.yaml:2:" in message and '["Wanneer?", Wat]' in message

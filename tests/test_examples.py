@@ -1,0 +1,152 @@
+"""End to end: build every example folder for every institution and inspect the real files."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pikepdf
+import pypdf
+import pytest
+
+from folderpers.blocks import BLOCK_TYPES
+from folderpers.load import load_folder, load_institution, load_snippets
+from folderpers.pipeline import BuildOptions, build
+from folderpers.project import Project
+from folderpers.validate import SchemaSet
+
+from conftest import REPO
+
+PROJECT = Project(REPO)
+SCHEMAS = SchemaSet(PROJECT.schemas)
+FOLDERS = {source.parent.name: load_folder(source, SCHEMAS) for source in PROJECT.folder_sources()}
+INSTITUTIONS = {source.parent.name: load_institution(source, SCHEMAS) for source in PROJECT.institution_sources()}
+A5_POINTS = (419.53, 595.28)
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("dist")
+    report = build(Project(REPO, output=output), BuildOptions())
+    failures = [outcome for outcome in report.outcomes if outcome.status == "failed"]
+    assert not failures, failures
+    assert not [o for o in report.outcomes if o.warnings], "WeasyPrint warned about the examples"
+    return output
+
+
+def publications():
+    return [(slug, institution) for slug, folder in FOLDERS.items() for institution in INSTITUTIONS
+            if folder.published_by(institution)]
+
+
+def test_the_examples_are_what_the_project_promises():
+    assert len(FOLDERS) >= 4 and len(INSTITUTIONS) >= 2
+    used = {type(block).kind for folder in FOLDERS.values() for block in folder.blocks}
+    for snippets in [load_snippets(PROJECT.snippets, SCHEMAS)] + [i.snippets for i in INSTITUTIONS.values()]:
+        used |= {type(block).kind for snippet in snippets.values() for block in snippet.blocks}
+    assert used == set(BLOCK_TYPES), f"block types no example uses: {set(BLOCK_TYPES) - used}"
+    assert any(folder.institutions for folder in FOLDERS.values()), "no example restricts its institutions"
+
+
+def test_every_publication_is_built_and_unpublished_ones_are_not(dist):
+    expected = {f"{institution}/{slug}{suffix}" for slug, institution in publications() for suffix in (".pdf", ".html")}
+    assert {str(path.relative_to(dist)) for path in dist.rglob("*") if path.is_file()} == expected
+
+
+@pytest.mark.parametrize("slug, institution", publications())
+def test_pdf_is_tagged_with_language_title_and_metadata(dist, slug, institution):
+    folder, owner = FOLDERS[slug], INSTITUTIONS[institution]
+    with pikepdf.open(dist / institution / f"{slug}.pdf") as pdf:
+        assert pdf.Root.Lang == folder.language
+        assert pdf.Root.MarkInfo.Marked is True and "/StructTreeRoot" in pdf.Root
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+        assert str(pdf.docinfo.Title) == folder.title
+        assert owner.name in str(pdf.docinfo.Author)
+        assert f"{owner.code_prefix}-{folder.code}" in str(pdf.docinfo.Keywords)
+        with pdf.open_metadata() as xmp:
+            assert xmp.get("pdfuaid:part") == "1" and xmp.get("dc:title") == folder.title
+        for page in pdf.pages:
+            width, height = (float(v) for v in page.mediabox[2:])
+            assert (round(width, 2), round(height, 2)) == A5_POINTS
+
+
+@pytest.mark.parametrize("slug, institution", publications())
+def test_structure_tree_has_real_headings_lists_tables_and_figures_with_alt(dist, slug, institution):
+    with pikepdf.open(dist / institution / f"{slug}.pdf") as pdf:
+        elements = list(_struct_elements(pdf.Root.StructTreeRoot))
+        types = [str(element.S) for element in elements]
+        assert types.count("/H1") == 1 and "/H2" in types
+        assert {"/L", "/LI", "/LBody"} <= set(types)
+        for figure in (e for e in elements if e.S == "/Figure"):
+            assert str(figure.get("/Alt", "")).strip(), "a Figure without alternative text"
+        folder = FOLDERS[slug]
+        if any(block.kind == "table" for block in folder.blocks):
+            assert {"/Table", "/TR", "/TH", "/TD"} <= set(types)
+        if any(block.kind == "figure" for block in folder.blocks):
+            assert "/Figure" in types
+
+
+@pytest.mark.parametrize("slug, institution", publications())
+def test_every_font_is_embedded_with_unicode_map_and_is_the_brand_font(dist, slug, institution):
+    brand = INSTITUTIONS[institution].font.replace(" ", "")
+    with pikepdf.open(dist / institution / f"{slug}.pdf") as pdf:
+        fonts = {}
+        for page in pdf.pages:
+            for font in page.Resources.get("/Font", {}).values():
+                fonts[str(font.BaseFont)] = font
+        assert fonts
+        for name, font in fonts.items():
+            descriptor = (font.DescendantFonts[0] if "/DescendantFonts" in font else font).FontDescriptor
+            assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), f"{name} not embedded"
+            assert "/ToUnicode" in font, f"{name} has no ToUnicode map"
+        body_fonts = [name for name in fonts if brand in name]
+        assert body_fonts, f"{brand} not used; fonts: {sorted(fonts)}"
+
+
+@pytest.mark.parametrize("slug", [slug for slug, folder in FOLDERS.items() if folder.institutions is None])
+def test_each_institution_gets_its_own_phone_numbers_and_code(dist, slug):
+    texts = {institution: _text(dist / institution / f"{slug}.pdf") for institution in INSTITUTIONS}
+    for institution, text in texts.items():
+        own = INSTITUTIONS[institution]
+        assert f"{own.code_prefix}-{FOLDERS[slug].code}" in text
+        assert own.name in text
+        own_numbers = {contact.phone.display for contact in own.contacts.values()}
+        assert any(number in text for number in own_numbers), f"no {institution} number in {slug}"
+        for other, other_institution in INSTITUTIONS.items():
+            if other != institution:
+                for contact in other_institution.contacts.values():
+                    assert contact.phone.display not in own_numbers  # the test means something
+                    assert contact.phone.display not in text, f"{other}'s number in {institution}'s {slug}"
+
+
+@pytest.mark.parametrize("slug, institution", publications())
+def test_colophon_in_the_body_carries_code_version_and_dates(dist, slug, institution):
+    text = _text(dist / institution / f"{slug}.pdf")
+    folder = FOLDERS[slug]
+    assert "Over deze folder" in text and "Documentcode" in text
+    assert f"{folder.review.year}" in text and folder.owner.split(",")[0] in text
+
+
+@pytest.mark.parametrize("slug, institution", publications())
+def test_web_page_is_self_contained_with_tel_links(dist, slug, institution):
+    html = (dist / institution / f"{slug}.html").read_text("utf-8")
+    folder = FOLDERS[slug]
+    assert f'<html lang="{folder.language}"' in html and f"<title>{folder.title}</title>" in html
+    assert 'href="tel:+31' in html
+    sources = re.findall(r'src="([^"]+)"', html)
+    assert sources and all(src.startswith("data:") for src in sources)
+    assert "<link" not in html
+
+
+def _struct_elements(node):
+    kids = node.get("/K")
+    if kids is None:
+        return
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield kid
+            yield from _struct_elements(kid)
+
+
+def _text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
