@@ -88,7 +88,7 @@ def test_structure_tree_has_real_headings_lists_tables_and_figures_with_alt(dist
 
 @pytest.mark.parametrize("slug, institution", publications())
 def test_every_font_is_embedded_with_unicode_map_and_is_the_brand_font(dist, slug, institution):
-    brand = INSTITUTIONS[institution].font.replace(" ", "")
+    brand = INSTITUTIONS[institution].font.replace(" ", "-")
     with pikepdf.open(dist / institution / f"{slug}.pdf") as pdf:
         fonts = {}
         for page in pdf.pages:

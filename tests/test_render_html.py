@@ -71,7 +71,7 @@ def test_web_has_tel_links_pdf_has_running_footer(tmp_project):
     assert "tel:" not in pdf and '<span class="phone">088 111 0001</span>' in pdf
     assert "counter(pages)" in pdf and "counter(pages)" not in web
     assert '<div class="pagebreak"></div>' in pdf and "pagebreak" not in web.split("<main")[1]
-    assert '--brand-primary: #123456' in web and 'font-family: "Lato"' in web
+    assert '--brand-primary: #123456' in web and 'font-family: "Lato", Arial, sans-serif' in web
 
 
 def test_each_institution_brands_its_own_output(tmp_project):
