@@ -106,23 +106,23 @@ class Paragraphs:
 
 
 @dataclass(frozen=True)
-class BulletList:
+class _ItemList:
+    """A block that is a list of inline items under its type key."""
+
+    kind: ClassVar[str]
+    items: tuple[RichText, ...]
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> _ItemList:
+        return cls(reader.items(at + (cls.kind,)))
+
+
+class BulletList(_ItemList):
     kind: ClassVar[str] = "list"
-    items: tuple[RichText, ...]
-
-    @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> BulletList:
-        return cls(reader.items(at + ("list",)))
 
 
-@dataclass(frozen=True)
-class Steps:
+class Steps(_ItemList):
     kind: ClassVar[str] = "steps"
-    items: tuple[RichText, ...]
-
-    @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Steps:
-        return cls(reader.items(at + ("steps",)))
 
 
 @dataclass(frozen=True)

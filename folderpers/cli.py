@@ -33,8 +33,9 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     options = BuildOptions(tuple(args.institution), tuple(args.folder), formats, args.debug)
     project = Project(root or Path.cwd())
     report = build(project, options, reporter=_print_outcome)
+    warnings = sum(len(outcome.warnings) for outcome in report.outcomes)
     print(f"\n{report.count('built')} built, {report.count('skipped')} skipped, {report.count('failed')} failed"
-          f"{', ' + str(sum(len(o.warnings) for o in report.outcomes)) + ' warnings' if any(o.warnings for o in report.outcomes) else ''}")
+          + (f", {warnings} warnings" if warnings else ""))
     return 0 if report.ok else 1
 
 

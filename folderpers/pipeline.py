@@ -75,7 +75,7 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
     for source in _selected_folders(project, options, record):
         try:
             folder = load_folder(source, schemas)
-            _check_institution_ids(folder, institutions, project)
+            _check_institution_ids(folder, project)
         except Exception as error:  # noqa: BLE001 - a broken folder must not stop the others
             record(_failure(str(Location(source)), error, options.debug))
             continue
@@ -142,7 +142,7 @@ def _selected_folders(project: Project, options: BuildOptions, record: Reporter)
     return [source for source in sources if not options.folders or source.parent.name in options.folders]
 
 
-def _check_institution_ids(folder: Folder, institutions: dict, project: Project) -> None:
+def _check_institution_ids(folder: Folder, project: Project) -> None:
     known = {source.parent.name for source in project.institution_sources()}
     unknown = [name for name in folder.institutions or () if name not in known]
     if unknown:

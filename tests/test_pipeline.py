@@ -84,3 +84,15 @@ def test_filters_select_folders_and_institutions(tmp_project, capsys):
     assert "no folder 'drie'; there are: een, twee" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["--format", "docx"], root=tmp_project.root)
+
+
+def test_a_translation_is_published_beside_the_original_with_its_own_language(tmp_project):
+    tmp_project.folder("demo")
+    tmp_project.folder("demo", MINIMAL_FOLDER.replace("title: Testfolder", "title: Test leaflet") + "language: en\n",
+                       name="folder.en.yaml")
+    assert build(tmp_project.project, BuildOptions(institutions=("alpha",))).ok
+    html = (tmp_project.root / "dist/alpha/demo.en.html").read_text()
+    assert '<html lang="en"' in html and "About this leaflet" in html and "Skip to content" in html
+    with pikepdf.open(tmp_project.root / "dist/alpha/demo.en.pdf") as pdf:
+        assert pdf.Root.Lang == "en" and str(pdf.docinfo.Title) == "Test leaflet"
+    assert (tmp_project.root / "dist/alpha/demo.pdf").exists()
