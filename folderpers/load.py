@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .blocks import SourceReader, read_blocks
 from .errors import Problem, SourceError
-from .model import Address, Colors, Contact, Folder, Institution, Snippet
+from .model import Address, Change, Colors, Contact, Folder, Institution, Snippet
 from .phones import parse_phone
 from .project import translation_language
 from .validate import SchemaSet
@@ -32,7 +32,7 @@ def load_folder(source: Path, schemas: SchemaSet) -> Folder:
         raise SourceError(Problem(document.location(("language",)),
                                   f"file name says language {declared!r} but 'language' is {language!r}",
                                   f"set 'language: {declared}' or rename the file to folder.{language}.yaml"))
-    approved, review = _date(document, "approved"), _date(document, "review")
+    approved, review = _date(document, ("approved",)), _date(document, ("review",))
     if review <= approved:
         raise SourceError(Problem(document.location(("review",)), f"review date {review} is not after the "
                                   f"approval date {approved}", "set a review date after the approval date"))
@@ -51,11 +51,13 @@ def load_folder(source: Path, schemas: SchemaSet) -> Folder:
         approved=approved,
         review=review,
         institutions=None if institutions == "all" else tuple(institutions),
-        institutions_location=document.location(("institutions",)),
         paper=data.get("paper", "A5"),
         keywords=tuple(data.get("keywords", ())),
+        changes=tuple(Change(entry["version"], _date(document, ("changes", index, "date")), entry["what"].strip())
+                      for index, entry in enumerate(data.get("changes", ()))),
         blocks=read_blocks(reader, ("blocks",)),
         is_translation=declared is not None,
+        key_locations={key: document.location((key,)) for key in data},
     )
 
 
@@ -122,10 +124,10 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
     )
 
 
-def _date(document, key: str) -> date:
-    text = document.data[key]
+def _date(document, at: tuple) -> date:
+    text = document.get(at)
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise SourceError(Problem(document.location((key,)), f"{text!r} is not a real date",
+        raise SourceError(Problem(document.location(at), f"{text!r} is not a real date",
                                   "write an existing date as YYYY-MM-DD")) from None

@@ -12,6 +12,15 @@ from .inline import PhoneNumber, RichText
 
 
 @dataclass(frozen=True)
+class Change:
+    """One entry of a folder's change log."""
+
+    version: str
+    date: date
+    what: str
+
+
+@dataclass(frozen=True)
 class Folder:
     """One folder file (`folders/<slug>/folder.yaml`, or `folder.<lang>.yaml` for a translation)."""
 
@@ -28,15 +37,19 @@ class Folder:
     approved: date
     review: date
     institutions: tuple[str, ...] | None  # None: every institution publishes it
-    institutions_location: Location
     paper: str
     keywords: tuple[str, ...]
+    changes: tuple[Change, ...]
     blocks: tuple[Block, ...]
     is_translation: bool
+    key_locations: dict[str, Location]  # where each top-level key stands, for messages
 
     @property
     def directory(self) -> Path:
         return self.source.parent
+
+    def location_of(self, key: str) -> Location:
+        return self.key_locations.get(key, Location(self.source))
 
     def published_by(self, institution_id: str) -> bool:
         return self.institutions is None or institution_id in self.institutions

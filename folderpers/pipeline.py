@@ -1,4 +1,5 @@
-"""The build: collect sources -> load -> resolve per institution -> render with each writer -> publish.
+"""The build: collect sources -> load -> review policy -> resolve per institution -> render with each
+writer -> publish -> manifest.
 
 Failures are isolated: a broken folder fails that folder's outputs, a broken institution that
 institution's, a failed render that one output. Every outcome is reported as it happens.
@@ -8,16 +9,19 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Literal
 
 from .errors import FolderpersError, Location, Problem, SourceError
 from .fonts import require_font
 from .load import load_folder, load_institution, load_snippets
+from .manifest import Manifest, input_digests, output_entry
 from .model import Folder, Institution, Snippet
 from .project import Project
 from .publish import publish, remove_leftovers
 from .resolve import resolve
+from .review import ReviewPolicy, ReviewStatus, assess, check_publishable
 from .validate import SchemaSet
 from .writers import WRITERS, Theme, Writer
 
@@ -29,6 +33,7 @@ class BuildOptions:
     institutions: tuple[str, ...] = ()  # empty: all
     folders: tuple[str, ...] = ()  # slugs; empty: all
     formats: tuple[str, ...] = tuple(WRITERS)
+    policy: ReviewPolicy = field(default_factory=lambda: ReviewPolicy(date.today()))
     debug: bool = False
 
 
@@ -59,95 +64,125 @@ class BuildReport:
 Reporter = Callable[[Outcome], None]
 
 
+@dataclass
+class _Build:
+    """The state of one build run, shared by its steps."""
+
+    project: Project
+    options: BuildOptions
+    reporter: Reporter
+    report: BuildReport = field(default_factory=BuildReport)
+
+    def record(self, outcome: Outcome) -> None:
+        self.report.outcomes.append(outcome)
+        self.reporter(outcome)
+
+    def failure(self, subject: str, error: BaseException) -> None:
+        self.record(_failure(subject, error, self.options.debug))
+
+
 def build(project: Project, options: BuildOptions, reporter: Reporter = lambda outcome: None) -> BuildReport:
-    report = BuildReport()
-
-    def record(outcome: Outcome) -> None:
-        report.outcomes.append(outcome)
-        reporter(outcome)
-
+    run = _Build(project, options, reporter)
     remove_leftovers(project.dist)
     schemas = SchemaSet(project.schemas)
-    institutions = _load_institutions(project, schemas, options, record)
+    institutions = _load_institutions(run, schemas)
     shared_snippets = load_snippets(project.snippets, schemas)
     theme = Theme(project)
     writers = [WRITERS[kind](theme) for kind in options.formats]
-    for source in _selected_folders(project, options, record):
+    manifest = Manifest.load(project.dist)
+    for source in _selected_folders(run):
         try:
             folder = load_folder(source, schemas)
             _check_institution_ids(folder, project)
+            warnings = check_publishable(assess(folder, options.policy), options.policy)
         except Exception as error:  # noqa: BLE001 - a broken folder must not stop the others
-            record(_failure(str(Location(source)), error, options.debug))
+            run.failure(str(Location(source)), error)
             continue
         for institution_id, institution in institutions.items():
             if not folder.published_by(institution_id):
-                record(Outcome("skipped", f"{folder.slug} for {institution_id}", detail="not published there"))
-                continue
-            if isinstance(institution, Outcome):  # failed to load: already reported once
-                record(Outcome("failed", f"{folder.slug} for {institution_id}",
-                               detail=f"institution {institution_id!r} has errors (see above)"))
-                continue
-            _publish_all(project, folder, institution, shared_snippets, writers, options, record)
-    return report
+                run.record(Outcome("skipped", f"{folder.slug} for {institution_id}", detail="not published there"))
+            elif isinstance(institution, Outcome):  # failed to load: already reported once
+                run.record(Outcome("failed", f"{folder.slug} for {institution_id}",
+                                   detail=f"institution {institution_id!r} has errors (see above)"))
+            else:
+                _publish_all(run, folder, institution, shared_snippets, writers, theme, manifest, warnings)
+    if run.report.count("built"):
+        manifest.write()
+    return run.report
 
 
-def _publish_all(project: Project, folder: Folder, institution: Institution,
-                 shared_snippets: dict[str, Snippet | SourceError], writers: Iterable[Writer],
-                 options: BuildOptions, record: Reporter) -> None:
-    subject = f"{folder.slug} for {institution.id}"
+def _publish_all(run: _Build, folder: Folder, institution: Institution,
+                 shared_snippets: dict[str, Snippet | SourceError], writers: Iterable[Writer], theme: Theme,
+                 manifest: Manifest, warnings: tuple[str, ...]) -> None:
     try:
         publication = resolve(folder, institution, shared_snippets)
     except Exception as error:  # noqa: BLE001
-        record(_failure(subject, error, options.debug))
+        run.failure(f"{folder.slug} for {institution.id}", error)
         return
+    inputs = input_digests((*publication.sources, *theme.files), run.project.root)
     for writer in writers:
-        target = project.dist / writer.path(publication)
+        relative = writer.path(publication)
+        target = run.project.dist / relative
         try:
             rendered = writer.render(publication)
             publish(target, rendered.data)
         except Exception as error:  # noqa: BLE001 - one output's failure fails that output only
-            record(_failure(_relative(target, project), error, options.debug))
+            run.failure(_shown(target, run.project), error)
             continue
-        record(Outcome("built", _relative(target, project), pages=rendered.pages, warnings=rendered.warnings))
+        manifest.record(output_entry(str(relative), writer.kind, rendered.data, rendered.pages, publication, inputs))
+        run.record(Outcome("built", _shown(target, run.project), pages=rendered.pages,
+                           warnings=warnings + rendered.warnings))
 
 
-def _load_institutions(project: Project, schemas: SchemaSet, options: BuildOptions,
-                       record: Reporter) -> dict[str, Institution | Outcome]:
+def _load_institutions(run: _Build, schemas: SchemaSet) -> dict[str, Institution | Outcome]:
     institutions: dict[str, Institution | Outcome] = {}
-    available = [source.parent.name for source in project.institution_sources()]
-    for wanted in options.institutions:
+    sources = run.project.institution_sources()
+    available = [source.parent.name for source in sources]
+    for wanted in run.options.institutions:
         if wanted not in available:
-            record(Outcome("failed", f"--institution {wanted}", detail=f"no institution {wanted!r}; "
-                           f"there are: {', '.join(available)}"))
-    for source in project.institution_sources():
-        if options.institutions and source.parent.name not in options.institutions:
+            run.record(Outcome("failed", f"--institution {wanted}",
+                               detail=f"no institution {wanted!r}; there are: {', '.join(available)}"))
+    for source in sources:
+        if run.options.institutions and source.parent.name not in run.options.institutions:
             continue
         try:
             institution = load_institution(source, schemas)
             require_font(institution)
             institutions[institution.id] = institution
         except Exception as error:  # noqa: BLE001
-            outcome = _failure(str(Location(source)), error, options.debug)
-            record(outcome)
+            outcome = _failure(str(Location(source)), error, run.options.debug)
+            run.record(outcome)
             institutions[source.parent.name] = outcome
     return institutions
 
 
-def _selected_folders(project: Project, options: BuildOptions, record: Reporter) -> list[Path]:
-    sources = project.folder_sources()
+def _selected_folders(run: _Build) -> list[Path]:
+    sources = run.project.folder_sources()
     slugs = sorted({source.parent.name for source in sources})
-    for wanted in options.folders:
+    for wanted in run.options.folders:
         if wanted not in slugs:
-            record(Outcome("failed", f"--folder {wanted}", detail=f"no folder {wanted!r}; there are: {', '.join(slugs)}"))
-    return [source for source in sources if not options.folders or source.parent.name in options.folders]
+            run.record(Outcome("failed", f"--folder {wanted}", detail=f"no folder {wanted!r}; there are: {', '.join(slugs)}"))
+    return [source for source in sources if not run.options.folders or source.parent.name in run.options.folders]
 
 
 def _check_institution_ids(folder: Folder, project: Project) -> None:
     known = {source.parent.name for source in project.institution_sources()}
     unknown = [name for name in folder.institutions or () if name not in known]
     if unknown:
-        raise SourceError(Problem(folder.institutions_location, f"unknown institution {unknown[0]!r}",
+        raise SourceError(Problem(folder.location_of("institutions"), f"unknown institution {unknown[0]!r}",
                                   f"institutions are: {', '.join(sorted(known))}"))
+
+
+def review_statuses(project: Project, policy: ReviewPolicy) -> tuple[list[ReviewStatus], list[Outcome]]:
+    """Every folder's review status (for `build.py review`), and the folders that failed to load."""
+    schemas = SchemaSet(project.schemas)
+    statuses, failures = [], []
+    for source in project.folder_sources():
+        try:
+            statuses.append(assess(load_folder(source, schemas), policy))
+        except Exception as error:  # noqa: BLE001
+            failures.append(_failure(str(Location(source)), error, debug=False))
+    return sorted(statuses, key=lambda status: (status.folder.review, status.folder.slug)), failures
 
 
 def _failure(subject: str, error: BaseException, debug: bool) -> Outcome:
@@ -158,7 +193,7 @@ def _failure(subject: str, error: BaseException, debug: bool) -> Outcome:
     return Outcome("failed", subject, detail=detail)
 
 
-def _relative(path: Path, project: Project) -> str:
+def _shown(path: Path, project: Project) -> str:
     try:
         return str(path.relative_to(project.root))
     except ValueError:

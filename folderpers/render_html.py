@@ -118,8 +118,10 @@ class HtmlRenderer:
     def render(self, publication: Publication, target: Target, image_url: Callable[[Path], str]) -> str:
         labels = self.labels(publication.language)
 
-        def format_date(day: date) -> str:
-            return labels["date_format"].format(day=day.day, month=labels["months"][day.month - 1], year=day.year)
+        def format_date(day: date, short: bool = False) -> str:
+            pattern = labels["date_short_format" if short else "date_format"]
+            return pattern.format(day=day.day, month=labels["months"][day.month - 1], month_number=day.month,
+                                  year=day.year)
 
         def rich(nodes: RichText) -> Markup:
             return inline_html(nodes, target)

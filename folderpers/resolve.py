@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .blocks import Block, ContactRef, Include
-from .errors import Problem, ResolveError, SourceError
+from .errors import Location, Problem, ResolveError, SourceError
 from .inline import Inline, Link, Placeholder, Text, merge_text
 from .model import Contact, Folder, Institution, Snippet
 
@@ -32,10 +32,24 @@ class Publication:
     intro: tuple[tuple[Inline, ...], ...]
     blocks: tuple[Block, ...]
     asset_roots: tuple[Path, ...]  # the only directories rendering may read images from
+    sources: tuple[Path, ...]  # every content file it was made from (YAML, images, logo), for the manifest
 
     @property
     def language(self) -> str:
         return self.folder.language
+
+    def properties(self) -> dict[str, str]:
+        """The document-control facts every output carries (PDF metadata, web page <meta>, manifest)."""
+        folder = self.folder
+        return {
+            "documentCode": self.document_code,
+            "version": folder.version,
+            "approvalDate": folder.approved.isoformat(),
+            "reviewDate": folder.review.isoformat(),
+            "owner": folder.owner,
+            "department": folder.department,
+            "institution": self.institution.name,
+        }
 
 
 def resolve(folder: Folder, institution: Institution,
@@ -48,7 +62,23 @@ def resolve(folder: Folder, institution: Institution,
         raise ResolveError(*dict.fromkeys(resolver.problems))
     roots = dict.fromkeys([folder.directory.resolve(), institution.directory.resolve(),
                            *(snippet.source.parent.resolve() for snippet in resolver.used_snippets)])
-    return Publication(folder, institution, f"{institution.code_prefix}-{folder.code}", intro, blocks, tuple(roots))
+    sources = dict.fromkeys([folder.source, institution.source, institution.logo,
+                             *(snippet.source for snippet in resolver.used_snippets), *_paths_in(blocks)])
+    return Publication(folder, institution, f"{institution.code_prefix}-{folder.code}", intro, blocks,
+                       tuple(roots), tuple(path.resolve() for path in sources))
+
+
+def _paths_in(value: Any) -> list[Path]:
+    """Every file a block refers to (figures, and whatever future block types add)."""
+    if isinstance(value, Path):
+        return [value]
+    if isinstance(value, Location):  # where something was written, not a file it needs
+        return []
+    if isinstance(value, tuple):
+        return [path for item in value for path in _paths_in(item)]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [path for f in dataclasses.fields(value) for path in _paths_in(getattr(value, f.name))]
+    return []
 
 
 class _Resolver:

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from folderpers.pipeline import BuildOptions
 from folderpers.project import Project
+from folderpers.review import ReviewPolicy
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TODAY = date(2026, 11, 21)  # review dates are judged as of this day, so tests do not age
+
+
+def options(**kwargs) -> BuildOptions:
+    """Build options for tests: review dates judged as of TODAY."""
+    return BuildOptions(policy=ReviewPolicy(TODAY), **kwargs)
 
 MINIMAL_FOLDER = """\
 title: Testfolder

@@ -4,9 +4,9 @@ import pikepdf
 import pytest
 
 from folderpers.cli import main
-from folderpers.pipeline import BuildOptions, build
+from folderpers.pipeline import build
 
-from conftest import MINIMAL_FOLDER
+from conftest import MINIMAL_FOLDER, TODAY, options
 
 
 def outcomes(report):
@@ -15,11 +15,11 @@ def outcomes(report):
 
 def test_builds_a_pdf_and_a_web_page_per_institution(tmp_project):
     tmp_project.folder("demo")
-    report = build(tmp_project.project, BuildOptions())
+    report = build(tmp_project.project, options())
     assert report.ok and report.count("built") == 4
     dist = tmp_project.root / "dist"
     assert sorted(str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file()) == [
-        "alpha/demo.html", "alpha/demo.pdf", "beta/demo.html", "beta/demo.pdf"]
+        "alpha/demo.html", "alpha/demo.pdf", "beta/demo.html", "beta/demo.pdf", "manifest.json"]
     with pikepdf.open(dist / "beta/demo.pdf") as pdf:
         assert pdf.Root.Lang == "nl" and "/StructTreeRoot" in pdf.Root
         assert str(pdf.docinfo.Title) == "Testfolder"
@@ -28,7 +28,7 @@ def test_builds_a_pdf_and_a_web_page_per_institution(tmp_project):
 def test_one_broken_folder_does_not_stop_the_others(tmp_project, capsys):
     tmp_project.folder("goed")
     tmp_project.folder("kapot", MINIMAL_FOLDER.replace("title: Testfolder", "title: [Testfolder"))
-    assert main([], root=tmp_project.root) == 1
+    assert main(["--today", TODAY.isoformat()], root=tmp_project.root) == 1
     captured = capsys.readouterr()
     assert "FAILED  folders/kapot/folder.yaml" in captured.err or "kapot/folder.yaml" in captured.err
     assert "kapot/folder.yaml:2:" in captured.err and "YAML syntax error" in captured.err
@@ -39,7 +39,7 @@ def test_one_broken_folder_does_not_stop_the_others(tmp_project, capsys):
 def test_restricted_folder_is_skipped_elsewhere_and_unknown_ids_fail(tmp_project):
     tmp_project.folder("alleen-alpha", MINIMAL_FOLDER + "institutions: [alpha]\n")
     tmp_project.folder("onbekend", MINIMAL_FOLDER + "institutions: [alpha, gamma]\n")
-    report = build(tmp_project.project, BuildOptions(formats=("web",)))
+    report = build(tmp_project.project, options(formats=("web",)))
     assert ("skipped", "alleen-alpha for beta") in outcomes(report)
     assert ("built", "dist/alpha/alleen-alpha.html") in outcomes(report)
     [failure] = [o for o in report.outcomes if o.status == "failed"]
@@ -52,11 +52,11 @@ def test_a_failed_render_keeps_the_previously_published_file(tmp_project):
     image.write_bytes(bytes.fromhex(
         "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
         "1f15c4890000000d49444154789c6360f8cf0000000301010018dd8db00000000049454e44ae426082"))
-    assert build(tmp_project.project, BuildOptions(formats=("pdf",))).ok
+    assert build(tmp_project.project, options(formats=("pdf",))).ok
     published = tmp_project.root / "dist/alpha/demo.pdf"
     before = published.read_bytes()
     image.write_bytes(b"not a png at all")
-    report = build(tmp_project.project, BuildOptions(formats=("pdf",)))
+    report = build(tmp_project.project, options(formats=("pdf",)))
     assert not report.ok and report.count("failed") == 2
     failure = next(o for o in report.outcomes if o.status == "failed")
     assert "WeasyPrint" in str(failure.problems[0]) and "folders/demo/folder.yaml" in str(failure.problems[0])
@@ -68,7 +68,7 @@ def test_a_missing_font_fails_only_that_institutions_outputs(tmp_project):
     tmp_project.folder("demo")
     path = tmp_project.root / "institutions/beta/institution.yaml"
     path.write_text(path.read_text().replace("font: Open Sans", "font: Nonexistent Sans"))
-    report = build(tmp_project.project, BuildOptions(formats=("web",)))
+    report = build(tmp_project.project, options(formats=("web",)))
     assert ("built", "dist/alpha/demo.html") in outcomes(report)
     assert ("failed", "demo for beta") in outcomes(report)
     institution_failure = next(o for o in report.outcomes if "institution.yaml" in o.subject)
@@ -78,9 +78,9 @@ def test_a_missing_font_fails_only_that_institutions_outputs(tmp_project):
 def test_filters_select_folders_and_institutions(tmp_project, capsys):
     tmp_project.folder("een")
     tmp_project.folder("twee")
-    assert main(["--folder", "twee", "--institution", "beta", "--format", "web"], root=tmp_project.root) == 0
+    assert main(["--today", TODAY.isoformat(), "--folder", "twee", "--institution", "beta", "--format", "web"], root=tmp_project.root) == 0
     assert sorted(p.name for p in (tmp_project.root / "dist").rglob("*.html")) == ["twee.html"]
-    assert main(["--folder", "drie"], root=tmp_project.root) == 1
+    assert main(["--today", TODAY.isoformat(), "--folder", "drie"], root=tmp_project.root) == 1
     assert "no folder 'drie'; there are: een, twee" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["--format", "docx"], root=tmp_project.root)
@@ -90,7 +90,7 @@ def test_a_translation_is_published_beside_the_original_with_its_own_language(tm
     tmp_project.folder("demo")
     tmp_project.folder("demo", MINIMAL_FOLDER.replace("title: Testfolder", "title: Test leaflet") + "language: en\n",
                        name="folder.en.yaml")
-    assert build(tmp_project.project, BuildOptions(institutions=("alpha",))).ok
+    assert build(tmp_project.project, options(institutions=("alpha",))).ok
     html = (tmp_project.root / "dist/alpha/demo.en.html").read_text()
     assert '<html lang="en"' in html and "About this leaflet" in html and "Skip to content" in html
     with pikepdf.open(tmp_project.root / "dist/alpha/demo.en.pdf") as pdf:

@@ -6,11 +6,11 @@ import pikepdf
 import pytest
 
 from folderpers.errors import Location, RenderError
-from folderpers.pipeline import BuildOptions, build
+from folderpers.pipeline import build
 from folderpers.project import Project
 from folderpers.render_pdf import PdfRenderer
 
-from conftest import MINIMAL_FOLDER, REPO
+from conftest import MINIMAL_FOLDER, REPO, options
 
 PAGE = '<html lang="nl"><head><title>T</title></head><body><h1>T</h1>{}</body></html>'
 
@@ -43,6 +43,6 @@ def test_a_clean_page_renders_as_pdf_ua(renderer, tmp_path):
 
 def test_a4_is_selectable_per_folder(tmp_project):
     tmp_project.folder("groot", MINIMAL_FOLDER + "paper: A4\n")
-    assert build(tmp_project.project, BuildOptions(institutions=("alpha",), formats=("pdf",))).ok
+    assert build(tmp_project.project, options(institutions=("alpha",), formats=("pdf",))).ok
     with pikepdf.open(tmp_project.root / "dist/alpha/groot.pdf") as pdf:
         assert [round(float(v)) for v in pdf.pages[0].mediabox] == [0, 0, 595, 842]

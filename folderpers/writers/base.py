@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import ClassVar, Protocol
 
 from ..project import Project
@@ -30,6 +30,12 @@ class Theme:
     @cached_property
     def html(self) -> HtmlRenderer:
         return HtmlRenderer(self.project)
+
+    @cached_property
+    def files(self) -> tuple[Path, ...]:
+        """Every template and style file: inputs of every output, recorded in the manifest."""
+        return tuple(sorted(path for directory in (self.project.templates, self.project.styles)
+                            for path in directory.rglob("*") if path.is_file()))
 
 
 class Writer(Protocol):

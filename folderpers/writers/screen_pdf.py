@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
 from ..errors import Location
+from ..postprocess import stamp_pdf
 from ..render_pdf import PdfRenderer
 from ..resolve import Publication
 from .base import Rendered, Theme, output_name
@@ -30,4 +31,4 @@ class ScreenPdfWriter:
         html = self.theme.html.render(publication, "pdf", image_url=Path.as_uri)
         pdf = self.renderer.render(html, publication.folder.directory, publication.asset_roots,
                                    Location(publication.folder.source))
-        return Rendered(pdf.data, pdf.pages, pdf.warnings)
+        return Rendered(stamp_pdf(pdf.data, publication), pdf.pages, pdf.warnings)

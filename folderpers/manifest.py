@@ -1,0 +1,106 @@
+"""The manifest, dist/manifest.json: what was published, from which inputs, with checksums.
+
+It is the audit trail (which version of which folder a patient could have received) and the
+basis of incremental builds. One entry per output file in dist/; a build replaces the entries of
+the outputs it wrote and keeps those of files it did not touch. Format: schemas/manifest.schema.json.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import weasyprint
+
+from . import __version__
+from .publish import publish
+from .resolve import Publication
+
+MANIFEST_NAME = "manifest.json"
+FORMAT = "folderpers-manifest/1"
+PIPELINE = {"folderpers": __version__, "weasyprint": weasyprint.__version__}
+
+
+@lru_cache(maxsize=4096)
+def _file_digest(path: Path, size: int, mtime_ns: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of a file's bytes (cached per process while the file is unchanged)."""
+    stat = path.stat()
+    return _file_digest(path, stat.st_size, stat.st_mtime_ns)
+
+
+def input_digests(paths: Iterable[Path], root: Path) -> dict[str, str]:
+    """{path relative to the project: sha256} for every input file, sorted."""
+    digests = {}
+    for path in paths:
+        try:
+            name = str(path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            name = str(path)
+        digests[name] = file_digest(path)
+    return dict(sorted(digests.items()))
+
+
+def combined_digest(inputs: dict[str, str], kind: str) -> str:
+    """One hash over every input, the pipeline version and the output kind: equal means nothing changed."""
+    text = json.dumps({"inputs": inputs, "pipeline": PIPELINE, "kind": kind}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def output_entry(path: str, kind: str, data: bytes, pages: int | None, publication: Publication,
+                 inputs: dict[str, str]) -> dict[str, Any]:
+    folder = publication.folder
+    properties = publication.properties()
+    return {
+        "path": path,
+        "kind": kind,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "bytes": len(data),
+        "pages": pages,
+        "folder": folder.slug,
+        "institution": publication.institution.id,
+        "language": folder.language,
+        "title": folder.title,
+        "code": properties["documentCode"],
+        "version": folder.version,
+        "approved": properties["approvalDate"],
+        "review": properties["reviewDate"],
+        "owner": folder.owner,
+        "department": folder.department,
+        "changes": [{"version": c.version, "date": c.date.isoformat(), "what": c.what} for c in folder.changes],
+        "inputs": inputs,
+        "pipeline": PIPELINE,
+        "inputs_sha256": combined_digest(inputs, kind),
+    }
+
+
+@dataclass
+class Manifest:
+    dist: Path
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, dist: Path) -> Manifest:
+        """The manifest of an earlier build (empty if there is none or it is unreadable)."""
+        try:
+            data = json.loads((dist / MANIFEST_NAME).read_text("utf-8"))
+            entries = {entry["path"]: entry for entry in data["outputs"]} if data.get("format") == FORMAT else {}
+        except (OSError, ValueError, KeyError, TypeError):
+            entries = {}
+        return cls(dist, entries)
+
+    def record(self, entry: dict[str, Any]) -> None:
+        self.entries[entry["path"]] = entry
+
+    def write(self) -> None:
+        """Write atomically; entries whose file is gone from dist/ are dropped."""
+        outputs = [self.entries[path] for path in sorted(self.entries) if (self.dist / path).is_file()]
+        text = json.dumps({"format": FORMAT, "outputs": outputs}, indent=2, ensure_ascii=False) + "\n"
+        publish(self.dist / MANIFEST_NAME, text.encode("utf-8"))
