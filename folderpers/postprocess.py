@@ -13,8 +13,10 @@ import pikepdf
 
 from .resolve import Publication
 
-XMP_NAMESPACE = "https://folderpers.invalid/ns/document/1.0/"
-XMP_PREFIX = "folderpers"
+# Adobe's namespace for custom document properties: Acrobat lists them as "Custom" properties
+# (with the same names in the Info dictionary), and pypdf reads them as `xmp_metadata.custom_properties`.
+XMP_NAMESPACE = "http://ns.adobe.com/pdfx/1.3/"
+XMP_PREFIX = "pdfx"
 
 
 def stamp_pdf(data: bytes, publication: Publication) -> bytes:

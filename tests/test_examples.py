@@ -153,3 +153,57 @@ def _struct_elements(node):
 
 def _text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+@pytest.mark.parametrize("slug, institution", publications())
+def test_stamp_is_on_every_page_and_in_the_metadata(dist, slug, institution):
+    folder, owner = FOLDERS[slug], INSTITUTIONS[institution]
+    code = f"{owner.code_prefix}-{folder.code}"
+    approved, review = folder.approved.strftime("%d-%m-%Y"), folder.review.strftime("%d-%m-%Y")
+    reader = pypdf.PdfReader(dist / institution / f"{slug}.pdf")
+    for number, page in enumerate(reader.pages, 1):
+        text = page.extract_text()
+        assert f"{code} · versie {folder.version} · {folder.department}" in text, f"page {number}"
+        assert f"vastgesteld {approved} · herzien uiterlijk {review}" in text, f"page {number}"
+        assert f"pagina {number} van {len(reader.pages)}" in text
+    info = reader.metadata
+    assert (info["/DocumentCode"], info["/Version"], info["/ReviewDate"], info["/ApprovalDate"]) == (
+        code, folder.version, folder.review.isoformat(), folder.approved.isoformat())
+    assert info["/Owner"] == folder.owner and info["/Institution"] == owner.name
+    assert info["/CreationDate"] == info["/ModDate"] == "D:" + folder.approved.strftime("%Y%m%d")
+    xmp = reader.xmp_metadata
+    assert xmp.dc_title == {"x-default": folder.title}
+    assert xmp.custom_properties["documentCode"] == code
+    assert xmp.custom_properties["version"] == folder.version
+    assert xmp.custom_properties["reviewDate"] == folder.review.isoformat()
+
+
+@pytest.mark.parametrize("slug, institution", publications())
+def test_web_page_carries_the_stamp_in_meta_tags_and_the_change_log(dist, slug, institution):
+    folder, owner = FOLDERS[slug], INSTITUTIONS[institution]
+    html = (dist / institution / f"{slug}.html").read_text("utf-8")
+    assert f'<meta name="folderpers.documentCode" content="{owner.code_prefix}-{folder.code}">' in html
+    assert f'<meta name="folderpers.reviewDate" content="{folder.review.isoformat()}">' in html
+    for change in folder.changes:
+        assert f"<td>{change.version}</td>" in html and change.what in html
+
+
+def test_manifest_of_the_examples_validates(dist):
+    import json
+
+    import jsonschema
+    manifest = json.loads((dist / "manifest.json").read_text())
+    jsonschema.validate(manifest, json.loads((REPO / "schemas/manifest.schema.json").read_text()))
+    assert len(manifest["outputs"]) == 2 * len(publications())
+
+
+def test_two_builds_in_separate_processes_are_byte_identical(dist, tmp_path):
+    import subprocess
+    import sys
+    second = tmp_path / "second"
+    subprocess.run([sys.executable, str(REPO / "build.py"), "--today", TODAY.isoformat(), "--output", str(second)],
+                   cwd=tmp_path, check=True, capture_output=True)
+    first_files = sorted(str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file())
+    assert first_files == sorted(str(p.relative_to(second)) for p in second.rglob("*") if p.is_file())
+    for name in first_files:
+        assert (dist / name).read_bytes() == (second / name).read_bytes(), f"{name} differs between builds"
