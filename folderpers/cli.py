@@ -76,6 +76,8 @@ def _print_outcome(outcome: Outcome) -> None:
         print("    " + str(problem).replace("\n", "\n    "), file=stream)
     if outcome.detail and outcome.status == "failed":
         print("    " + outcome.detail.replace("\n", "\n    "), file=stream)
+    for note in outcome.notes:
+        print(f"    {note}")
     for warning in outcome.warnings:
         print(f"    warning: {warning}")
     stream.flush()

@@ -46,6 +46,7 @@ class Outcome:
     problems: tuple[Problem, ...] = ()
     pages: int | None = None
     warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
     detail: str = ""
 
 
@@ -121,17 +122,17 @@ def _publish_all(run: _Build, folder: Folder, institution: Institution,
         return
     inputs = input_digests((*publication.sources, *theme.files), run.project.root)
     for writer in writers:
-        relative = writer.path(publication)
-        target = run.project.dist / relative
         try:
-            rendered = writer.render(publication)
-            publish(target, rendered.data)
+            outputs = writer.render(publication)
+            for output in outputs:
+                publish(run.project.dist / output.path, output.data)
         except Exception as error:  # noqa: BLE001 - one output's failure fails that output only
-            run.failure(_shown(target, run.project), error)
+            run.failure(_shown(run.project.dist / writer.path(publication), run.project), error)
             continue
-        manifest.record(output_entry(str(relative), writer.kind, rendered.data, rendered.pages, publication, inputs))
-        run.record(Outcome("built", _shown(target, run.project), pages=rendered.pages,
-                           warnings=warnings + rendered.warnings))
+        for output in outputs:
+            manifest.record(output_entry(str(output.path), output.kind, output.data, output.pages, publication, inputs))
+            run.record(Outcome("built", _shown(run.project.dist / output.path, run.project), pages=output.pages,
+                               warnings=warnings + output.warnings, notes=output.notes))
 
 
 def _load_institutions(run: _Build, schemas: SchemaSet) -> dict[str, Institution | Outcome]:

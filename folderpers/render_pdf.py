@@ -1,24 +1,28 @@
-"""Stage 4: HTML to a tagged PDF/UA-1 with WeasyPrint.
+"""Stage 4: HTML to PDF with WeasyPrint.
 
-One PdfRenderer per process: it keeps the font configuration and the parsed stylesheets warm
-for every document it renders. WeasyPrint reports many problems (missing alt text, a refused
-image, an unknown option) only as log records: those at ERROR level fail the output here.
+One PdfRenderer per process: it keeps the font configuration and parsed stylesheets warm for
+every document it renders. WeasyPrint reports many problems (missing alt text, a refused image,
+an unknown option) only as log records: those at ERROR level fail the output here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Iterator, Sequence
 
 from weasyprint import CSS, HTML
+from weasyprint.document import Document, Page
 from weasyprint.text.fonts import FontConfiguration
 
 from .errors import Location, Problem, RenderError
 from .fetcher import AssetFetcher, AssetRefused
 from .project import Project
 
-PDF_VARIANT = "pdf/ua-1"
+SCREEN_VARIANT = "pdf/ua-1"
 
 
 @dataclass(frozen=True)
@@ -38,20 +42,48 @@ class _Collector(logging.Handler):
 
 
 class PdfRenderer:
-    def __init__(self, project: Project, stylesheets: tuple[str, ...] = ("folder.css", "pdf.css")):
-        self.font_config = FontConfiguration()
-        self.stylesheets = [CSS(filename=project.styles / name, font_config=self.font_config)
-                            for name in stylesheets]
+    """Lays out HTML and writes PDFs, failing on WeasyPrint's logged errors."""
 
-    def render(self, html: str, base: Path, asset_roots: tuple[Path, ...], source: Location) -> RenderedPdf:
-        """Render `html` (whose relative URLs are relative to `base`); errors are reported at `source`."""
+    def __init__(self, project: Project):
+        self.project = project
+        self.font_config = FontConfiguration()
+
+    @lru_cache(maxsize=None)
+    def stylesheet(self, name: str, css: str | None = None) -> CSS:
+        """A parsed stylesheet: styles/<name>, or the given CSS text (cached under `name`)."""
+        if css is None:
+            return CSS(filename=self.project.styles / name, font_config=self.font_config)
+        return CSS(string=css, font_config=self.font_config)
+
+    def layout(self, html: str, base: Path, asset_roots: Sequence[Path], source: Location,
+               stylesheets: Sequence[CSS], variant: str | None, warnings: list[str]) -> Document:
+        """Lay out `html` (relative URLs against `base`); only files below `asset_roots` may be read."""
+        with self._errors_fail(source, warnings):
+            return HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=AssetFetcher(tuple(asset_roots))).render(
+                stylesheets=list(stylesheets), font_config=self.font_config, pdf_variant=variant)
+
+    def write(self, document: Document, pages: Sequence[Page] | None, source: Location, variant: str | None,
+              warnings: list[str]) -> bytes:
+        """Write `document` as PDF; with `pages`, only those (possibly from other documents), in that order."""
+        if pages is not None:
+            document = document.copy(list(pages))
+        with self._errors_fail(source, warnings):
+            return document.write_pdf(pdf_variant=variant)
+
+    def render(self, html: str, base: Path, asset_roots: Sequence[Path], source: Location,
+               stylesheets: Sequence[CSS], variant: str | None = SCREEN_VARIANT) -> RenderedPdf:
+        warnings: list[str] = []
+        document = self.layout(html, base, asset_roots, source, stylesheets, variant, warnings)
+        data = self.write(document, None, source, variant, warnings)
+        return RenderedPdf(data, len(document.pages), tuple(warnings))
+
+    @contextlib.contextmanager
+    def _errors_fail(self, source: Location, warnings: list[str]) -> Iterator[None]:
         collector = _Collector()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(collector)
         try:
-            document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=AssetFetcher(asset_roots)).render(
-                stylesheets=self.stylesheets, font_config=self.font_config, pdf_variant=PDF_VARIANT)
-            data = document.write_pdf(pdf_variant=PDF_VARIANT)
+            yield
         except AssetRefused as refused:
             raise RenderError(Problem(source, refused.args[0], "use images from the folder's own directory")) from None
         finally:
@@ -60,5 +92,4 @@ class PdfRenderer:
         if errors:
             raise RenderError(*(Problem(source, f"WeasyPrint: {record.getMessage()}",
                                         "fix the content or template this message points at") for record in errors))
-        warnings = tuple(record.getMessage() for record in collector.records)
-        return RenderedPdf(data, len(document.pages), warnings)
+        warnings.extend(record.getMessage() for record in collector.records)

@@ -15,9 +15,20 @@ from conftest import MINIMAL_FOLDER, REPO, options
 PAGE = '<html lang="nl"><head><title>T</title></head><body><h1>T</h1>{}</body></html>'
 
 
+class _Renderer:
+    """The renderer with the project's PDF stylesheets, as the screen PDF writer uses it."""
+
+    def __init__(self):
+        self.pdf = PdfRenderer(Project(REPO))
+
+    def render(self, html, base, roots, source):
+        sheets = [self.pdf.stylesheet("folder.css"), self.pdf.stylesheet("pdf.css")]
+        return self.pdf.render(html, base, roots, source, sheets)
+
+
 @pytest.fixture(scope="module")
 def renderer():
-    return PdfRenderer(Project(REPO))
+    return _Renderer()
 
 
 def test_an_image_without_alt_text_fails_the_output(renderer, tmp_path):

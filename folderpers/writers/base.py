@@ -14,11 +14,14 @@ from ..resolve import Publication
 
 @dataclass(frozen=True)
 class Rendered:
-    """One output's bytes, ready to publish."""
+    """One output file, ready to publish."""
 
+    path: PurePosixPath  # relative to dist/
+    kind: str  # what it is, for the manifest: pdf, web, print-pdf, booklet, preflight, ...
     data: bytes
     pages: int | None = None
     warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # facts worth printing with the output (e.g. a preflight summary)
 
 
 @dataclass
@@ -45,9 +48,10 @@ class Writer(Protocol):
     def __init__(self, theme: Theme) -> None: ...
 
     def path(self, publication: Publication) -> PurePosixPath:
-        """Where the output goes, relative to dist/."""
+        """Where the (main) output goes, relative to dist/; names the output in messages."""
 
-    def render(self, publication: Publication) -> Rendered: ...
+    def render(self, publication: Publication) -> tuple[Rendered, ...]:
+        """Every file this writer makes for the publication."""
 
 
 def output_name(publication: Publication, suffix: str) -> PurePosixPath:

@@ -27,8 +27,10 @@ class ScreenPdfWriter:
     def path(self, publication: Publication) -> PurePosixPath:
         return output_name(publication, self.suffix)
 
-    def render(self, publication: Publication) -> Rendered:
+    def render(self, publication: Publication) -> tuple[Rendered, ...]:
         html = self.theme.html.render(publication, "pdf", image_url=Path.as_uri)
-        pdf = self.renderer.render(html, publication.folder.directory, publication.asset_roots,
-                                   Location(publication.folder.source))
-        return Rendered(stamp_pdf(pdf.data, publication), pdf.pages, pdf.warnings)
+        renderer = self.renderer
+        stylesheets = [renderer.stylesheet("folder.css"), renderer.stylesheet("pdf.css")]
+        pdf = renderer.render(html, publication.folder.directory, publication.asset_roots,
+                              Location(publication.folder.source), stylesheets)
+        return (Rendered(self.path(publication), self.kind, stamp_pdf(pdf.data, publication), pdf.pages, pdf.warnings),)

@@ -20,6 +20,6 @@ class WebPageWriter:
     def path(self, publication: Publication) -> PurePosixPath:
         return output_name(publication, self.suffix)
 
-    def render(self, publication: Publication) -> Rendered:
+    def render(self, publication: Publication) -> tuple[Rendered, ...]:
         html = self.theme.html.render(publication, "web", image_url=data_url)
-        return Rendered(html.encode("utf-8"))
+        return (Rendered(self.path(publication), self.kind, html.encode("utf-8")),)
