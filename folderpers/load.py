@@ -113,7 +113,9 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
         code_prefix=data["code_prefix"],
         logo=logo,
         logo_alt=data["logo_alt"].strip(),
-        colors=Colors(colors["primary"], colors["accent"], colors.get("tint", DEFAULT_TINT)),
+        colors=Colors(colors["primary"], colors["accent"], colors.get("tint", DEFAULT_TINT),
+                      {name: tuple(int(part) / 100 for part in value) for name, value in colors["cmyk"].items()}
+                      if "cmyk" in colors else None),
         font=data["font"].strip(),
         font_location=document.location(("font",)),
         country=country,

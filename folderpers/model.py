@@ -82,9 +82,13 @@ class Address:
 
 @dataclass(frozen=True)
 class Colors:
-    primary: str
+    primary: str  # "#rrggbb"
     accent: str
     tint: str
+    cmyk: dict[str, tuple[float, float, float, float]] | None = None  # print values (0..1) by name, if given
+
+    def rgb(self) -> dict[str, str]:
+        return {"primary": self.primary, "accent": self.accent, "tint": self.tint}
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Stage 3: render a Publication to HTML with the project's Jinja2 templates.
 
-One set of templates serves every output: `target` is "pdf" (paged, images by file URL, read by
-WeasyPrint) or "web" (a self-contained page, images inlined, phone numbers as tel: links).
+One set of templates serves every output: `target` is "pdf" or "print" (paged, read by WeasyPrint;
+print adds bleed) or "web" (a self-contained page, images inlined, phone numbers as tel: links).
 Autoescaping is on and content only ever arrives as template *data*: it is never compiled.
 """
 
@@ -27,7 +27,7 @@ from .project import Project
 from .resolve import Publication
 from .yamlsource import load_yaml
 
-Target = Literal["pdf", "web"]
+Target = Literal["pdf", "print", "web"]  # pdf and print are paged
 _CSS_SAFE = re.compile(r"[A-Za-z0-9 .,:;_()/-]")
 
 
@@ -115,7 +115,9 @@ class HtmlRenderer:
                                       f"(languages now: {', '.join(available)})"))
         return load_yaml(path).data
 
-    def render(self, publication: Publication, target: Target, image_url: Callable[[Path], str]) -> str:
+    def render(self, publication: Publication, target: Target, image_url: Callable[[Path], str],
+               palette: dict[str, str] | None = None) -> str:
+        """HTML for `target`; `palette` gives the brand colours as CSS values (default: the RGB ones)."""
         labels = self.labels(publication.language)
 
         def format_date(day: date, short: bool = False) -> str:
@@ -126,6 +128,12 @@ class HtmlRenderer:
         def rich(nodes: RichText) -> Markup:
             return inline_html(nodes, target)
 
+        folder = publication.folder
+        stamp = (  # printed on every page: in the running footer, and on the back cover
+            f"{publication.document_code} \u00b7 {labels['version']} {folder.version} \u00b7 {folder.department}",
+            f"{labels['approved_short']} {format_date(folder.approved, short=True)} \u00b7 "
+            f"{labels['review_short']} {format_date(folder.review, short=True)}")
+
         return self.template.render(
             publication=publication,
             folder=publication.folder,
@@ -135,11 +143,19 @@ class HtmlRenderer:
             target=target,
             rich=rich,
             image_url=image_url,
+            palette=palette or publication.institution.colors.rgb(),
             format_date=format_date,
+            stamp=stamp,
             stylesheet=self._stylesheet(target),
             generator=f"folderpers {__version__}",
             is_section=lambda node: isinstance(node, Section),
         )
+
+    def render_padding(self, publication: Publication, count: int, palette: dict[str, str] | None = None) -> str:
+        """`count` pages to pad a print booklet: a notes page, then blank pages."""
+        return self.environment.get_template("padding.html").render(
+            folder=publication.folder, institution=publication.institution, target="print", count=count,
+            labels=self.labels(publication.language), palette=palette or publication.institution.colors.rgb())
 
     @lru_cache(maxsize=None)
     def _stylesheet(self, target: Target) -> Markup:

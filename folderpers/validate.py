@@ -24,6 +24,8 @@ _TYPE_NAMES = {"string": "text", "integer": "a whole number", "boolean": "true o
                "array": "a list", "object": "a mapping of keys", "null": "empty"}
 
 
+# Numbers arrive as WholeNumber text (see yamlsource). They count as integers; ranges are
+# checked with a `pattern` beside `minimum`/`maximum` (which only editors apply, to real numbers).
 _Validator = jsonschema.validators.extend(
     jsonschema.Draft7Validator,
     type_checker=jsonschema.Draft7Validator.TYPE_CHECKER.redefine(

@@ -67,3 +67,11 @@ def tmp_project(tmp_path: Path) -> ProjectBuilder:
     (tmp_path / "snippets").mkdir()
     (tmp_path / "folders").mkdir()
     return ProjectBuilder(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory):
+    """The example folders built once for all institutions, in every format: (dist, report)."""
+    from folderpers.pipeline import build
+    output = tmp_path_factory.mktemp("dist")
+    return output, build(Project(REPO, output=output), options())

@@ -11,9 +11,7 @@ import pytest
 
 from folderpers.blocks import BLOCK_TYPES
 from folderpers.load import load_folder, load_institution, load_snippets
-from folderpers.pipeline import BuildOptions, build
 from folderpers.project import Project
-from folderpers.review import ReviewPolicy
 from folderpers.validate import SchemaSet
 
 from conftest import REPO, TODAY
@@ -26,14 +24,19 @@ A5_POINTS = (419.53, 595.28)
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("dist")
-    report = build(Project(REPO, output=output), BuildOptions(policy=ReviewPolicy(TODAY)))
+def dist(example_build) -> Path:
+    output, report = example_build
     failures = [outcome for outcome in report.outcomes if outcome.status == "failed"]
     assert not failures, failures
     warnings = {warning for outcome in report.outcomes for warning in outcome.warnings}
-    # rugklachten is the example of a folder due for review; nothing else may warn
-    assert warnings == {"review date 2027-04-15 is within 6 months (145 days left): start the review"}
+    assert warnings == {
+        # rugklachten is the example of a folder due for review
+        "review date 2027-04-15 is within 6 months (145 days left): start the review",
+        # meerzicht is the example of an institution without CMYK brand colours
+        "institution 'meerzicht' gives no CMYK brand colours ('colors: cmyk:'): the print PDF stays RGB, not PDF/X-4",
+        "colours are RGB: the print shop converts them; give the institution's CMYK brand colours for a PDF/X-4 "
+        "file in CMYK",
+    }
     return output
 
 
@@ -52,8 +55,13 @@ def test_the_examples_are_what_the_project_promises():
 
 
 def test_every_publication_is_built_and_unpublished_ones_are_not(dist):
-    expected = {f"{institution}/{slug}{suffix}" for slug, institution in publications() for suffix in (".pdf", ".html")}
-    assert {str(path.relative_to(dist)) for path in dist.rglob("*") if path.is_file()} == expected | {"manifest.json"}
+    expected = {"manifest.json"}
+    for slug, institution in publications():
+        folder = FOLDERS[slug]
+        stem = f"{institution}/print/{INSTITUTIONS[institution].code_prefix}-{folder.code}_v{folder.version}_{slug}"
+        expected |= {f"{institution}/{slug}.pdf", f"{institution}/{slug}.html", f"{stem}.pdf", f"{stem}_booklet.pdf",
+                     f"{stem}_preflight.json"}
+    assert {str(path.relative_to(dist)) for path in dist.rglob("*") if path.is_file()} == expected
 
 
 @pytest.mark.parametrize("slug, institution", publications())
@@ -165,7 +173,8 @@ def test_stamp_is_on_every_page_and_in_the_metadata(dist, slug, institution):
         text = page.extract_text()
         assert f"{code} · versie {folder.version} · {folder.department}" in text, f"page {number}"
         assert f"vastgesteld {approved} · herzien uiterlijk {review}" in text, f"page {number}"
-        assert f"pagina {number} van {len(reader.pages)}" in text
+        if number < len(reader.pages):  # the back cover carries no page number
+            assert f"pagina {number} van {len(reader.pages)}" in text
     info = reader.metadata
     assert (info["/DocumentCode"], info["/Version"], info["/ReviewDate"], info["/ApprovalDate"]) == (
         code, folder.version, folder.review.isoformat(), folder.approved.isoformat())
@@ -194,7 +203,7 @@ def test_manifest_of_the_examples_validates(dist):
     import jsonschema
     manifest = json.loads((dist / "manifest.json").read_text())
     jsonschema.validate(manifest, json.loads((REPO / "schemas/manifest.schema.json").read_text()))
-    assert len(manifest["outputs"]) == 2 * len(publications())
+    assert len(manifest["outputs"]) == 5 * len(publications())
 
 
 def test_two_builds_in_separate_processes_are_byte_identical(dist, tmp_path):

@@ -15,7 +15,7 @@ def outcomes(report):
 
 def test_builds_a_pdf_and_a_web_page_per_institution(tmp_project):
     tmp_project.folder("demo")
-    report = build(tmp_project.project, options())
+    report = build(tmp_project.project, options(formats=("pdf", "web")))
     assert report.ok and report.count("built") == 4
     dist = tmp_project.root / "dist"
     assert sorted(str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file()) == [
@@ -28,7 +28,7 @@ def test_builds_a_pdf_and_a_web_page_per_institution(tmp_project):
 def test_one_broken_folder_does_not_stop_the_others(tmp_project, capsys):
     tmp_project.folder("goed")
     tmp_project.folder("kapot", MINIMAL_FOLDER.replace("title: Testfolder", "title: [Testfolder"))
-    assert main(["--today", TODAY.isoformat()], root=tmp_project.root) == 1
+    assert main(["--today", TODAY.isoformat(), "--format", "pdf,web"], root=tmp_project.root) == 1
     captured = capsys.readouterr()
     assert "FAILED  folders/kapot/folder.yaml" in captured.err or "kapot/folder.yaml" in captured.err
     assert "kapot/folder.yaml:2:" in captured.err and "YAML syntax error" in captured.err
