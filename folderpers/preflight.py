@@ -127,6 +127,8 @@ def _findings(report: PreflightReport, pdf: pikepdf.Pdf, expect_cmyk: bool) -> l
                                              f"{MIN_PPI} needed, {WARN_PPI} wanted"))
         elif image["ppi"] < WARN_PPI:
             findings.append(Finding("warning", f"{where} has {image['ppi']:g} ppi at its placed size; {WARN_PPI} wanted"))
+    if expect_cmyk and not report.output_intent:
+        findings.append(Finding("error", "no output intent: PDF/X needs the printing condition's ICC profile"))
     rgb = [space for space in report.color_spaces if "RGB" in space]
     if expect_cmyk and rgb:
         findings.append(Finding("error", f"RGB colour ({', '.join(rgb)}) in a CMYK print file"))
@@ -232,7 +234,8 @@ class _Scan:
         picture = pikepdf.PdfImage(image).as_pil_image()
         if picture.mode == "CMYK":
             picture.thumbnail((256, 256))
-            self._ink([max(sum(pixel) for pixel in picture.getdata()) / 255 / 4] * 4)
+            data = picture.tobytes()
+            self._ink([max(sum(data[i:i + 4]) for i in range(0, len(data), 4)) / 255 / 4] * 4)
 
     def _ink(self, values: list[float]) -> None:
         if min(values) >= 0.999:  # registration colour: crop marks, outside the printed page

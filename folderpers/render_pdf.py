@@ -47,20 +47,27 @@ class PdfRenderer:
     def __init__(self, project: Project):
         self.project = project
         self.font_config = FontConfiguration()
+        # Colour profiles declared by CMYK stylesheets (@color-profile device-cmyk): a document
+        # rendered with them gets that profile as its output intent; RGB documents get none.
+        self.cmyk_profiles: dict = {}
 
     @lru_cache(maxsize=None)
-    def stylesheet(self, name: str, css: str | None = None) -> CSS:
-        """A parsed stylesheet: styles/<name>, or the given CSS text (cached under `name`)."""
+    def stylesheet(self, name: str, css: str | None = None, profile_roots: tuple[Path, ...] = ()) -> CSS:
+        """A parsed stylesheet: styles/<name>, or the given CSS text (cached under `name`).
+
+        CSS text may declare colour profiles, read from `profile_roots` only."""
         if css is None:
             return CSS(filename=self.project.styles / name, font_config=self.font_config)
-        return CSS(string=css, font_config=self.font_config)
+        return CSS(string=css, font_config=self.font_config, color_profiles=self.cmyk_profiles,
+                   url_fetcher=AssetFetcher(profile_roots))
 
     def layout(self, html: str, base: Path, asset_roots: Sequence[Path], source: Location,
-               stylesheets: Sequence[CSS], variant: str | None, warnings: list[str]) -> Document:
+               stylesheets: Sequence[CSS], variant: str | None, warnings: list[str], cmyk: bool = False) -> Document:
         """Lay out `html` (relative URLs against `base`); only files below `asset_roots` may be read."""
         with self._errors_fail(source, warnings):
             return HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=AssetFetcher(tuple(asset_roots))).render(
-                stylesheets=list(stylesheets), font_config=self.font_config, pdf_variant=variant)
+                stylesheets=list(stylesheets), font_config=self.font_config, pdf_variant=variant,
+                color_profiles=self.cmyk_profiles if cmyk else None)
 
     def write(self, document: Document, pages: Sequence[Page] | None, source: Location, variant: str | None,
               warnings: list[str]) -> bytes:

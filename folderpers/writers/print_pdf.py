@@ -56,18 +56,18 @@ class PrintWriter:
                             f"('colors: cmyk:'): the print PDF stays RGB, not PDF/X-4")
         stylesheets = self._stylesheets(converter)
         variant = PDFX_VARIANT if cmyk else None
-        roots = (*publication.asset_roots, CMYK_PROFILE.parent) if cmyk else publication.asset_roots
+        roots = publication.asset_roots
         palette = ({name: converter.css(value) for name, value in publication.institution.colors.rgb().items()}
                    if cmyk else None)
         html = self.theme.html.render(publication, "print", image_url=converter.image_url if cmyk else Path.as_uri,
                                       palette=palette)
         base = publication.folder.directory
-        document = self.renderer.layout(html, base, roots, source, stylesheets, variant, warnings)
+        document = self.renderer.layout(html, base, roots, source, stylesheets, variant, warnings, cmyk)
         pages = list(document.pages)
         missing = -len(pages) % PAGE_MULTIPLE
         if missing:  # notes and blank pages go before the back cover, never inside the text
             padding_html = self.theme.html.render_padding(publication, missing, palette)
-            padding = self.renderer.layout(padding_html, base, roots, source, stylesheets, variant, warnings)
+            padding = self.renderer.layout(padding_html, base, roots, source, stylesheets, variant, warnings, cmyk)
             pages[-1:-1] = padding.pages
         data = self.renderer.write(document, pages, source, variant, warnings)
         data = finish_print_pdf(data, publication, cmyk)
@@ -92,7 +92,8 @@ class PrintWriter:
         profile = f"@color-profile device-cmyk {{ src: url({CMYK_PROFILE.as_uri()}); components: c, m, y, k; }}\n"
         return [self.renderer.stylesheet(f"{name} in CMYK {converter.fixed}",
                                          (profile if index == 0 else "") +
-                                         converter.rewrite((project.styles / name).read_text("utf-8")))
+                                         converter.rewrite((project.styles / name).read_text("utf-8")),
+                                         (CMYK_PROFILE.parent,))
                 for index, name in enumerate(_STYLESHEETS)]
 
 
