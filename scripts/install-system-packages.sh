@@ -11,6 +11,7 @@ packages=(
   libpango-1.0-0 libpangoft2-1.0-0   # WeasyPrint's text layout
   libharfbuzz-subset0   # fast font subsetting when writing PDFs
   poppler-utils         # pdftoppm/pdftotext: tests and checks render and read PDFs
+  libgs-common          # Ghostscript's CMYK ICC profile (default_cmyk.icc): output intent of print PDFs
   python3-venv
 )
 
