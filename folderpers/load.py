@@ -89,16 +89,17 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
     schemas.check(document, "institution")
     data = document.data
     country = data.get("country", "NL")
-    contacts, problems = {}, []
-    for key, entry in data["contacts"].items():
+    contacts, phones, problems = {}, {}, []
+    for at in [("phone",), *(("contacts", key, "phone") for key in data["contacts"])]:
         try:
-            phone = parse_phone(entry["phone"], country)
+            phones[at] = parse_phone(document.get(at), country)
         except ValueError as error:
-            problems.append(Problem(document.location(("contacts", key, "phone")), str(error),
-                                    "write the number with its area code, e.g. 088 123 4567, or +32 ... for "
-                                    "another country"))
-            continue
-        contacts[key] = Contact(key, entry["label"].strip(), phone, entry.get("hours"), entry.get("email"))
+            problems.append(Problem(document.location(at), str(error), "write the number with its area code, "
+                                    "e.g. 088 123 4567, or +32 ... for another country"))
+    for key, entry in data["contacts"].items():
+        if ("contacts", key, "phone") in phones:
+            contacts[key] = Contact(key, entry["label"].strip(), phones[("contacts", key, "phone")],
+                                    entry.get("hours"), entry.get("email"))
     try:
         logo = SourceReader(document).image(("logo",))
     except SourceError as error:
@@ -121,6 +122,7 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
         country=country,
         address=Address(**{k: v.strip() for k, v in data["address"].items()}),
         website=data["website"],
+        phone=phones[("phone",)],
         contacts=contacts,
         snippets=load_snippets(source.parent / "snippets", schemas),
     )

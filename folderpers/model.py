@@ -107,6 +107,7 @@ class Institution:
     country: str
     address: Address
     website: str
+    phone: PhoneNumber
     contacts: dict[str, Contact]
     snippets: dict[str, Snippet | SourceError]  # a broken snippet maps to its error
 

@@ -120,7 +120,7 @@ def _publish_all(run: _Build, folder: Folder, institution: Institution,
     except Exception as error:  # noqa: BLE001
         run.failure(f"{folder.slug} for {institution.id}", error)
         return
-    inputs = input_digests((*publication.sources, *theme.files), run.project.root)
+    shared_inputs = (*publication.sources, *theme.files)
     for writer in writers:
         try:
             outputs = writer.render(publication)
@@ -130,6 +130,7 @@ def _publish_all(run: _Build, folder: Folder, institution: Institution,
             run.failure(_shown(run.project.dist / writer.path(publication), run.project), error)
             continue
         for output in outputs:
+            inputs = input_digests((*shared_inputs, *output.inputs), run.project.root)
             manifest.record(output_entry(str(output.path), output.kind, output.data, output.pages, publication, inputs))
             run.record(Outcome("built", _shown(run.project.dist / output.path, run.project), pages=output.pages,
                                warnings=warnings + output.warnings, notes=output.notes))

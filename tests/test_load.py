@@ -92,7 +92,7 @@ def test_invalid_phone_number_names_its_line(tmp_project):
     path.write_text(path.read_text().replace("088-1110001", "12345"))
     with pytest.raises(SourceError) as caught:
         load_institution(path, SCHEMAS)
-    assert "institution.yaml:14:12: '12345' is not a valid phone number in NL" in str(caught.value)
+    assert "institution.yaml:15:12: '12345' is not a valid phone number in NL" in str(caught.value)
 
 
 def test_a_broken_snippet_maps_to_its_error(tmp_project):

@@ -22,6 +22,7 @@ class Rendered:
     pages: int | None = None
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # facts worth printing with the output (e.g. a preflight summary)
+    inputs: tuple[Path, ...] = ()  # files it was made from beyond the publication's and the theme's
 
 
 @dataclass

@@ -79,10 +79,11 @@ class PrintWriter:
         booklet = impose_booklet(data, f"{publication.folder.title} ({publication.document_code}, booklet)")
         stem = path.name.removesuffix(".pdf")
         warnings = list(dict.fromkeys(warnings + report.warnings))
+        inputs = (CMYK_PROFILE,) if cmyk else ()
         return (
-            Rendered(path, "print-pdf", data, report.pages, tuple(warnings), (report.summary(),)),
-            Rendered(path.with_name(f"{stem}_booklet.pdf"), "booklet", booklet, report.pages // 2),
-            Rendered(path.with_name(f"{stem}_preflight.json"), "preflight", report.to_json()),
+            Rendered(path, "print-pdf", data, report.pages, tuple(warnings), (report.summary(),), inputs),
+            Rendered(path.with_name(f"{stem}_booklet.pdf"), "booklet", booklet, report.pages // 2, inputs=inputs),
+            Rendered(path.with_name(f"{stem}_preflight.json"), "preflight", report.to_json(), inputs=inputs),
         )
 
     def _stylesheets(self, converter: CmykConverter | None):
