@@ -11,7 +11,7 @@ from pathlib import Path
 from .pipeline import BuildOptions, Outcome, build, review_statuses
 from .project import Project
 from .review import ReviewPolicy
-from .writers import WRITERS
+from .writers import KINDS
 
 _MARKS = {"built": "built  ", "skipped": "skipped", "failed": "FAILED "}
 _STATES = {"expired": "EXPIRED", "due": "due", "current": "ok"}
@@ -27,9 +27,9 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     if args.command == "review":
         return _review(project, policy)
     formats = tuple(kind.strip() for kind in args.format.split(",") if kind.strip())
-    unknown = [kind for kind in formats if kind not in WRITERS]
+    unknown = [kind for kind in formats if kind not in KINDS]
     if unknown:
-        parser.error(f"unknown format {unknown[0]!r}; formats are: {', '.join(WRITERS)}")
+        parser.error(f"unknown format {unknown[0]!r}; formats are: {', '.join(KINDS)}")
     options = BuildOptions(tuple(args.institution), tuple(args.folder), formats, policy, args.debug)
     report = build(project, options, reporter=_print_outcome)
     warnings = sum(len(outcome.warnings) for outcome in report.outcomes)
@@ -50,8 +50,8 @@ def _parser() -> argparse.ArgumentParser:
                                help="build only for this institution (repeatable)")
     build_options.add_argument("--folder", "-f", action="append", default=[], metavar="SLUG",
                                help="build only this folder (repeatable)")
-    build_options.add_argument("--format", default=",".join(WRITERS), metavar="KINDS",
-                               help=f"comma-separated output kinds (default: {','.join(WRITERS)})")
+    build_options.add_argument("--format", default=",".join(KINDS), metavar="KINDS",
+                               help=f"comma-separated output kinds (default: {','.join(KINDS)})")
     build_options.add_argument("--allow-expired", action="store_true",
                                help="emergency override: publish folders whose review date has passed (logged)")
     build_options.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")

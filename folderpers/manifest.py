@@ -99,8 +99,11 @@ class Manifest:
     def record(self, entry: dict[str, Any]) -> None:
         self.entries[entry["path"]] = entry
 
+    def current(self) -> list[dict[str, Any]]:
+        """The entries whose file is in dist/, by path."""
+        return [self.entries[path] for path in sorted(self.entries) if (self.dist / path).is_file()]
+
     def write(self) -> None:
         """Write atomically; entries whose file is gone from dist/ are dropped."""
-        outputs = [self.entries[path] for path in sorted(self.entries) if (self.dist / path).is_file()]
-        text = json.dumps({"format": FORMAT, "outputs": outputs}, indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps({"format": FORMAT, "outputs": self.current()}, indent=2, ensure_ascii=False) + "\n"
         publish(self.dist / MANIFEST_NAME, text.encode("utf-8"))

@@ -23,7 +23,7 @@ from .publish import publish, remove_leftovers
 from .resolve import resolve
 from .review import ReviewPolicy, ReviewStatus, assess, check_publishable
 from .validate import SchemaSet
-from .writers import WRITERS, Theme, Writer
+from .writers import COLLECTION_WRITERS, KINDS, WRITERS, CollectionWriter, Theme, Writer
 
 Status = Literal["built", "skipped", "failed"]
 
@@ -32,7 +32,7 @@ Status = Literal["built", "skipped", "failed"]
 class BuildOptions:
     institutions: tuple[str, ...] = ()  # empty: all
     folders: tuple[str, ...] = ()  # slugs; empty: all
-    formats: tuple[str, ...] = tuple(WRITERS)
+    formats: tuple[str, ...] = KINDS
     policy: ReviewPolicy = field(default_factory=lambda: ReviewPolicy(date.today()))
     debug: bool = False
 
@@ -89,7 +89,7 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
     institutions = _load_institutions(run, schemas)
     shared_snippets = load_snippets(project.snippets, schemas)
     theme = Theme(project)
-    writers = [WRITERS[kind](theme) for kind in options.formats]
+    writers = [WRITERS[kind](theme) for kind in options.formats if kind in WRITERS]
     manifest = Manifest.load(project.dist)
     for source in _selected_folders(run):
         try:
@@ -109,7 +109,23 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
                 _publish_all(run, folder, institution, shared_snippets, writers, theme, manifest, warnings)
     if run.report.count("built"):
         manifest.write()
+    for kind in options.formats:
+        if kind in COLLECTION_WRITERS:
+            _publish_collection(run, COLLECTION_WRITERS[kind](theme), manifest)
     return run.report
+
+
+def _publish_collection(run: _Build, writer: CollectionWriter, manifest: Manifest) -> None:
+    try:
+        outputs = writer.render(manifest.current())
+        for output in outputs:
+            publish(run.project.dist / output.path, output.data)
+    except Exception as error:  # noqa: BLE001
+        run.failure(f"{writer.kind} (of everything in {_shown(run.project.dist, run.project)})", error)
+        return
+    for output in outputs:
+        run.record(Outcome("built", _shown(run.project.dist / output.path, run.project), pages=output.pages,
+                           warnings=output.warnings, notes=output.notes))
 
 
 def _publish_all(run: _Build, folder: Folder, institution: Institution,

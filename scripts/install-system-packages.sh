@@ -12,6 +12,7 @@ packages=(
   libharfbuzz-subset0   # fast font subsetting when writing PDFs
   poppler-utils         # pdftoppm/pdftotext: tests and checks render and read PDFs
   libgs-common          # Ghostscript's CMYK ICC profile (default_cmyk.icc): output intent of print PDFs
+  chromium              # headless browser: axe-core checks of the web pages, browser tests
   python3-venv
 )
 

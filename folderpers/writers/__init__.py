@@ -1,16 +1,20 @@
-"""Output writers: one module per kind of output, each behind the small `Writer` interface.
+"""Output writers: one module per kind of output, each behind a small interface.
 
-A new kind of output (an index page, an e-reader format, ...) is a new module with a Writer class, added to
-WRITERS below; the pipeline does not change.
+A `Writer` makes the files of one publication (folder x institution); a `CollectionWriter` makes
+files about everything published (an index page), from the manifest, after the publications.
+A new kind of output is a new module with such a class, added to WRITERS or COLLECTION_WRITERS
+below; the pipeline does not change.
 """
 
 from __future__ import annotations
 
-from .base import Rendered, Theme, Writer, output_name
+from .base import CollectionWriter, Rendered, Theme, Writer, output_name
 from .print_pdf import PrintWriter
 from .screen_pdf import ScreenPdfWriter
 from .web_page import WebPageWriter
 
 WRITERS: dict[str, type[Writer]] = {writer.kind: writer for writer in (ScreenPdfWriter, WebPageWriter, PrintWriter)}
+COLLECTION_WRITERS: dict[str, type[CollectionWriter]] = {}
+KINDS = (*WRITERS, *COLLECTION_WRITERS)  # what --format accepts; all of them by default
 
-__all__ = ["WRITERS", "Rendered", "Theme", "Writer", "output_name"]
+__all__ = ["COLLECTION_WRITERS", "KINDS", "WRITERS", "CollectionWriter", "Rendered", "Theme", "Writer", "output_name"]

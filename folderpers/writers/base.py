@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from ..project import Project
 from ..render_html import HtmlRenderer
@@ -53,6 +53,17 @@ class Writer(Protocol):
 
     def render(self, publication: Publication) -> tuple[Rendered, ...]:
         """Every file this writer makes for the publication."""
+
+
+class CollectionWriter(Protocol):
+    """Writes outputs about everything published (such as an index page), after the publications."""
+
+    kind: ClassVar[str]
+
+    def __init__(self, theme: Theme) -> None: ...
+
+    def render(self, entries: list[dict[str, Any]]) -> tuple[Rendered, ...]:
+        """`entries`: the manifest's entry of every output now in dist/ (see manifest.py)."""
 
 
 def output_name(publication: Publication, suffix: str) -> PurePosixPath:
