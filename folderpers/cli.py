@@ -11,9 +11,10 @@ from pathlib import Path
 from .pipeline import BuildOptions, Outcome, build, review_statuses
 from .project import Project
 from .review import ReviewPolicy
+from .workers import default_jobs
 from .writers import KINDS
 
-_MARKS = {"built": "built  ", "skipped": "skipped", "failed": "FAILED "}
+_MARKS = {"built": "built  ", "unchanged": "same   ", "skipped": "skipped", "failed": "FAILED "}
 _STATES = {"expired": "EXPIRED", "due": "due", "current": "ok"}
 
 
@@ -30,10 +31,12 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     unknown = [kind for kind in formats if kind not in KINDS]
     if unknown:
         parser.error(f"unknown format {unknown[0]!r}; formats are: {', '.join(KINDS)}")
-    options = BuildOptions(tuple(args.institution), tuple(args.folder), formats, policy, args.debug)
+    options = BuildOptions(tuple(args.institution), tuple(args.folder), formats, policy, jobs=args.jobs,
+                           force=args.force, debug=args.debug)
     report = build(project, options, reporter=_print_outcome)
     warnings = sum(len(outcome.warnings) for outcome in report.outcomes)
-    print(f"\n{report.count('built')} built, {report.count('skipped')} skipped, {report.count('failed')} failed"
+    print(f"\n{report.count('built')} built, {report.count('unchanged')} unchanged, {report.count('skipped')} skipped, "
+          f"{report.count('failed')} failed"
           + (f", {warnings} warning{'s' if warnings > 1 else ''}" if warnings else ""))
     return 0 if report.ok else 1
 
@@ -54,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
                                help=f"comma-separated output kinds (default: {','.join(KINDS)})")
     build_options.add_argument("--allow-expired", action="store_true",
                                help="emergency override: publish folders whose review date has passed (logged)")
+    build_options.add_argument("--jobs", "-j", type=int, default=default_jobs(), metavar="N",
+                               help=f"worker processes (default: one per core, here {default_jobs()}; 0: no workers)")
+    build_options.add_argument("--force", action="store_true",
+                               help="rebuild every output, also those whose inputs did not change")
     build_options.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
     parser = argparse.ArgumentParser(prog="build.py", parents=[common, build_options],

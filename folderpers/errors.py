@@ -47,6 +47,9 @@ class FolderpersError(Exception):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):  # keep the problems when sent between processes
+        return (type(self), self.problems)
+
 
 class SourceError(FolderpersError):
     """A YAML file cannot be read, or does not match its schema."""

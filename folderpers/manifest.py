@@ -11,10 +11,9 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Iterable
-
-import weasyprint
 
 from . import __version__
 from .publish import publish
@@ -22,7 +21,7 @@ from .resolve import Publication
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = "folderpers-manifest/1"
-PIPELINE = {"folderpers": __version__, "weasyprint": weasyprint.__version__}
+PIPELINE = {"folderpers": __version__, "weasyprint": version("weasyprint")}
 
 
 @lru_cache(maxsize=4096)
@@ -49,13 +48,13 @@ def input_digests(paths: Iterable[Path], root: Path) -> dict[str, str]:
 
 
 def combined_digest(inputs: dict[str, str], kind: str) -> str:
-    """One hash over every input, the pipeline version and the output kind: equal means nothing changed."""
+    """One hash over every input, the pipeline version and the writer: equal means nothing changed."""
     text = json.dumps({"inputs": inputs, "pipeline": PIPELINE, "kind": kind}, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def output_entry(path: str, kind: str, data: bytes, pages: int | None, publication: Publication,
-                 inputs: dict[str, str]) -> dict[str, Any]:
+                 inputs: dict[str, str], inputs_sha256: str) -> dict[str, Any]:
     folder = publication.folder
     properties = publication.properties()
     return {
@@ -77,7 +76,7 @@ def output_entry(path: str, kind: str, data: bytes, pages: int | None, publicati
         "changes": [{"version": c.version, "date": c.date.isoformat(), "what": c.what} for c in folder.changes],
         "inputs": inputs,
         "pipeline": PIPELINE,
-        "inputs_sha256": combined_digest(inputs, kind),
+        "inputs_sha256": inputs_sha256,
     }
 
 
@@ -99,11 +98,24 @@ class Manifest:
     def record(self, entry: dict[str, Any]) -> None:
         self.entries[entry["path"]] = entry
 
+    def unchanged(self, paths: Iterable[Path], dist: Path, inputs_sha256: str) -> bool:
+        """True when every file was made from exactly these inputs and is still in dist/ as it was made."""
+        for path in paths:
+            entry = self.entries.get(str(path))
+            target = dist / path
+            if (entry is None or entry["inputs_sha256"] != inputs_sha256 or not target.is_file()
+                    or target.stat().st_size != entry["bytes"]
+                    or hashlib.sha256(target.read_bytes()).hexdigest() != entry["sha256"]):
+                return False
+        return True
+
     def current(self) -> list[dict[str, Any]]:
         """The entries whose file is in dist/, by path."""
         return [self.entries[path] for path in sorted(self.entries) if (self.dist / path).is_file()]
 
     def write(self) -> None:
-        """Write atomically; entries whose file is gone from dist/ are dropped."""
-        text = json.dumps({"format": FORMAT, "outputs": self.current()}, indent=2, ensure_ascii=False) + "\n"
-        publish(self.dist / MANIFEST_NAME, text.encode("utf-8"))
+        """Write atomically, if anything changed; entries whose file is gone from dist/ are dropped."""
+        data = (json.dumps({"format": FORMAT, "outputs": self.current()}, indent=2, ensure_ascii=False) + "\n").encode()
+        path = self.dist / MANIFEST_NAME
+        if not path.is_file() or path.read_bytes() != data:
+            publish(path, data)

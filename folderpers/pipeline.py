@@ -1,5 +1,5 @@
-"""The build: collect sources -> load -> review policy -> resolve per institution -> render with each
-writer -> publish -> manifest.
+"""The build: collect sources -> load -> review policy -> resolve per institution -> plan (skip what is
+unchanged) -> render with each writer (in warm worker processes) -> publish -> manifest -> index.
 
 Failures are isolated: a broken folder fails that folder's outputs, a broken institution that
 institution's, a failed render that one output. Every outcome is reported as it happens.
@@ -10,22 +10,23 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
-from typing import Callable, Iterable, Literal
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterable, Iterator, Literal
 
 from .errors import FolderpersError, Location, Problem, SourceError
 from .fonts import require_font
 from .load import load_folder, load_institution, load_snippets
-from .manifest import Manifest, input_digests, output_entry
+from .manifest import Manifest, combined_digest, input_digests, output_entry
 from .model import Folder, Institution, Snippet
 from .project import Project
 from .publish import publish, remove_leftovers
 from .resolve import resolve
 from .review import ReviewPolicy, ReviewStatus, assess, check_publishable
 from .validate import SchemaSet
+from .workers import DEFAULT_MAX_TASKS, Done, Task, WorkerPool, render_task
 from .writers import COLLECTION_WRITERS, KINDS, WRITERS, CollectionWriter, Theme, Writer
 
-Status = Literal["built", "skipped", "failed"]
+Status = Literal["built", "unchanged", "skipped", "failed"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class BuildOptions:
     folders: tuple[str, ...] = ()  # slugs; empty: all
     formats: tuple[str, ...] = KINDS
     policy: ReviewPolicy = field(default_factory=lambda: ReviewPolicy(date.today()))
+    jobs: int = 0  # worker processes; 0 renders in this process
+    force: bool = False  # rebuild outputs whose inputs did not change
+    max_tasks_per_worker: int = DEFAULT_MAX_TASKS
     debug: bool = False
 
 
@@ -53,6 +57,8 @@ class Outcome:
 @dataclass
 class BuildReport:
     outcomes: list[Outcome] = field(default_factory=list)
+    render_seconds: float = 0.0  # summed over the documents rendered
+    peak_rss_kib: dict[int, int] = field(default_factory=dict)  # per worker process
 
     def count(self, status: Status) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
@@ -82,6 +88,16 @@ class _Build:
         self.record(_failure(subject, error, self.options.debug))
 
 
+@dataclass(frozen=True)
+class _Work:
+    """What the pipeline needs to know about a render task when its result comes back."""
+
+    paths: tuple[PurePosixPath, ...]
+    inputs: dict[str, str]
+    inputs_sha256: str
+    warnings: tuple[str, ...]
+
+
 def build(project: Project, options: BuildOptions, reporter: Reporter = lambda outcome: None) -> BuildReport:
     run = _Build(project, options, reporter)
     remove_leftovers(project.dist)
@@ -91,6 +107,7 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
     theme = Theme(project)
     writers = [WRITERS[kind](theme) for kind in options.formats if kind in WRITERS]
     manifest = Manifest.load(project.dist)
+    tasks: list[Task] = []
     for source in _selected_folders(run):
         try:
             folder = load_folder(source, schemas)
@@ -106,13 +123,71 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
                 run.record(Outcome("failed", f"{folder.slug} for {institution_id}",
                                    detail=f"institution {institution_id!r} has errors (see above)"))
             else:
-                _publish_all(run, folder, institution, shared_snippets, writers, theme, manifest, warnings)
-    if run.report.count("built"):
+                tasks.extend(_plan(run, folder, institution, shared_snippets, writers, theme, manifest, warnings))
+    for done in _render(run, tasks, theme):
+        _publish(run, done, manifest)
+    if project.dist.is_dir():
         manifest.write()
     for kind in options.formats:
         if kind in COLLECTION_WRITERS:
             _publish_collection(run, COLLECTION_WRITERS[kind](theme), manifest)
     return run.report
+
+
+def _plan(run: _Build, folder: Folder, institution: Institution, shared_snippets: dict[str, Snippet | SourceError],
+          writers: Iterable[Writer], theme: Theme, manifest: Manifest, warnings: tuple[str, ...]) -> list[Task]:
+    """The render tasks for one folder and institution; outputs whose inputs did not change are reported
+    as unchanged instead (decided from content hashes in the manifest, never from timestamps)."""
+    try:
+        publication = resolve(folder, institution, shared_snippets)
+    except Exception as error:  # noqa: BLE001
+        run.failure(f"{folder.slug} for {institution.id}", error)
+        return []
+    tasks = []
+    for writer in writers:
+        paths = writer.paths(publication)
+        inputs = input_digests((*publication.sources, *theme.files, *writer.inputs(publication)), run.project.root)
+        digest = combined_digest(inputs, writer.kind)
+        if not run.options.force and manifest.unchanged(paths, run.project.dist, digest):
+            for path in paths:
+                run.record(Outcome("unchanged", _shown(run.project.dist / path, run.project), warnings=warnings))
+        else:
+            tasks.append(Task(_Work(paths, inputs, digest, warnings), publication, writer.kind))
+    return tasks
+
+
+def _render(run: _Build, tasks: list[Task], theme: Theme) -> Iterator[Done]:
+    """Render in warm worker processes (--jobs N), or in this process (jobs 0)."""
+    if run.options.jobs <= 0 or not tasks:
+        writers: dict = {}
+        for task in tasks:
+            done = render_task(writers, theme, task)
+            run.report.render_seconds += done.seconds
+            yield done
+        return
+    with WorkerPool(run.project, min(run.options.jobs, len(tasks)), run.options.max_tasks_per_worker) as pool:
+        for done in pool.run(tasks):
+            run.report.render_seconds += done.seconds
+            yield done
+        run.report.peak_rss_kib = dict(pool.peak_rss_kib)
+
+
+def _publish(run: _Build, done: Done, manifest: Manifest) -> None:
+    work: _Work = done.task.key
+    if done.error is not None:
+        run.failure(_shown(run.project.dist / work.paths[0], run.project), done.error)
+        return
+    try:
+        for output in done.outputs:
+            publish(run.project.dist / output.path, output.data)
+    except OSError as error:
+        run.failure(_shown(run.project.dist / work.paths[0], run.project), error)
+        return
+    for output in done.outputs:
+        manifest.record(output_entry(str(output.path), output.kind, output.data, output.pages, done.task.publication,
+                                     work.inputs, work.inputs_sha256))
+        run.record(Outcome("built", _shown(run.project.dist / output.path, run.project), pages=output.pages,
+                           warnings=work.warnings + output.warnings, notes=output.notes))
 
 
 def _publish_collection(run: _Build, writer: CollectionWriter, manifest: Manifest) -> None:
@@ -126,30 +201,6 @@ def _publish_collection(run: _Build, writer: CollectionWriter, manifest: Manifes
     for output in outputs:
         run.record(Outcome("built", _shown(run.project.dist / output.path, run.project), pages=output.pages,
                            warnings=output.warnings, notes=output.notes))
-
-
-def _publish_all(run: _Build, folder: Folder, institution: Institution,
-                 shared_snippets: dict[str, Snippet | SourceError], writers: Iterable[Writer], theme: Theme,
-                 manifest: Manifest, warnings: tuple[str, ...]) -> None:
-    try:
-        publication = resolve(folder, institution, shared_snippets)
-    except Exception as error:  # noqa: BLE001
-        run.failure(f"{folder.slug} for {institution.id}", error)
-        return
-    shared_inputs = (*publication.sources, *theme.files)
-    for writer in writers:
-        try:
-            outputs = writer.render(publication)
-            for output in outputs:
-                publish(run.project.dist / output.path, output.data)
-        except Exception as error:  # noqa: BLE001 - one output's failure fails that output only
-            run.failure(_shown(run.project.dist / writer.path(publication), run.project), error)
-            continue
-        for output in outputs:
-            inputs = input_digests((*shared_inputs, *output.inputs), run.project.root)
-            manifest.record(output_entry(str(output.path), output.kind, output.data, output.pages, publication, inputs))
-            run.record(Outcome("built", _shown(run.project.dist / output.path, run.project), pages=output.pages,
-                               warnings=warnings + output.warnings, notes=output.notes))
 
 
 def _load_institutions(run: _Build, schemas: SchemaSet) -> dict[str, Institution | Outcome]:

@@ -22,7 +22,6 @@ class Rendered:
     pages: int | None = None
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # facts worth printing with the output (e.g. a preflight summary)
-    inputs: tuple[Path, ...] = ()  # files it was made from beyond the publication's and the theme's
 
 
 @dataclass
@@ -44,15 +43,17 @@ class Theme:
 
 class Writer(Protocol):
     kind: ClassVar[str]  # short name, used by --format
-    suffix: ClassVar[str]
 
     def __init__(self, theme: Theme) -> None: ...
 
-    def path(self, publication: Publication) -> PurePosixPath:
-        """Where the (main) output goes, relative to dist/; names the output in messages."""
+    def paths(self, publication: Publication) -> tuple[PurePosixPath, ...]:
+        """Every file it makes for the publication, relative to dist/; the first names it in messages."""
+
+    def inputs(self, publication: Publication) -> tuple[Path, ...]:
+        """Files it reads beyond the publication's sources and the theme (they decide rebuilds too)."""
 
     def render(self, publication: Publication) -> tuple[Rendered, ...]:
-        """Every file this writer makes for the publication."""
+        """Every file this writer makes for the publication, in the order of `paths`."""
 
 
 class CollectionWriter(Protocol):

@@ -14,16 +14,15 @@ from __future__ import annotations
 
 from functools import cached_property, lru_cache
 from pathlib import Path, PurePosixPath
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from ..colors import CMYK_PROFILE, CmykConverter
 from ..errors import Location, Problem, RenderError
-from ..imposition import impose_booklet
-from ..postprocess import finish_print_pdf
-from ..preflight import preflight
-from ..render_pdf import PdfRenderer
 from ..resolve import Publication
 from .base import Rendered, Theme
+
+if TYPE_CHECKING:
+    from ..render_pdf import PdfRenderer
 
 PAGE_MULTIPLE = 4
 PDFX_VARIANT = "pdf/x-4"
@@ -38,15 +37,23 @@ class PrintWriter:
 
     @cached_property
     def renderer(self) -> PdfRenderer:
+        from ..render_pdf import PdfRenderer  # WeasyPrint is imported only when something is rendered
         return PdfRenderer(self.theme.project)
 
-    def path(self, publication: Publication) -> PurePosixPath:
+    def paths(self, publication: Publication) -> tuple[PurePosixPath, ...]:
         folder = publication.folder
         language = f".{folder.language}" if folder.is_translation else ""
-        name = f"{publication.document_code}_v{folder.version}_{folder.slug}{language}"
-        return PurePosixPath(publication.institution.id) / "print" / f"{name}.pdf"
+        stem = f"{publication.document_code}_v{folder.version}_{folder.slug}{language}"
+        directory = PurePosixPath(publication.institution.id) / "print"
+        return (directory / f"{stem}.pdf", directory / f"{stem}_booklet.pdf", directory / f"{stem}_preflight.json")
+
+    def inputs(self, publication: Publication) -> tuple[Path, ...]:
+        return (CMYK_PROFILE,) if _converter(publication) else ()
 
     def render(self, publication: Publication) -> tuple[Rendered, ...]:
+        from ..imposition import impose_booklet
+        from ..postprocess import finish_print_pdf
+        from ..preflight import preflight
         converter = _converter(publication)
         cmyk = converter is not None
         source = Location(publication.folder.source)
@@ -71,19 +78,17 @@ class PrintWriter:
             pages[-1:-1] = padding.pages
         data = self.renderer.write(document, pages, source, variant, warnings)
         data = finish_print_pdf(data, publication, cmyk)
-        path = self.path(publication)
+        path, booklet_path, report_path = self.paths(publication)
         report = preflight(data, path.name, PAGE_MULTIPLE, expect_cmyk=cmyk)
         if report.errors:
             raise RenderError(*(Problem(source, f"preflight: {error}", "fix the content or the institution's print "
                                         "settings; see the preflight report") for error in report.errors))
         booklet = impose_booklet(data, f"{publication.folder.title} ({publication.document_code}, booklet)")
-        stem = path.name.removesuffix(".pdf")
         warnings = list(dict.fromkeys(warnings + report.warnings))
-        inputs = (CMYK_PROFILE,) if cmyk else ()
         return (
-            Rendered(path, "print-pdf", data, report.pages, tuple(warnings), (report.summary(),), inputs),
-            Rendered(path.with_name(f"{stem}_booklet.pdf"), "booklet", booklet, report.pages // 2, inputs=inputs),
-            Rendered(path.with_name(f"{stem}_preflight.json"), "preflight", report.to_json(), inputs=inputs),
+            Rendered(path, "print-pdf", data, report.pages, tuple(warnings), (report.summary(),)),
+            Rendered(booklet_path, "booklet", booklet, report.pages // 2),
+            Rendered(report_path, "preflight", report.to_json()),
         )
 
     def _stylesheets(self, converter: CmykConverter | None):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from ..errors import Location
-from ..postprocess import stamp_pdf
-from ..render_pdf import PdfRenderer
 from ..resolve import Publication
 from .base import Rendered, Theme, output_name
+
+if TYPE_CHECKING:
+    from ..render_pdf import PdfRenderer
 
 
 class ScreenPdfWriter:
@@ -22,10 +23,14 @@ class ScreenPdfWriter:
 
     @cached_property
     def renderer(self) -> PdfRenderer:
+        from ..render_pdf import PdfRenderer  # WeasyPrint is imported only when something is rendered
         return PdfRenderer(self.theme.project)
 
-    def path(self, publication: Publication) -> PurePosixPath:
-        return output_name(publication, self.suffix)
+    def paths(self, publication: Publication) -> tuple[PurePosixPath, ...]:
+        return (output_name(publication, self.suffix),)
+
+    def inputs(self, publication: Publication) -> tuple[Path, ...]:
+        return ()
 
     def render(self, publication: Publication) -> tuple[Rendered, ...]:
         html = self.theme.html.render(publication, "pdf", image_url=Path.as_uri)
@@ -33,4 +38,6 @@ class ScreenPdfWriter:
         stylesheets = [renderer.stylesheet("folder.css"), renderer.stylesheet("pdf.css")]
         pdf = renderer.render(html, publication.folder.directory, publication.asset_roots,
                               Location(publication.folder.source), stylesheets)
-        return (Rendered(self.path(publication), self.kind, stamp_pdf(pdf.data, publication), pdf.pages, pdf.warnings),)
+        from ..postprocess import stamp_pdf
+        data = stamp_pdf(pdf.data, publication)
+        return (Rendered(self.paths(publication)[0], self.kind, data, pdf.pages, pdf.warnings),)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
 from ..render_html import data_url
@@ -17,9 +17,12 @@ class WebPageWriter:
     def __init__(self, theme: Theme):
         self.theme = theme
 
-    def path(self, publication: Publication) -> PurePosixPath:
-        return output_name(publication, self.suffix)
+    def paths(self, publication: Publication) -> tuple[PurePosixPath, ...]:
+        return (output_name(publication, self.suffix),)
+
+    def inputs(self, publication: Publication) -> tuple[Path, ...]:
+        return ()
 
     def render(self, publication: Publication) -> tuple[Rendered, ...]:
         html = self.theme.html.render(publication, "web", image_url=data_url)
-        return (Rendered(self.path(publication), self.kind, html.encode("utf-8")),)
+        return (Rendered(self.paths(publication)[0], self.kind, html.encode("utf-8")),)
