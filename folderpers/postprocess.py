@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
+from pathlib import Path
 
 import pikepdf
 
@@ -38,13 +39,17 @@ def stamp_pdf(data: bytes, publication: Publication) -> bytes:
         return _save(pdf)
 
 
-def finish_print_pdf(data: bytes, publication: Publication, cmyk: bool) -> bytes:
-    """Boxes and crop marks for the print shop, then the stamp."""
+def finish_print_pdf(data: bytes, publication: Publication, profile: Path | None) -> bytes:
+    """Boxes and crop marks for the print shop, then the stamp; `profile`: the CMYK output profile, if any."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         for page in pdf.pages:
-            _add_marks(pdf, page, cmyk)
+            _add_marks(pdf, page, cmyk=profile is not None)
+        if profile is not None:
+            # WeasyPrint embeds the profile as littleCMS re-serialises it, which can differ between runs
+            # in one process: embed the file's own bytes, so the output is the same every time.
+            pdf.Root.OutputIntents[0].DestOutputProfile.write(profile.read_bytes())
         _stamp(pdf, publication)
-        return _save(pdf, pdfx=cmyk)
+        return _save(pdf, pdfx=profile is not None)
 
 
 def _stamp(pdf: pikepdf.Pdf, publication: Publication) -> None:

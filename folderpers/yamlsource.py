@@ -14,12 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.composer import Composer
+from yaml._yaml import CParser
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.parser import Parser
-from yaml.reader import Reader
 from yaml.resolver import BaseResolver
-from yaml.scanner import Scanner
 
 from .errors import Location, Problem, SourceError
 
@@ -58,14 +55,12 @@ _Resolver.add_implicit_resolver(_INT, re.compile(r"^[-+]?[0-9]+$"), list("-+0123
 _Resolver.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 
 
-class _Composer(Reader, Scanner, Parser, Composer, _Resolver):
-    """PyYAML's reader, scanner, parser and composer: builds nodes, never objects."""
+class _Composer(CParser, _Resolver):
+    """libyaml's parser (PyYAML's C binding, ~10x faster than pure Python) with our resolver:
+    builds nodes, never objects."""
 
     def __init__(self, stream: str):
-        Reader.__init__(self, stream)
-        Scanner.__init__(self)
-        Parser.__init__(self)
-        Composer.__init__(self)
+        CParser.__init__(self, stream)
         _Resolver.__init__(self)
 
 
@@ -164,8 +159,8 @@ def _syntax_hint(message: str, line: str) -> str:
         return ("this value starts with ' (as in 's avonds), so YAML reads it as quoted text up to the next ': "
                 "put the whole value in double quotes: \"'s avonds ...\"")
     if "flow" in message:
-        return ("inside [ ... ], text with ? : , # { } or a placeholder such as {phone:key} must be put in double "
-                "quotes, e.g. [\"Wanneer?\", Wat] — or write the list with one '- item' per line")
+        return ("inside [ ... ], text with a comma, ': ', '#', brackets or a placeholder such as {phone:key} must "
+                "be put in double quotes, e.g. [\"Bel {phone:poli}\", Wat] — or write one '- item' per line")
     return ("check indentation and quoting here; text containing ': ' or starting with a special character "
             "([ { * & ! | > ' \" % @ `) must be put in double quotes")
 
@@ -191,7 +186,7 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise self._fail(node, f"nested more than {MAX_DEPTH} levels deep", "flatten the structure")
         self.values.setdefault(at, _Position(node.start_mark.line + 1, node.start_mark.column + 1,
-                                             getattr(node, "style", None)))
+                                             getattr(node, "style", None) or None))  # libyaml: "" = plain
         if isinstance(node, ScalarNode):
             return self._scalar(node)
         if isinstance(node, SequenceNode) and node.tag == _SEQ:

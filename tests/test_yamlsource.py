@@ -82,8 +82,10 @@ def test_empty_file_and_bad_encoding(tmp_path):
         load_yaml(path)
 
 
-def test_dutch_apostrophe_and_question_marks_in_rows_get_specific_hints(tmp_path):
+def test_dutch_apostrophe_and_placeholders_in_rows_get_specific_hints(tmp_path):
     message = error_of(tmp_path, "contacts:\n  poli:\n    hours: 's avonds, 's nachts en in het weekend\n")
     assert "doc.yaml:3:" in message and "double quotes" in message and "'s avonds" in message
-    message = error_of(tmp_path, "table:\n  - [Wanneer?, Wat]\n")
-    assert "doc.yaml:2:" in message and '["Wanneer?", Wat]' in message
+    message = error_of(tmp_path, "table:\n  - [Bel {phone:poli} op tijd, Wat]\n")
+    assert "doc.yaml:2:" in message and '["Bel {phone:poli}", Wat]' in message
+    # libyaml reads a question mark inside [ ... ] as text, as authors expect
+    assert load_text(tmp_path, "table:\n  - [Wanneer?, Wat]\n").data == {"table": [["Wanneer?", "Wat"]]}

@@ -77,7 +77,7 @@ class PrintWriter:
             padding = self.renderer.layout(padding_html, base, roots, source, stylesheets, variant, warnings, cmyk)
             pages[-1:-1] = padding.pages
         data = self.renderer.write(document, pages, source, variant, warnings)
-        data = finish_print_pdf(data, publication, cmyk)
+        data = finish_print_pdf(data, publication, CMYK_PROFILE if cmyk else None)
         path, booklet_path, report_path = self.paths(publication)
         report = preflight(data, path.name, PAGE_MULTIPLE, expect_cmyk=cmyk)
         if report.errors:
