@@ -107,6 +107,7 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
     theme = Theme(project)
     writers = [WRITERS[kind](theme) for kind in options.formats if kind in WRITERS]
     manifest = Manifest.load(project.dist)
+    theme_inputs = input_digests(theme.files, project.root)
     tasks: list[Task] = []
     for source in _selected_folders(run):
         try:
@@ -123,7 +124,8 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
                 run.record(Outcome("failed", f"{folder.slug} for {institution_id}",
                                    detail=f"institution {institution_id!r} has errors (see above)"))
             else:
-                tasks.extend(_plan(run, folder, institution, shared_snippets, writers, theme, manifest, warnings))
+                tasks.extend(_plan(run, folder, institution, shared_snippets, writers, theme_inputs, manifest,
+                                   warnings))
     for done in _render(run, tasks, theme):
         _publish(run, done, manifest)
     if project.dist.is_dir():
@@ -135,7 +137,8 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
 
 
 def _plan(run: _Build, folder: Folder, institution: Institution, shared_snippets: dict[str, Snippet | SourceError],
-          writers: Iterable[Writer], theme: Theme, manifest: Manifest, warnings: tuple[str, ...]) -> list[Task]:
+          writers: Iterable[Writer], theme_inputs: dict[str, str], manifest: Manifest,
+          warnings: tuple[str, ...]) -> list[Task]:
     """The render tasks for one folder and institution; outputs whose inputs did not change are reported
     as unchanged instead (decided from content hashes in the manifest, never from timestamps)."""
     try:
@@ -144,9 +147,10 @@ def _plan(run: _Build, folder: Folder, institution: Institution, shared_snippets
         run.failure(f"{folder.slug} for {institution.id}", error)
         return []
     tasks = []
+    shared = {**theme_inputs, **input_digests(publication.sources, run.project.root)}
     for writer in writers:
         paths = writer.paths(publication)
-        inputs = input_digests((*publication.sources, *theme.files, *writer.inputs(publication)), run.project.root)
+        inputs = dict(sorted({**shared, **input_digests(writer.inputs(publication), run.project.root)}.items()))
         digest = combined_digest(inputs, writer.kind)
         if not run.options.force and manifest.unchanged(paths, run.project.dist, digest):
             for path in paths:

@@ -34,15 +34,24 @@ _Validator = jsonschema.validators.extend(
 
 
 class SchemaSet:
-    """The schemas in one directory, by file name (e.g. 'folder'), sharing one $ref registry."""
+    """The schemas in one directory, by file name (e.g. 'folder'), sharing one $ref registry.
+
+    Blocks are checked one by one against the definition their first key names, instead of
+    through the schema's `oneOf` over every block type: the errors then speak of that type only,
+    and validation is many times faster. Editors still use the `oneOf`.
+    """
 
     def __init__(self, directory: Path):
         self.directory = Path(directory)
         self._schemas: dict[str, dict] = {}
         for path in sorted(self.directory.glob("*.schema.json")):
             self._schemas[path.name.removesuffix(".schema.json")] = json.loads(path.read_text("utf-8"))
+        folder = self._schemas["folder"]
+        # What is validated as a whole: the same schemas, but any block passes (blocks are checked one by one).
+        self._lenient = {**self._schemas, "folder": {**folder, "definitions": {**folder["definitions"], "block": {}}}}
         self._registry = referencing.Registry().with_resources(
-            (schema["$id"], referencing.Resource.from_contents(schema)) for schema in self._schemas.values())
+            (schema["$id"], referencing.Resource.from_contents(schema)) for schema in self._lenient.values())
+        self._validators: dict[str, jsonschema.Validator] = {}
 
     @cached_property
     def block_types(self) -> tuple[str, ...]:
@@ -50,30 +59,28 @@ class SchemaSet:
         refs = self._schemas["folder"]["definitions"]["block"]["oneOf"]
         return tuple(ref["$ref"].rsplit("/", 1)[-1] for ref in refs)
 
-    def _validator(self, schema: dict) -> jsonschema.Validator:
-        return _Validator(schema, registry=self._registry)
+    def _validator(self, name: str) -> jsonschema.Validator:
+        """A validator for a whole schema (e.g. 'folder') or a block type (e.g. 'block:figure')."""
+        if name not in self._validators:
+            schema = self._lenient.get(name) or {"$ref": f"{self._schemas['folder']['$id']}#/definitions/"
+                                                         f"{name.removeprefix('block:')}"}
+            self._validators[name] = _Validator(schema, registry=self._registry)
+        return self._validators[name]
 
     def check(self, document: SourceDocument, name: str) -> None:
         """Raise SourceError listing every problem of `document` against schema `name`."""
-        validator = self._validator(self._schemas[name])
-        problems = []
-        for violation in sorted(validator.iter_errors(document.data), key=lambda v: list(map(str, v.absolute_path))):
-            problems.extend(self._explain(document, violation))
+        violations = sorted(self._validator(name).iter_errors(document.data),
+                            key=lambda v: list(map(str, v.absolute_path)))
+        problems = [_describe(document, tuple(v.absolute_path), v) for v in violations]
+        blocks = document.data.get("blocks") if isinstance(document.data, dict) else None
+        if "blocks" in self._schemas[name].get("properties", {}) and isinstance(blocks, list):
+            for index, block in enumerate(blocks):
+                problems.extend(self._check_block(document, ("blocks", index), block))
         if problems:
             raise SourceError(*_unique(problems))
 
-    def _explain(self, document: SourceDocument, violation: SchemaViolation) -> Iterator[Problem]:
-        at = tuple(violation.absolute_path)
-        if violation.validator == "oneOf" and self._is_block(violation):
-            yield from self._explain_block(document, at, violation.instance)
-            return
-        yield _describe(document, at, violation)
-
-    def _is_block(self, violation: SchemaViolation) -> bool:
-        return violation.schema is self._schemas["folder"]["definitions"]["block"]
-
-    def _explain_block(self, document: SourceDocument, at: tuple, block: Any) -> Iterator[Problem]:
-        """A block failed every alternative: find its type from its keys and check it against that type."""
+    def _check_block(self, document: SourceDocument, at: tuple, block: Any) -> Iterator[Problem]:
+        """Find the block's type from its first key and check it against that type only."""
         if not isinstance(block, dict) or not block:
             yield Problem(document.location(at), "a block must be a mapping that starts with its type, "
                           "e.g. '- text: ...'", f"block types: {', '.join(self.block_types)}")
@@ -93,9 +100,7 @@ class SchemaSet:
                               f"one block has two types: {kind!r} and {key!r}",
                               f"start a new block for {key!r} with '- {key}: ...' (mind the dash)")
                 return
-        schema_id = self._schemas["folder"]["$id"]
-        validator = self._validator({"$ref": f"{schema_id}#/definitions/{kind}"})
-        for violation in validator.iter_errors(block):
+        for violation in self._validator(f"block:{kind}").iter_errors(block):
             yield _describe(document, at + tuple(violation.absolute_path), violation, block_type=kind)
 
 
