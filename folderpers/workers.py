@@ -148,10 +148,13 @@ class WorkerPool:
                                                                  self.peak_rss_kib.get(worker.process.pid, 0))
                 worker.task = None
                 yield done
-                if worker.done >= self.max_tasks:
+                if worker.done >= self.max_tasks:  # recycled: replaced only while there is work left
                     worker.stop()
-                    index = self.workers.index(worker)
-                    worker = self.workers[index] = _Worker(self.context, self.project)
+                    self.workers.remove(worker)
+                    if not pending:
+                        continue
+                    worker = _Worker(self.context, self.project)
+                    self.workers.append(worker)
                 if pending:
                     worker.send(pending.popleft())
 
