@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup build test clean
+.PHONY: setup build test bench clean
 
 setup: $(STAMP)
 
@@ -24,3 +24,6 @@ test: setup
 
 clean:
 	rm -rf dist
+
+bench: setup
+	$(PY) bench/benchmark.py

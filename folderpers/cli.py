@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
     policy = ReviewPolicy(today=args.today, warn_months=args.review_warning_months,
                           allow_expired=getattr(args, "allow_expired", False))
-    project = Project(root or Path.cwd(), output=args.output)
+    project = Project(args.project or root or Path.cwd(), output=args.output)
     if args.command == "review":
         return _review(project, policy)
     formats = tuple(kind.strip() for kind in args.format.split(",") if kind.strip())
@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--review-warning-months", type=int, default=6, metavar="N",
                         help="warn when a review date is less than N months away (default: 6)")
     common.add_argument("--output", type=Path, default=None, metavar="DIR", help="output directory (default: dist/)")
+    common.add_argument("--project", type=Path, default=None, metavar="DIR",
+                        help="project directory with folders/, institutions/, templates/ ... (default: this one)")
     build_options = argparse.ArgumentParser(add_help=False)
     build_options.add_argument("--institution", "-i", action="append", default=[], metavar="ID",
                                help="build only for this institution (repeatable)")

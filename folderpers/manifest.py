@@ -53,13 +53,16 @@ def combined_digest(inputs: dict[str, str], kind: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def output_entry(path: str, kind: str, data: bytes, pages: int | None, publication: Publication,
-                 inputs: dict[str, str], inputs_sha256: str) -> dict[str, Any]:
+def output_entry(path: str, kind: str, writer: str, data: bytes, pages: int | None, publication: Publication,
+                 inputs: dict[str, str], inputs_sha256: str, source: str) -> dict[str, Any]:
     folder = publication.folder
     properties = publication.properties()
     return {
         "path": path,
         "kind": kind,
+        "writer": writer,
+        "source": source,
+        "published_by": list(folder.institutions) if folder.institutions is not None else "all",
         "sha256": hashlib.sha256(data).hexdigest(),
         "bytes": len(data),
         "pages": pages,
@@ -78,6 +81,34 @@ def output_entry(path: str, kind: str, data: bytes, pages: int | None, publicati
         "pipeline": PIPELINE,
         "inputs_sha256": inputs_sha256,
     }
+
+
+def entries_current(entries: list[dict[str, Any]], dist: Path, root: Path, theme_inputs: dict[str, str]) -> bool:
+    """Without loading the folder: are these outputs exactly what its unchanged inputs would give?
+
+    Every recorded input must still have its recorded content, the theme must be the same set of
+    files with the same content, and every output must be in dist/ as it was made.
+    """
+    for entry in entries:
+        current = dict(theme_inputs)
+        for name, digest in entry["inputs"].items():
+            if name in theme_inputs or name.startswith(("templates/", "styles/")):
+                continue
+            path = root / name
+            if not path.is_file() or file_digest(path) != digest:
+                return False
+            current[name] = digest
+        if combined_digest(dict(sorted(current.items())), entry["writer"]) != entry["inputs_sha256"]:
+            return False
+        if not _intact(dist / entry["path"], entry):
+            return False
+    return True
+
+
+def _intact(target: Path, entry: dict[str, Any]) -> bool:
+    """The file is in dist/ exactly as the manifest says it was written."""
+    return (target.is_file() and target.stat().st_size == entry["bytes"]
+            and hashlib.sha256(target.read_bytes()).hexdigest() == entry["sha256"])
 
 
 @dataclass
@@ -102,12 +133,16 @@ class Manifest:
         """True when every file was made from exactly these inputs and is still in dist/ as it was made."""
         for path in paths:
             entry = self.entries.get(str(path))
-            target = dist / path
-            if (entry is None or entry["inputs_sha256"] != inputs_sha256 or not target.is_file()
-                    or target.stat().st_size != entry["bytes"]
-                    or hashlib.sha256(target.read_bytes()).hexdigest() != entry["sha256"]):
+            if entry is None or entry["inputs_sha256"] != inputs_sha256 or not _intact(dist / path, entry):
                 return False
         return True
+
+    def by_source(self) -> dict[str, list[dict[str, Any]]]:
+        """The entries made from each folder file."""
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for entry in self.entries.values():
+            grouped.setdefault(entry["source"], []).append(entry)
+        return grouped
 
     def current(self) -> list[dict[str, Any]]:
         """The entries whose file is in dist/, by path."""

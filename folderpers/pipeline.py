@@ -16,12 +16,12 @@ from typing import Callable, Iterable, Iterator, Literal
 from .errors import FolderpersError, Location, Problem, SourceError
 from .fonts import require_font
 from .load import load_folder, load_institution, load_snippets
-from .manifest import Manifest, combined_digest, input_digests, output_entry
+from .manifest import Manifest, combined_digest, entries_current, input_digests, output_entry
 from .model import Folder, Institution, Snippet
 from .project import Project
 from .publish import publish, remove_leftovers
 from .resolve import resolve
-from .review import ReviewPolicy, ReviewStatus, assess, check_publishable
+from .review import ReviewPolicy, ReviewStatus, assess, check_publishable, review_state
 from .validate import SchemaSet
 from .workers import DEFAULT_MAX_TASKS, Done, Task, WorkerPool, render_task
 from .writers import COLLECTION_WRITERS, KINDS, WRITERS, CollectionWriter, Theme, Writer
@@ -58,6 +58,7 @@ class Outcome:
 class BuildReport:
     outcomes: list[Outcome] = field(default_factory=list)
     render_seconds: float = 0.0  # summed over the documents rendered
+    weasyprint_seconds: float = 0.0  # the part of render_seconds spent inside WeasyPrint
     peak_rss_kib: dict[int, int] = field(default_factory=dict)  # per worker process
 
     def count(self, status: Status) -> int:
@@ -109,7 +110,11 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
     manifest = Manifest.load(project.dist)
     theme_inputs = input_digests(theme.files, project.root)
     tasks: list[Task] = []
+    recorded = manifest.by_source()
+    kinds = tuple(writer.kind for writer in writers)
     for source in _selected_folders(run):
+        if not options.force and _still_current(run, source, recorded, institutions, kinds, theme_inputs):
+            continue
         try:
             folder = load_folder(source, schemas)
             _check_institution_ids(folder, project)
@@ -160,6 +165,34 @@ def _plan(run: _Build, folder: Folder, institution: Institution, shared_snippets
     return tasks
 
 
+def _still_current(run: _Build, source: Path, recorded: dict[str, list[dict]], institutions: dict,
+                   kinds: tuple[str, ...], theme_inputs: dict[str, str]) -> bool:
+    """The fast path of a no-op rebuild: when the folder file and everything its outputs were made
+    from are unchanged (by content hash), report its outputs as unchanged without loading it.
+    Anything unusual (an institution that failed, a new institution or format, an expired review
+    date) returns False, and the folder takes the full path with its proper messages."""
+    entries = recorded.get(_shown(source, run.project), [])
+    if not entries or any(isinstance(institution, Outcome) for institution in institutions.values()):
+        return False
+    published = entries[0]["published_by"]
+    wanted = {(institution, kind) for institution in institutions for kind in kinds
+              if published == "all" or institution in published}
+    relevant = [entry for entry in entries if (entry["institution"], entry["writer"]) in wanted]
+    if {(entry["institution"], entry["writer"]) for entry in relevant} != wanted or not relevant:
+        return False
+    state, _, warnings = review_state(date.fromisoformat(entries[0]["approved"]),
+                                      date.fromisoformat(entries[0]["review"]), run.options.policy)
+    if state == "expired" or not entries_current(relevant, run.project.dist, run.project.root, theme_inputs):
+        return False
+    for entry in relevant:  # an institution's new snippet may replace a shared one: not current then
+        snippets = (run.project.institutions / entry["institution"] / "snippets").glob("*.yaml")
+        if any(_shown(path, run.project) not in entry["inputs"] for path in snippets):
+            return False
+    for entry in sorted(relevant, key=lambda entry: entry["path"]):
+        run.record(Outcome("unchanged", _shown(run.project.dist / entry["path"], run.project), warnings=warnings))
+    return True
+
+
 def _render(run: _Build, tasks: list[Task], theme: Theme) -> Iterator[Done]:
     """Render in warm worker processes (--jobs N), or in this process (jobs 0)."""
     if run.options.jobs <= 0 or not tasks:
@@ -167,11 +200,13 @@ def _render(run: _Build, tasks: list[Task], theme: Theme) -> Iterator[Done]:
         for task in tasks:
             done = render_task(writers, theme, task)
             run.report.render_seconds += done.seconds
+            run.report.weasyprint_seconds += done.weasyprint_seconds
             yield done
         return
     with WorkerPool(run.project, min(run.options.jobs, len(tasks)), run.options.max_tasks_per_worker) as pool:
         for done in pool.run(tasks):
             run.report.render_seconds += done.seconds
+            run.report.weasyprint_seconds += done.weasyprint_seconds
             yield done
         run.report.peak_rss_kib = dict(pool.peak_rss_kib)
 
@@ -188,8 +223,9 @@ def _publish(run: _Build, done: Done, manifest: Manifest) -> None:
         run.failure(_shown(run.project.dist / work.paths[0], run.project), error)
         return
     for output in done.outputs:
-        manifest.record(output_entry(str(output.path), output.kind, output.data, output.pages, done.task.publication,
-                                     work.inputs, work.inputs_sha256))
+        manifest.record(output_entry(str(output.path), output.kind, done.task.kind, output.data, output.pages,
+                                     done.task.publication, work.inputs, work.inputs_sha256,
+                                     _shown(done.task.publication.folder.source, run.project)))
         run.record(Outcome("built", _shown(run.project.dist / output.path, run.project), pages=output.pages,
                            warnings=work.warnings + output.warnings, notes=output.notes))
 

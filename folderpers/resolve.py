@@ -62,7 +62,10 @@ def resolve(folder: Folder, institution: Institution,
         raise ResolveError(*dict.fromkeys(resolver.problems))
     roots = dict.fromkeys([folder.directory.resolve(), institution.directory.resolve(),
                            *(snippet.source.parent.resolve() for snippet in resolver.used_snippets)])
+    # Every snippet of the institution counts, used or not: adding one of its own can change what an
+    # include resolves to, so it must show as a change of input.
     sources = dict.fromkeys([folder.source, institution.source, institution.logo,
+                             *sorted((institution.directory / "snippets").glob("*.yaml")),
                              *(snippet.source for snippet in resolver.used_snippets), *_paths_in(blocks)])
     return Publication(folder, institution, f"{institution.code_prefix}-{folder.code}", intro, blocks,
                        tuple(roots), tuple(path.resolve() for path in sources))

@@ -40,21 +40,26 @@ def add_months(day: date, months: int) -> date:
 
 def assess(folder: Folder, policy: ReviewPolicy) -> ReviewStatus:
     """The folder's review state and the warnings it earns under `policy`."""
-    days_left = (folder.review - policy.today).days
+    return ReviewStatus(folder, *review_state(folder.approved, folder.review, policy))
+
+
+def review_state(approved: date, review: date, policy: ReviewPolicy) -> tuple[State, int, tuple[str, ...]]:
+    """(state, days left, warnings) for a folder approved and to be reviewed on these dates."""
+    days_left = (review - policy.today).days
     warnings = []
-    if folder.review > add_months(folder.approved, 12 * policy.max_years):
-        warnings.append(f"review date {folder.review} is more than {policy.max_years} years after approval "
-                        f"({folder.approved}); patient information should be reviewed at least every "
+    if review > add_months(approved, 12 * policy.max_years):
+        warnings.append(f"review date {review} is more than {policy.max_years} years after approval "
+                        f"({approved}); patient information should be reviewed at least every "
                         f"{policy.max_years} years")
     if days_left < 0:
         state: State = "expired"
-    elif folder.review <= add_months(policy.today, policy.warn_months):
+    elif review <= add_months(policy.today, policy.warn_months):
         state = "due"
-        warnings.append(f"review date {folder.review} is within {policy.warn_months} months ({days_left} days "
+        warnings.append(f"review date {review} is within {policy.warn_months} months ({days_left} days "
                         f"left): start the review")
     else:
         state = "current"
-    return ReviewStatus(folder, state, days_left, tuple(warnings))
+    return state, days_left, tuple(warnings)
 
 
 def check_publishable(status: ReviewStatus, policy: ReviewPolicy) -> tuple[str, ...]:

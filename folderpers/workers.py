@@ -10,10 +10,13 @@ one and goes on.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import resource
 import signal
+import sys
+import time
 import traceback
 from collections import deque
 from dataclasses import dataclass
@@ -41,8 +44,10 @@ class Done:
     task: Task
     outputs: tuple = ()  # Rendered files
     error: BaseException | None = None
-    peak_rss_kib: int = 0  # of the process that rendered it (0 when rendered in the calling process)
+    peak_rss_kib: int = 0  # of the worker that rendered it (0 when rendered in the calling process)
+    rss_kib: int = 0  # that worker's resident memory right after this document
     seconds: float = 0.0
+    weasyprint_seconds: float = 0.0  # the part of `seconds` spent inside WeasyPrint
 
 
 class WorkerCrashed(Exception):
@@ -51,19 +56,29 @@ class WorkerCrashed(Exception):
 
 def render_task(writers: dict, theme, task: Task) -> Done:
     """Render one task with cached writers (in a worker, or in the calling process)."""
-    import time
-
     from .writers import WRITERS
-    started = time.perf_counter()
+    started, weasyprint_before = time.perf_counter(), _weasyprint_seconds()
+    outputs, error = (), None
     try:
         writer = writers.get(task.kind) or writers.setdefault(task.kind, WRITERS[task.kind](theme))
         outputs = writer.render(task.publication)
-        return Done(task, outputs, seconds=time.perf_counter() - started)
-    except FolderpersError as error:
-        return Done(task, error=error, seconds=time.perf_counter() - started)
-    except Exception as error:  # noqa: BLE001 - a bug in one render must not take the build down
-        error.add_note(traceback.format_exc())
-        return Done(task, error=error, seconds=time.perf_counter() - started)
+    except FolderpersError as failure:
+        error = failure
+    except Exception as failure:  # noqa: BLE001 - a bug in one render must not take the build down
+        failure.add_note(traceback.format_exc())
+        error = failure
+    return Done(task, outputs, error, seconds=time.perf_counter() - started,
+                weasyprint_seconds=_weasyprint_seconds() - weasyprint_before)
+
+
+def _weasyprint_seconds() -> float:
+    module = sys.modules.get("folderpers.render_pdf")  # not imported: nothing rendered with WeasyPrint yet
+    return module.seconds_in_weasyprint() if module else 0.0
+
+
+def _rss_kib() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() // 1024
 
 
 def _worker_main(connection: Connection, project: Project) -> None:
@@ -76,7 +91,7 @@ def _worker_main(connection: Connection, project: Project) -> None:
             return
         done = render_task(writers, theme, task)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        connection.send(Done(done.task, done.outputs, done.error, peak, done.seconds))
+        connection.send(dataclasses.replace(done, peak_rss_kib=peak, rss_kib=_rss_kib()))
 
 
 class _Worker:

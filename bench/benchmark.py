@@ -1,0 +1,200 @@
+"""`make bench`: folderpers against the naive way, side by side in one run, on a synthetic corpus.
+
+Measures (screen PDFs, the output all five targets are about):
+  1. naive: one fresh `weasyprint` process per output on the same HTML, one after the other;
+  2. a full cold build (`build.py --force`, warm worker processes);
+  3. a no-op rebuild;
+  4. a rebuild after touching one folder, against rendering that folder's outputs alone;
+  5. peak and current memory per worker over many documents (with and without recycling);
+  6. the share of a full build spent outside WeasyPrint (loading, validation, templating, hashing, writing).
+Prints a table and writes the figures as JSON. Sizes are flags: `python bench/benchmark.py --help`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from corpus import make_corpus  # noqa: E402
+
+from folderpers.load import load_folder, load_institution, load_snippets  # noqa: E402
+from folderpers.pipeline import BuildOptions, build  # noqa: E402
+from folderpers.project import Project  # noqa: E402
+from folderpers.render_html import HtmlRenderer  # noqa: E402
+from folderpers.resolve import resolve  # noqa: E402
+from folderpers.validate import SchemaSet  # noqa: E402
+from folderpers.workers import Task, WorkerPool, default_jobs  # noqa: E402
+
+MIB = 1024
+
+
+def cli(project: Project, *arguments: str) -> float:
+    """Wall time of `build.py` (PDFs only), as a user runs it."""
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--project", str(project.root), "--format", "pdf",
+                             *arguments], capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode:
+        sys.exit(f"build.py failed:\n{result.stdout}\n{result.stderr}")
+    return elapsed
+
+
+def publications(project: Project):
+    schemas = SchemaSet(project.schemas)
+    snippets = load_snippets(project.snippets, schemas)
+    institutions = [load_institution(source, schemas) for source in project.institution_sources()]
+    return [resolve(load_folder(source, schemas), institution, snippets)
+            for source in project.folder_sources() for institution in institutions]
+
+
+def naive(project: Project, work: Path) -> float:
+    """One fresh weasyprint process per output, sequential, on the HTML folderpers would render."""
+    html_renderer = HtmlRenderer(project)
+    jobs = []
+    for publication in publications(project):
+        html = work / f"{publication.institution.id}-{publication.folder.slug}.html"
+        html.write_text(html_renderer.render(publication, "pdf", image_url=Path.as_uri), "utf-8")
+        jobs.append(html)
+    weasyprint = Path(sys.executable).with_name("weasyprint")
+    started = time.perf_counter()
+    for html in jobs:
+        subprocess.run([str(weasyprint), "--pdf-variant", "pdf/ua-1", "-s", str(project.styles / "folder.css"),
+                        "-s", str(project.styles / "pdf.css"), str(html), str(html.with_suffix(".pdf"))],
+                       check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def memory(project: Project, documents: int, max_tasks: int) -> dict:
+    """One worker renders `documents` PDFs; its memory after each document."""
+    items = publications(project)
+    tasks = [Task(index, items[index % len(items)], "pdf") for index in range(documents)]
+    trace = []
+    with WorkerPool(project, jobs=1, max_tasks=max_tasks) as pool:
+        for done in pool.run(tasks):
+            if done.error:
+                sys.exit(f"render failed: {done.error}")
+            trace.append(done.rss_kib)
+        peaks = list(pool.peak_rss_kib.values())
+    tenth = max(1, documents // 10)
+    return {"documents": documents, "max_tasks_per_worker": max_tasks, "workers": len(peaks),
+            "peak_rss_mib": round(max(peaks) / MIB, 1),
+            "rss_first_tenth_mib": round(sum(trace[:tenth]) / tenth / MIB, 1),
+            "rss_last_tenth_mib": round(sum(trace[-tenth:]) / tenth / MIB, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folders", type=int, default=12, help="folders in the corpus (default 12)")
+    parser.add_argument("--institutions", type=int, default=3, help="institutions (default 3)")
+    parser.add_argument("--jobs", type=int, default=default_jobs(), help="worker processes (default: cores)")
+    parser.add_argument("--memory-documents", type=int, default=500, help="documents for the memory run (500)")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/folderpers-bench"), help="scratch directory")
+    parser.add_argument("--json", type=Path, default=REPO / "bench" / "results.json", help="where to write figures")
+    args = parser.parse_args()
+
+    source = Project(REPO)
+    project = make_corpus(source, args.work / "corpus", args.folders, args.institutions)
+    outputs = args.folders * args.institutions
+    naive_dir = args.work / "naive"
+    shutil.rmtree(naive_dir, ignore_errors=True)
+    naive_dir.mkdir(parents=True)
+    print(f"corpus: {args.folders} folders x {args.institutions} institutions = {outputs} screen PDFs; "
+          f"{args.jobs} workers")
+
+    print("1/6 naive: one weasyprint process per output ...", flush=True)
+    naive_seconds = naive(project, naive_dir)
+    print("2/6 full cold build ...", flush=True)
+    shutil.rmtree(project.dist, ignore_errors=True)
+    cold_seconds = cli(project, "--force", "--jobs", str(args.jobs))
+    manifest = json.loads((project.dist / "manifest.json").read_text())
+    pages = sum(entry["pages"] for entry in manifest["outputs"])
+    print("3/6 no-op rebuild ...", flush=True)
+    noop_seconds = min(cli(project, "--jobs", str(args.jobs)) for _ in range(3))
+    started = time.perf_counter()
+    report = build(project, BuildOptions(formats=("pdf",), jobs=args.jobs))
+    noop_in_process = time.perf_counter() - started
+    assert report.count("unchanged") == outputs, "the no-op rebuild rendered something"
+
+    print("4/6 one folder touched ...", flush=True)
+    touched = next(project.folders.iterdir()) / "folder.yaml"
+    touched.write_text(touched.read_text("utf-8").replace("title: ", "title: Over ", 1), "utf-8")
+    one_folder_seconds = cli(project, "--jobs", str(args.jobs))
+    alone_seconds = cli(project, "--force", "--folder", touched.parent.name, "--jobs", str(args.jobs))
+
+    print("5/6 memory per worker ...", flush=True)
+    shutil.rmtree(project.dist, ignore_errors=True)
+    pooled = build(project, BuildOptions(formats=("pdf",), jobs=args.jobs, force=True))
+    memory_recycled = memory(project, args.memory_documents, max_tasks=100)
+    memory_unrecycled = memory(project, args.memory_documents, max_tasks=10**6)
+
+    print("6/6 time outside WeasyPrint ...", flush=True)
+    shutil.rmtree(project.dist, ignore_errors=True)
+    started = time.perf_counter()
+    local = build(project, BuildOptions(formats=("pdf",), jobs=0, force=True))
+    local_seconds = time.perf_counter() - started
+    outside = 1 - local.weasyprint_seconds / local_seconds
+
+    figures = {
+        "corpus": {"folders": args.folders, "institutions": args.institutions, "outputs": outputs, "pages": pages,
+                   "jobs": args.jobs},
+        "naive": {"seconds": round(naive_seconds, 2), "outputs_per_s": round(outputs / naive_seconds, 2),
+                  "ms_per_page": round(1000 * naive_seconds / pages, 1)},
+        "full_build": {"seconds": round(cold_seconds, 2), "outputs_per_s": round(outputs / cold_seconds, 2),
+                       "pages_per_s": round(pages / cold_seconds, 1), "ms_per_page": round(1000 * cold_seconds / pages, 1),
+                       "speedup_over_naive": round(naive_seconds / cold_seconds, 2)},
+        "noop_rebuild": {"seconds_cli": round(noop_seconds, 3), "ms_per_output_cli": round(1000 * noop_seconds / outputs, 2),
+                         "seconds_in_process": round(noop_in_process, 3),
+                         "ms_per_output_in_process": round(1000 * noop_in_process / outputs, 2)},
+        "one_folder": {"incremental_seconds": round(one_folder_seconds, 2), "alone_seconds": round(alone_seconds, 2),
+                       "ratio": round(one_folder_seconds / alone_seconds, 2)},
+        "memory": {"peak_rss_mib_per_worker_full_build": round(max(pooled.peak_rss_kib.values()) / MIB, 1),
+                   "recycled": memory_recycled, "not_recycled": memory_unrecycled},
+        "outside_weasyprint": {"build_seconds": round(local_seconds, 2),
+                               "weasyprint_seconds": round(local.weasyprint_seconds, 2),
+                               "share": round(outside, 3)},
+    }
+    targets = [
+        ("full build >= 5x naive", figures["full_build"]["speedup_over_naive"] >= 5,
+         f"{figures['full_build']['speedup_over_naive']}x"),
+        ("no-op rebuild <= 1 ms per output (in process)", figures["noop_rebuild"]["ms_per_output_in_process"] <= 1,
+         f"{figures['noop_rebuild']['ms_per_output_in_process']} ms (CLI incl. start-up: "
+         f"{figures['noop_rebuild']['ms_per_output_cli']} ms)"),
+        ("one-folder rebuild <= 1.5x that folder alone", figures["one_folder"]["ratio"] <= 1.5,
+         f"{figures['one_folder']['ratio']}x"),
+        ("peak RSS per worker <= 150 MiB", max(figures["memory"]["peak_rss_mib_per_worker_full_build"],
+                                               memory_recycled["peak_rss_mib"]) <= 150,
+         f"{figures['memory']['peak_rss_mib_per_worker_full_build']} MiB (full build), "
+         f"{memory_recycled['peak_rss_mib']} MiB ({args.memory_documents} documents, recycled every 100)"),
+        (f"RSS not growing over {args.memory_documents} documents",
+         memory_recycled["rss_last_tenth_mib"] <= memory_recycled["rss_first_tenth_mib"] * 1.1,
+         f"first tenth {memory_recycled['rss_first_tenth_mib']} MiB, last tenth "
+         f"{memory_recycled['rss_last_tenth_mib']} MiB (without recycling: {memory_unrecycled['rss_first_tenth_mib']}"
+         f" -> {memory_unrecycled['rss_last_tenth_mib']} MiB)"),
+        ("time outside WeasyPrint <= 10 %", outside <= 0.10, f"{100 * outside:.1f} %"),
+    ]
+    figures["targets"] = {name: {"met": met, "measured": measured} for name, met, measured in targets}
+    print()
+    print(f"naive          {naive_seconds:7.2f} s  {figures['naive']['outputs_per_s']:6.2f} outputs/s  "
+          f"{figures['naive']['ms_per_page']:6.1f} ms/page")
+    print(f"full build     {cold_seconds:7.2f} s  {figures['full_build']['outputs_per_s']:6.2f} outputs/s  "
+          f"{figures['full_build']['ms_per_page']:6.1f} ms/page  {figures['full_build']['pages_per_s']} pages/s")
+    print(f"no-op rebuild  {noop_seconds:7.3f} s (CLI)  {noop_in_process:.3f} s (in process)")
+    print(f"one folder     {one_folder_seconds:7.2f} s  (that folder alone: {alone_seconds:.2f} s)")
+    print()
+    for name, met, measured in targets:
+        print(f"{'MET ' if met else 'MISS'}  {name:50} {measured}")
+    args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    print(f"\nfigures written to {args.json}")
+
+
+if __name__ == "__main__":
+    main()
