@@ -68,6 +68,10 @@ class SourceReader:
         name = self.document.get(at)
         directory = self.directory.resolve()
         path = (directory / name).resolve()
+        if (directory / name).is_symlink() and path.parent != directory:
+            raise SourceError(Problem(self.location(at), f"image {name!r} is a link to {path}, outside "
+                                      f"{self.directory}/", "copy the image into the folder's directory; links "
+                                      "that lead out of it are refused"))
         if path.parent != directory or not path.is_file():
             available = sorted(p.name for p in directory.iterdir() if p.suffix.lower() in (".svg", ".png", ".jpg", ".jpeg"))
             raise SourceError(Problem(self.location(at), f"image {name!r} not found in {self.directory}/",

@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from .errors import FolderpersError
 from .pipeline import BuildOptions, Outcome, build, review_statuses
 from .project import Project
 from .review import ReviewPolicy
@@ -19,12 +20,31 @@ _STATES = {"expired": "EXPIRED", "due": "due", "current": "ok"}
 
 
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:
+    """Run the command line; the exit code is 0 when all went well, 1 when an output failed, 2 for
+    a problem with the project or the call, 3 for a bug (a traceback with --debug)."""
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
+    try:
+        return _run(parser, args, root)
+    except FolderpersError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: files already published stay as they are", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - a bug: say so briefly, unless asked for the details
+        if getattr(args, "debug", False):
+            raise
+        print(f"internal error: {type(error).__name__}: {error} (run with --debug for a traceback)", file=sys.stderr)
+        return 3
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, root: Path | None) -> int:
     policy = ReviewPolicy(today=args.today, warn_months=args.review_warning_months,
                           allow_expired=getattr(args, "allow_expired", False))
     project = Project(args.project or root or Path.cwd(), output=args.output)
+    project.check()
     if args.command == "review":
         return _review(project, policy)
     formats = tuple(kind.strip() for kind in args.format.split(",") if kind.strip())

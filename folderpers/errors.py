@@ -51,6 +51,10 @@ class FolderpersError(Exception):
         return (type(self), self.problems)
 
 
+class ProjectError(FolderpersError):
+    """The project directory is not usable (missing folders/, templates/, ...)."""
+
+
 class SourceError(FolderpersError):
     """A YAML file cannot be read, or does not match its schema."""
 

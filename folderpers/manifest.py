@@ -153,4 +153,4 @@ class Manifest:
         data = (json.dumps({"format": FORMAT, "outputs": self.current()}, indent=2, ensure_ascii=False) + "\n").encode()
         path = self.dist / MANIFEST_NAME
         if not path.is_file() or path.read_bytes() != data:
-            publish(path, data)
+            publish(path, data, self.dist)

@@ -218,7 +218,7 @@ def _publish(run: _Build, done: Done, manifest: Manifest) -> None:
         return
     try:
         for output in done.outputs:
-            publish(run.project.dist / output.path, output.data)
+            publish(run.project.dist / output.path, output.data, run.project.dist)
     except OSError as error:
         run.failure(_shown(run.project.dist / work.paths[0], run.project), error)
         return
@@ -234,7 +234,7 @@ def _publish_collection(run: _Build, writer: CollectionWriter, manifest: Manifes
     try:
         outputs = writer.render(manifest.current())
         for output in outputs:
-            publish(run.project.dist / output.path, output.data)
+            publish(run.project.dist / output.path, output.data, run.project.dist)
     except Exception as error:  # noqa: BLE001
         run.failure(f"{writer.kind} (of everything in {_shown(run.project.dist, run.project)})", error)
         return

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import Location, Problem, ProjectError
+
 _TRANSLATION = re.compile(r"^folder\.([a-z]{2}(?:-[A-Z]{2})?)\.yaml$")
 
 
@@ -43,6 +45,15 @@ class Project:
     @property
     def dist(self) -> Path:
         return self.output or self.root / "dist"
+
+    def check(self) -> None:
+        """Raise ProjectError unless the directories a build needs are there."""
+        missing = [name for name in ("folders", "institutions", "templates", "styles", "schemas")
+                   if not (self.root / name).is_dir()]
+        if missing:
+            raise ProjectError(Problem(Location(self.root), f"not a folderpers project: no {', '.join(missing)} "
+                                       f"directory here", "run the command in the project directory, or give it "
+                                       "with --project DIR"))
 
     def folder_sources(self) -> list[Path]:
         """Every folder file: `folders/<slug>/folder.yaml` and its translations `folder.<lang>.yaml`."""

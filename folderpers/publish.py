@@ -1,22 +1,31 @@
 """Stage 5: put outputs in place atomically.
 
-Each file is written to a temporary name beside its target, flushed to disk and renamed over the
-target in one step: a reader (or a build killed half-way) sees the old file or the new one,
-never half of one.
+Each file is written under a temporary name in a staging directory beside dist/ (same file
+system, so the final rename is atomic), flushed to disk, and renamed over its target in one
+step. A reader, or a build killed at any moment, sees the old file or the new one, never half of
+one, and dist/ itself never holds a partial file. The next build clears what a killed one left
+in the staging directory.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
-TEMP_MARK = ".partial-"
+
+def staging_directory(dist: Path) -> Path:
+    """Where files are written before they are renamed into dist/: `.<dist>.partial` beside it."""
+    return dist.parent / f".{dist.name}.partial"
 
 
-def publish(target: Path, data: bytes) -> None:
+def publish(target: Path, data: bytes, dist: Path) -> None:
+    """Write `data` to `target` (inside `dist`) atomically."""
+    staging = staging_directory(dist)
+    staging.mkdir(parents=True, exist_ok=True)
     target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}{TEMP_MARK}", dir=target.parent)
+    descriptor, temporary = tempfile.mkstemp(prefix=f"{target.name}.", dir=staging)
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
@@ -29,11 +38,11 @@ def publish(target: Path, data: bytes) -> None:
         raise
 
 
-def remove_leftovers(directory: Path) -> list[Path]:
-    """Delete temporary files an interrupted build left behind; return what was removed."""
-    if not directory.is_dir():
+def remove_leftovers(dist: Path) -> list[Path]:
+    """Delete what an interrupted build left in the staging directory; return what was removed."""
+    staging = staging_directory(dist)
+    if not staging.is_dir():
         return []
-    leftovers = [path for path in directory.rglob(f".*{TEMP_MARK}*") if path.is_file()]
-    for path in leftovers:
-        path.unlink()
+    leftovers = sorted(path for path in staging.rglob("*") if path.is_file())
+    shutil.rmtree(staging)
     return leftovers
