@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Union
 
 from .errors import Location, Problem, SourceError
+from .images import ImageRefused, check_image
 from .inline import MarkupError, RichText, parse_inline
 from .yamlsource import SourceDocument, YamlPath
 
@@ -77,6 +78,12 @@ class SourceReader:
             raise SourceError(Problem(self.location(at), f"image {name!r} not found in {self.directory}/",
                                       "put the image file in the same directory as this YAML file"
                                       + (f"; images there: {', '.join(available)}" if available else "")))
+        try:
+            check_image(path)
+        except ImageRefused as refused:
+            raise SourceError(Problem(self.location(at), f"image {name!r} {refused}",
+                                      "use a plain, self-contained image file (export it again from the drawing "
+                                      "program, as plain SVG, PNG or JPEG)")) from None
         return path
 
 

@@ -20,7 +20,7 @@ from .publish import publish
 from .resolve import Publication
 
 MANIFEST_NAME = "manifest.json"
-FORMAT = "folderpers-manifest/1"
+FORMAT = "folderpers-manifest/2"  # entries of another format are not trusted: all is rebuilt
 PIPELINE = {"folderpers": __version__, "weasyprint": version("weasyprint")}
 
 
