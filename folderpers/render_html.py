@@ -168,8 +168,13 @@ class HtmlRenderer:
         """For the web page, the project's CSS is inlined; PDFs get it as pre-parsed stylesheets."""
         if target != "web":
             return Markup("")
-        css = "\n".join((self.project.styles / name).read_text("utf-8") for name in ("folder.css", "web.css"))
-        return Markup(css.replace("</", "<\\/"))
+        return inline_css(self.project.styles, ("folder.css", "web.css"))
+
+
+def inline_css(directory: Path, names: tuple[str, ...]) -> Markup:
+    """The stylesheets `names` from `directory`, for a <style> element they cannot end."""
+    css = "\n".join((directory / name).read_text("utf-8") for name in names)
+    return Markup(css.replace("</", "<\\/"))
 
 
 def data_url(path: Path) -> str:
