@@ -63,6 +63,7 @@ class BuildReport:
 
 
 Reporter = Callable[[Outcome], None]
+Progress = Callable[[int, int], None]  # (folders done, folders selected): for a progress bar
 
 
 @dataclass
@@ -82,7 +83,8 @@ class _Build:
         self.record(_failure(subject, error, self.options.debug))
 
 
-def build(project: Project, options: BuildOptions, reporter: Reporter = lambda outcome: None) -> BuildReport:
+def build(project: Project, options: BuildOptions, reporter: Reporter = lambda outcome: None,
+          progress: Progress = lambda done, total: None) -> BuildReport:
     run = _Build(project, options, reporter)
     remove_leftovers(project.dist)
     schemas = SchemaSet(project.schemas)
@@ -91,7 +93,9 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
     theme = Theme(project)
     writers = [WRITERS[kind](theme) for kind in options.formats if kind in WRITERS]
     manifest = Manifest.load(project.dist)
-    for source in _selected_folders(run):
+    sources = _selected_folders(run)
+    for done, source in enumerate(sources):
+        progress(done, len(sources))
         try:
             folder = load_folder(source, schemas)
             _check_institution_ids(folder, project)
@@ -107,6 +111,7 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
                                    detail=f"institution {institution_id!r} has errors (see above)"))
             else:
                 _publish_all(run, folder, institution, shared_snippets, writers, theme, manifest, warnings)
+    progress(len(sources), len(sources))
     if run.report.count("built"):
         manifest.write()
     for kind in options.formats:
