@@ -74,6 +74,8 @@ class Preview:
         present = {source.parent.name for source in self.project.folder_sources()}
         wanted = present if scope.folders is None else scope.folders & present
         self._remove(set(self._folder_failures) - present)  # every folder built before has an entry
+        with self._lock:  # the index build repeats the folders' failures: drop them, or a fixed one would linger
+            self._index_failures = []
         report = BuildReport()
         for slug in sorted(wanted):
             failures: list[Outcome] = []
