@@ -102,6 +102,14 @@ def test_a_pdf_opens_in_a_preview_page_that_frames_the_real_file(server, page):
     assert response.body().startswith(b"%PDF-")
 
 
+def test_a_page_not_built_yet_says_so_and_reloads_when_it_is(server, page):
+    _, url = server
+    for missing in ("alpha/nog-niet.html", "__preview/pdf/alpha/nog-niet.pdf"):
+        response = page.goto(url + missing)
+        assert response.status == 404 and response.headers["cache-control"] == "no-store"
+        assert "has not been built (yet)" in page.content() and "/__preview/state" in page.content()
+
+
 def test_a_saved_change_appears_in_the_open_page_within_seconds(server, project, page):
     process, url = server
     page.goto(url + "beta/demo.html")

@@ -26,7 +26,7 @@ from .base import Rendered, Theme
 
 INDEX_NAME = "index.html"
 THUMBS = "thumbs"
-LINKED_KINDS = ("web", "pdf", "print-pdf", "booklet")  # what a listing links to, in this order
+LINKED_KINDS = ("web", "pdf", "print-pdf", "booklet")  # the outputs a listing links to (not the preflight report)
 
 
 @dataclass(frozen=True)
