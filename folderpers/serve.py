@@ -25,6 +25,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import jinja2
 import watchfiles
 
+from .pipeline import BuildReport
 from .preview import EVERYTHING, Preview, Scope, unique
 from .progress import print_outcome, summary_line
 from .project import Project
@@ -163,9 +164,10 @@ def _watch(preview: Preview, project: Project, stop: threading.Event) -> None:
 
 def _report(preview: Preview, scope: Scope) -> None:
     started = time.monotonic()
-    report = preview.rebuild(scope)
-    for outcome in unique(o for o in report.outcomes if o.status == "failed"):
-        print_outcome(outcome)
+    report = BuildReport(unique(preview.rebuild(scope).outcomes))  # each failure once, not once per pass
+    for outcome in report.outcomes:
+        if outcome.status == "failed":
+            print_outcome(outcome)
     what = "everything" if scope.folders is None else ", ".join(sorted(scope.folders))
     print(f"{time.strftime('%H:%M:%S')} rebuilt {what}: {summary_line(report)} "
           f"({time.monotonic() - started:.1f} s)", flush=True)
