@@ -1,12 +1,13 @@
-# folderpers: `make build` builds the example folders, `make test` runs the tests.
-# Both set everything up first (Debian packages, virtualenv, Python packages), idempotently.
+# folderpers: `make build` builds the example folders, `make test` runs the tests, `make serve`
+# starts the live preview.
+# All three set everything up first (Debian packages, virtualenv, Python packages), idempotently.
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup build test bench clean
+.PHONY: setup build test serve bench clean
 
 setup: $(STAMP)
 
@@ -21,6 +22,10 @@ build: setup
 
 test: setup
 	$(PY) -m pytest
+
+PORT ?= 8000
+serve: setup   # live preview on http://127.0.0.1:$(PORT)/, rebuilt on every save
+	$(PY) build.py serve --port $(PORT)
 
 clean:
 	rm -rf dist

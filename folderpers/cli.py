@@ -1,4 +1,4 @@
-"""Command line: `python build.py [build|review] [options]`; see `python build.py --help`."""
+"""Command line: `python build.py [build|review|serve|new] [options]`; see `python build.py --help`."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ from datetime import date
 from pathlib import Path
 
 from .errors import FolderpersError
-from .pipeline import BuildOptions, Outcome, build, review_statuses
+from .pipeline import BuildOptions, build, review_statuses
+from .progress import print_outcome, reporter_for_terminal
 from .project import Project
 from .review import ReviewPolicy
+from .scaffold import ScaffoldError, new_folder
+from .serve import serve
 from .workers import default_jobs
 from .writers import KINDS
 
-_MARKS = {"built": "built  ", "unchanged": "same   ", "skipped": "skipped", "failed": "FAILED "}
 _STATES = {"expired": "EXPIRED", "due": "due", "current": "ok"}
 
 
@@ -43,21 +45,23 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, root: Path | None) -> int:
     policy = ReviewPolicy(today=args.today, warn_months=args.review_warning_months,
                           allow_expired=getattr(args, "allow_expired", False))
-    project = Project(args.project or root or Path.cwd(), output=args.output)
+    project = Project(args.project or root or Path.cwd(), output=getattr(args, "output", None))
     project.check()
     if args.command == "review":
         return _review(project, policy)
+    if args.command == "serve":
+        return serve(project, policy, args.port)
+    if args.command == "new":
+        return _new(project, args.slug, policy)
     formats = tuple(kind.strip() for kind in args.format.split(",") if kind.strip())
     unknown = [kind for kind in formats if kind not in KINDS]
     if unknown:
         parser.error(f"unknown format {unknown[0]!r}; formats are: {', '.join(KINDS)}")
     options = BuildOptions(tuple(args.institution), tuple(args.folder), formats, policy, jobs=args.jobs,
                            force=args.force, debug=args.debug)
-    report = build(project, options, reporter=_print_outcome)
-    warnings = sum(len(outcome.warnings) for outcome in report.outcomes)
-    print(f"\n{report.count('built')} built, {report.count('unchanged')} unchanged, {report.count('skipped')} skipped, "
-          f"{report.count('failed')} failed"
-          + (f", {warnings} warning{'s' if warnings > 1 else ''}" if warnings else ""))
+    reporter = reporter_for_terminal()
+    report = build(project, options, reporter=reporter.outcome, progress=reporter.progress)
+    reporter.finish(report)
     return 0 if report.ok else 1
 
 
@@ -67,10 +71,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="judge review dates as of this day (default: today)")
     common.add_argument("--review-warning-months", type=int, default=6, metavar="N",
                         help="warn when a review date is less than N months away (default: 6)")
-    common.add_argument("--output", type=Path, default=None, metavar="DIR", help="output directory (default: dist/)")
     common.add_argument("--project", type=Path, default=None, metavar="DIR",
                         help="project directory with folders/, institutions/, templates/ ... (default: this one)")
-    build_options = argparse.ArgumentParser(add_help=False)
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument("--output", type=Path, default=None, metavar="DIR", help="output directory (default: dist/)")
+    build_options = argparse.ArgumentParser(add_help=False, parents=[output])
     build_options.add_argument("--institution", "-i", action="append", default=[], metavar="ID",
                                help="build only for this institution (repeatable)")
     build_options.add_argument("--folder", "-f", action="append", default=[], metavar="SLUG",
@@ -89,27 +94,26 @@ def _parser() -> argparse.ArgumentParser:
                                      description="Build patient information folders into dist/.")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("build", parents=[common, build_options], help="build PDFs and web pages (the default)")
-    commands.add_parser("review", parents=[common], help="list every folder by review status")
+    commands.add_parser("review", parents=[common, output], help="list every folder by review status")
+    serve_command = commands.add_parser("serve", parents=[common], help="live preview in the browser, rebuilt on "
+                                        "every save (never writes dist/)")
+    serve_command.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free)")
+    serve_command.add_argument("--allow-expired", action="store_true", help="preview folders past their review date")
+    new_command = commands.add_parser("new", parents=[common], help="start a new folder from a commented example")
+    new_command.add_argument("slug", help="its name: lowercase letters, digits and hyphens, e.g. knie-prothese")
     return parser
 
 
-def _print_outcome(outcome: Outcome) -> None:
-    line = f"{_MARKS[outcome.status]} {outcome.subject}"
-    if outcome.pages is not None:
-        line += f"  ({outcome.pages} pages)"
-    if outcome.detail and outcome.status == "skipped":
-        line += f"  ({outcome.detail})"
-    stream = sys.stderr if outcome.status == "failed" else sys.stdout
-    print(line, file=stream)
-    for problem in outcome.problems:
-        print("    " + str(problem).replace("\n", "\n    "), file=stream)
-    if outcome.detail and outcome.status == "failed":
-        print("    " + outcome.detail.replace("\n", "\n    "), file=stream)
-    for note in outcome.notes:
-        print(f"    {note}")
-    for warning in outcome.warnings:
-        print(f"    warning: {warning}")
-    stream.flush()
+def _new(project: Project, slug: str, policy: ReviewPolicy) -> int:
+    try:
+        source = new_folder(project, slug, policy)
+    except ScaffoldError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    shown = source.relative_to(project.root)
+    print(f"Created {shown}: open it in your editor, and see it as you type with `make serve` "
+          f"(or `python build.py serve`).")
+    return 0
 
 
 def _review(project: Project, policy: ReviewPolicy) -> int:
@@ -122,7 +126,7 @@ def _review(project: Project, policy: ReviewPolicy) -> int:
         print(f"{_STATES[status.state]:<8} {folder.review.isoformat():<10} {status.days_left:>5}  {folder.code:<10} "
               f"{folder.version:<7}  {folder.source.parent.name}/{folder.source.name} ({folder.department})")
     for failure in failures:
-        _print_outcome(failure)
+        print_outcome(failure)
     expired = sum(1 for status in statuses if status.state == "expired")
     due = sum(1 for status in statuses if status.state == "due")
     print(f"\n{len(statuses)} folders: {expired} expired, {due} due for review"

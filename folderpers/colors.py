@@ -66,12 +66,7 @@ class CmykConverter:
     def image_url(self, path: Path) -> str:
         """An image for the CMYK print PDF, as a data: URL: SVG with CMYK paint, raster as CMYK JPEG."""
         if path.suffix.lower() == ".svg":
-            svg = path.read_text("utf-8")
-            root = re.search(r"<svg\b[^>]*>", svg)
-            if root and not re.search(r"\sfill\s*=", root.group(0)):  # SVG's default paint is RGB black
-                svg = svg[:root.start()] + root.group(0).replace("<svg", '<svg fill="#000000"', 1) + svg[root.end():]
-            svg = self.rewrite(svg)
-            return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+            return self.svg_url(path.read_text("utf-8"))
         with Image.open(path) as image:
             rgb = image.convert("RGB")
             dpi = image.info.get("dpi")
@@ -79,6 +74,14 @@ class CmykConverter:
         buffer = io.BytesIO()
         cmyk.save(buffer, "JPEG", quality=95, **({"dpi": dpi} if dpi else {}))
         return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+    def svg_url(self, svg: str) -> str:
+        """SVG text (a file's, or one made here such as a QR code) with CMYK paint, as a data: URL."""
+        root = re.search(r"<svg\b[^>]*>", svg)
+        if root and not re.search(r"\sfill\s*=", root.group(0)):  # SVG's default paint is RGB black
+            svg = svg[:root.start()] + root.group(0).replace("<svg", '<svg fill="#000000"', 1) + svg[root.end():]
+        svg = self.rewrite(svg)
+        return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 @lru_cache(maxsize=1024)

@@ -125,6 +125,7 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
         phone=phones[("phone",)],
         contacts=contacts,
         snippets=load_snippets(source.parent / "snippets", schemas),
+        base_url=data["base_url"].rstrip("/") if "base_url" in data else None,
     )
 
 

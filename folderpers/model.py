@@ -110,6 +110,7 @@ class Institution:
     phone: PhoneNumber
     contacts: dict[str, Contact]
     snippets: dict[str, Snippet | SourceError]  # a broken snippet maps to its error
+    base_url: str | None = None  # where its web pages are published (<base_url>/<slug>.html); None: no QR code
 
     @property
     def directory(self) -> Path:

@@ -70,6 +70,7 @@ class BuildReport:
 
 
 Reporter = Callable[[Outcome], None]
+Progress = Callable[[int, int], None]  # (documents rendered, documents to render): for a progress bar
 
 
 @dataclass
@@ -99,7 +100,9 @@ class _Work:
     warnings: tuple[str, ...]
 
 
-def build(project: Project, options: BuildOptions, reporter: Reporter = lambda outcome: None) -> BuildReport:
+def build(project: Project, options: BuildOptions, reporter: Reporter = lambda outcome: None,
+          progress: Progress = lambda done, total: None) -> BuildReport:
+    """Build what `options` ask for; `reporter` hears each outcome, `progress` (done, total) each render."""
     run = _Build(project, options, reporter)
     remove_leftovers(project.dist)
     schemas = SchemaSet(project.schemas)
@@ -131,8 +134,10 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
             else:
                 tasks.extend(_plan(run, folder, institution, shared_snippets, writers, theme_inputs, manifest,
                                    warnings))
-    for done in _render(run, tasks, theme):
+    progress(0, len(tasks))
+    for count, done in enumerate(_render(run, tasks, theme), 1):
         _publish(run, done, manifest)
+        progress(count, len(tasks))
     if project.dist.is_dir():
         manifest.write()
     for kind in options.formats:

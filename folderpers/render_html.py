@@ -24,6 +24,7 @@ from .blocks import Block, Heading
 from .errors import Location, Problem, SourceError
 from .inline import Emphasis, Link, PhoneNumber, RichText, Strong, Text, plain_text
 from .project import Project
+from .qr import qr_svg
 from .resolve import Publication
 from .yamlsource import load_yaml
 
@@ -116,9 +117,12 @@ class HtmlRenderer:
         return load_yaml(path).data
 
     def render(self, publication: Publication, target: Target, image_url: Callable[[Path], str],
-               palette: dict[str, str] | None = None) -> str:
-        """HTML for `target`; `palette` gives the brand colours as CSS values (default: the RGB ones)."""
+               palette: dict[str, str] | None = None, svg_url: Callable[[str], str] | None = None) -> str:
+        """HTML for `target`; `palette` gives the brand colours as CSS values (default: the RGB ones),
+        `svg_url` turns SVG made here (the QR code) into an image URL (default: an RGB data: URL)."""
         labels = self.labels(publication.language)
+        online = publication.online_url
+        qr_image = (svg_url or svg_data_url)(qr_svg(online)) if online and target != "web" else None
 
         def format_date(day: date, short: bool = False) -> str:
             pattern = labels["date_short_format" if short else "date_format"]
@@ -146,6 +150,8 @@ class HtmlRenderer:
             palette=palette or publication.institution.colors.rgb(),
             format_date=format_date,
             stamp=stamp,
+            online_url=online,
+            qr_image=qr_image,
             stylesheet=self._stylesheet(target),
             generator=f"folderpers {__version__}",
             is_section=lambda node: isinstance(node, Section),
@@ -162,11 +168,21 @@ class HtmlRenderer:
         """For the web page, the project's CSS is inlined; PDFs get it as pre-parsed stylesheets."""
         if target != "web":
             return Markup("")
-        css = "\n".join((self.project.styles / name).read_text("utf-8") for name in ("folder.css", "web.css"))
-        return Markup(css.replace("</", "<\\/"))
+        return inline_css(self.project.styles, ("folder.css", "web.css"))
+
+
+def inline_css(directory: Path, names: tuple[str, ...]) -> Markup:
+    """The stylesheets `names` from `directory`, for a <style> element they cannot end."""
+    css = "\n".join((directory / name).read_text("utf-8") for name in names)
+    return Markup(css.replace("</", "<\\/"))
 
 
 def data_url(path: Path) -> str:
     """An image as a data: URL, so the web page is one self-contained file."""
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def svg_data_url(svg: str) -> str:
+    """SVG text made here (the QR code) as a data: URL."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")

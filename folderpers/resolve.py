@@ -38,6 +38,19 @@ class Publication:
     def language(self) -> str:
         return self.folder.language
 
+    @property
+    def stem(self) -> str:
+        """Its outputs' file name without suffix: <slug>, or <slug>.<language> for a translation."""
+        folder = self.folder
+        return f"{folder.slug}.{folder.language}" if folder.is_translation else folder.slug
+
+    @property
+    def online_url(self) -> str | None:
+        """Where its web page is published (the institution's base URL + the stable name of
+        dist/<institution>/<stem>.html), for the QR code; None when the institution gives no base URL."""
+        base = self.institution.base_url
+        return f"{base}/{self.stem}.html" if base else None
+
     def properties(self) -> dict[str, str]:
         """The document-control facts every output carries (PDF metadata, web page <meta>, manifest)."""
         folder = self.folder

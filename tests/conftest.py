@@ -59,14 +59,19 @@ class ProjectBuilder:
         return self.write(f"folders/{slug}/{name}", text)
 
 
+def make_project(root: Path) -> ProjectBuilder:
+    """A project in `root` with the repo's theme and the fixture institutions, without folders."""
+    for name in ("templates", "styles", "schemas"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copytree(FIXTURES / "institutions", root / "institutions")
+    (root / "snippets").mkdir()
+    (root / "folders").mkdir()
+    return ProjectBuilder(root)
+
+
 @pytest.fixture
 def tmp_project(tmp_path: Path) -> ProjectBuilder:
-    for name in ("templates", "styles", "schemas"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    shutil.copytree(FIXTURES / "institutions", tmp_path / "institutions")
-    (tmp_path / "snippets").mkdir()
-    (tmp_path / "folders").mkdir()
-    return ProjectBuilder(tmp_path)
+    return make_project(tmp_path)
 
 
 @pytest.fixture(scope="session")
@@ -75,3 +80,17 @@ def example_build(tmp_path_factory):
     from folderpers.pipeline import build
     output = tmp_path_factory.mktemp("dist")
     return output, build(Project(REPO, output=output), options())
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium driven by Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -55,12 +55,12 @@ def test_the_examples_are_what_the_project_promises():
 
 
 def test_every_publication_is_built_and_unpublished_ones_are_not(dist):
-    expected = {"manifest.json"}
+    expected = {"manifest.json", "index.html"} | {f"{institution}/index.html" for institution in INSTITUTIONS}
     for slug, institution in publications():
         folder = FOLDERS[slug]
         stem = f"{institution}/print/{INSTITUTIONS[institution].code_prefix}-{folder.code}_v{folder.version}_{slug}"
         expected |= {f"{institution}/{slug}.pdf", f"{institution}/{slug}.html", f"{stem}.pdf", f"{stem}_booklet.pdf",
-                     f"{stem}_preflight.json"}
+                     f"{stem}_preflight.json", f"{institution}/thumbs/{slug}.png"}
     assert {str(path.relative_to(dist)) for path in dist.rglob("*") if path.is_file()} == expected
 
 

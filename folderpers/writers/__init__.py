@@ -9,12 +9,13 @@ below; the pipeline does not change.
 from __future__ import annotations
 
 from .base import CollectionWriter, Rendered, Theme, Writer, output_name
+from .index_page import IndexWriter
 from .print_pdf import PrintWriter
 from .screen_pdf import ScreenPdfWriter
 from .web_page import WebPageWriter
 
 WRITERS: dict[str, type[Writer]] = {writer.kind: writer for writer in (ScreenPdfWriter, WebPageWriter, PrintWriter)}
-COLLECTION_WRITERS: dict[str, type[CollectionWriter]] = {}
+COLLECTION_WRITERS: dict[str, type[CollectionWriter]] = {writer.kind: writer for writer in (IndexWriter,)}
 KINDS = (*WRITERS, *COLLECTION_WRITERS)  # what --format accepts; all of them by default
 
 __all__ = ["COLLECTION_WRITERS", "KINDS", "WRITERS", "CollectionWriter", "Rendered", "Theme", "Writer", "output_name"]

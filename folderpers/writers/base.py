@@ -69,6 +69,4 @@ class CollectionWriter(Protocol):
 
 def output_name(publication: Publication, suffix: str) -> PurePosixPath:
     """dist/<institution>/<slug><suffix>; a translation adds its language: <slug>.<lang><suffix>."""
-    folder = publication.folder
-    language = f".{folder.language}" if folder.is_translation else ""
-    return PurePosixPath(publication.institution.id) / f"{folder.slug}{language}{suffix}"
+    return PurePosixPath(publication.institution.id) / f"{publication.stem}{suffix}"

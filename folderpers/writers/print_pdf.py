@@ -41,9 +41,7 @@ class PrintWriter:
         return PdfRenderer(self.theme.project)
 
     def paths(self, publication: Publication) -> tuple[PurePosixPath, ...]:
-        folder = publication.folder
-        language = f".{folder.language}" if folder.is_translation else ""
-        stem = f"{publication.document_code}_v{folder.version}_{folder.slug}{language}"
+        stem = f"{publication.document_code}_v{publication.folder.version}_{publication.stem}"
         directory = PurePosixPath(publication.institution.id) / "print"
         return (directory / f"{stem}.pdf", directory / f"{stem}_booklet.pdf", directory / f"{stem}_preflight.json")
 
@@ -67,7 +65,7 @@ class PrintWriter:
         palette = ({name: converter.css(value) for name, value in publication.institution.colors.rgb().items()}
                    if cmyk else None)
         html = self.theme.html.render(publication, "print", image_url=converter.image_url if cmyk else Path.as_uri,
-                                      palette=palette)
+                                      palette=palette, svg_url=converter.svg_url if cmyk else None)
         base = publication.folder.directory
         document = self.renderer.layout(html, base, roots, source, stylesheets, variant, warnings, cmyk)
         pages = list(document.pages)
