@@ -1,4 +1,8 @@
-"""The screen PDF: tagged PDF/UA-1 for the intranet and for reading on screen."""
+"""The screen PDF: tagged PDF/UA-1 for the intranet and for reading on screen.
+
+Its structure tree is finished beyond WeasyPrint (tagging.py), and the finished file must pass
+the PDF/UA checks (pdf_checks.py): an error fails the output, so no inaccessible PDF is published.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
-from ..errors import Location
-from ..postprocess import stamp_pdf
+from ..errors import Location, Problem, RenderError
+from ..findings import errors
+from ..pdf_checks import check_pdf
+from ..postprocess import finish_screen_pdf
 from ..render_pdf import PdfRenderer
 from ..resolve import Publication
 from .base import Rendered, Theme, output_name
@@ -31,6 +37,12 @@ class ScreenPdfWriter:
         html = self.theme.html.render(publication, "pdf", image_url=Path.as_uri)
         renderer = self.renderer
         stylesheets = [renderer.stylesheet("folder.css"), renderer.stylesheet("pdf.css")]
-        pdf = renderer.render(html, publication.folder.directory, publication.asset_roots,
-                              Location(publication.folder.source), stylesheets)
-        return (Rendered(self.path(publication), self.kind, stamp_pdf(pdf.data, publication), pdf.pages, pdf.warnings),)
+        source = Location(publication.folder.source)
+        pdf = renderer.render(html, publication.folder.directory, publication.asset_roots, source, stylesheets)
+        data = finish_screen_pdf(pdf.data, publication, pdf.structure)
+        path = self.path(publication)
+        failures = errors(check_pdf(data, Path(path)))
+        if failures:
+            raise RenderError(*(Problem(source, f"PDF/UA check [{f.kind}] of {path}: {f.message}", f.hint)
+                                for f in failures))
+        return (Rendered(path, self.kind, data, pdf.pages, pdf.warnings),)
