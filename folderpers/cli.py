@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from . import check
 from .pipeline import BuildOptions, Outcome, build, review_statuses
 from .project import Project
 from .review import ReviewPolicy
@@ -26,6 +27,8 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     project = Project(root or Path.cwd(), output=args.output)
     if args.command == "review":
         return _review(project, policy)
+    if args.command == "check":
+        return check.main(project, args)
     formats = tuple(kind.strip() for kind in args.format.split(",") if kind.strip())
     unknown = [kind for kind in formats if kind not in KINDS]
     if unknown:
@@ -61,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("build", parents=[common, build_options], help="build PDFs and web pages (the default)")
     commands.add_parser("review", parents=[common], help="list every folder by review status")
+    check.add_arguments(commands.add_parser("check", parents=[common], help="check content and outputs: "
+                                            "accessibility, plain language (report in dist/)"))
     return parser
 
 

@@ -38,3 +38,19 @@ class Finding:
 
 def errors(findings: list[Finding]) -> list[Finding]:
     return [finding for finding in findings if finding.severity == "error"]
+
+
+@dataclass(frozen=True)
+class Ignore:
+    """A warning silenced on purpose, in a folder or snippet file (`checks: ignore:`)."""
+
+    kind: str
+    subject: str  # "": every warning of the kind in that file; else a word, or the start of a sentence
+    location: Location  # where the entry stands, to report it when it silences nothing
+
+    def silences(self, finding: Finding) -> bool:
+        return (finding.severity == "warning" and finding.kind == self.kind
+                and finding.subject.casefold().startswith(self.subject.casefold()))
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.subject}" if self.subject else self.kind
