@@ -275,9 +275,13 @@ def render_text(report: CheckReport) -> str:
     if report.findings:
         lines.append("")
         lines.extend(str(finding) for finding in report.findings)
-    lines.append(f"\n{report.count('error')} errors, {report.count('warning')} warnings"
+    lines.append(f"\n{_count(report.count('error'), 'error')}, {_count(report.count('warning'), 'warning')}"
                  + (f", {report.silenced} silenced (checks: ignore:)" if report.silenced else ""))
     return "\n".join(lines)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _no_score(row: Row) -> str:

@@ -191,44 +191,53 @@ class _Joiner:
 
     def join(self, node: pikepdf.Object) -> None:
         kept: list = []
-        for kid in element_kids(node):
-            if is_element(kid) and (hint := self.hint(kid)) is not None:
-                if hint.artifact is not None:  # a decorative image: out of the tree, its content an artifact
-                    continue
-                previous = kept[-1] if kept and is_element(kept[-1]) else None
-                if previous is not None and self._continues(previous, kid, hint):
-                    self.append(previous, kid)
-                    continue
-                if kid.S in _REPEATED_GROUPS:
-                    original = next((e for e in kept if is_element(e) and self.hint(e) == hint), None)
-                    if original is not None:
-                        self.drop_repeated(kid, original)
-                        continue
-            kept.append(kid)
-        if "/K" in node:
-            node.K = pikepdf.Array(kept)
+        queue = element_kids(node)
+        while queue:
+            kid = queue.pop(0)
+            hint = self.hint(kid) if is_element(kid) else None
+            if hint is None:
+                kept.append(kid)
+            elif hint.artifact is not None:  # a decorative image: out of the tree, its content an artifact
+                self.replaced[kid.objgen] = None
+            elif hint == self.hint(node) and kid.S == node.S:  # an anonymous box inside its element's box
+                self.replaced[kid.objgen] = node
+                queue[0:0] = self.adopted(node, kid)
+            elif kept and is_element(kept[-1]) and self._continues(kept[-1], kid, hint):
+                kept[-1].K = pikepdf.Array([*element_kids(kept[-1]), *self.adopted(kept[-1], kid)])
+                self.last_page[kept[-1].objgen] = kid.Pg.objgen
+                self.replaced[kid.objgen] = kept[-1]
+                if "/ID" in kid and "/ID" in kept[-1]:
+                    self.ids[bytes(kid.ID)] = kept[-1].ID
+            elif kid.S in _REPEATED_GROUPS and (original := next(
+                    (e for e in kept if is_element(e) and self.hint(e) == hint), None)) is not None:
+                self.drop_repeated(kid, original)
+            else:
+                kept.append(kid)
         for kid in kept:
             if is_element(kid):
                 self.join(kid)
+        emptied = [kid for kid in kept if is_element(kid) and not element_kids(kid)]  # held only decoration
+        for kid in emptied:
+            self.replaced[kid.objgen] = None
+        if "/K" in node:
+            node.K = pikepdf.Array([kid for kid in kept if not any(kid is e for e in emptied)])
 
     def _continues(self, previous, kid, hint: ElementHint) -> bool:
         """The next piece of the same HTML element, on a later page."""
         last = self.last_page.get(previous.objgen, previous.Pg.objgen)
         return self.hint(previous) == hint and kid.Pg.objgen != last
 
-    def append(self, element, piece) -> None:
-        kids = element_kids(element)
+    def adopted(self, element, piece) -> list:
+        """The kids of `piece`, made kids of `element`: content on another page than the element's
+        is referenced with its page (a marked-content reference)."""
+        kids = []
         for kid in element_kids(piece):
             if isinstance(kid, int) and piece.Pg.objgen != element.Pg.objgen:
                 kid = self.pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=piece.Pg, MCID=kid))
             elif is_element(kid):
                 kid.P = element
             kids.append(kid)
-        element.K = pikepdf.Array(kids)
-        self.last_page[element.objgen] = piece.Pg.objgen
-        self.replaced[piece.objgen] = element
-        if "/ID" in piece and "/ID" in element:
-            self.ids[bytes(piece.ID)] = element.ID
+        return kids
 
     def drop_repeated(self, repeat, original) -> None:
         """A table header drawn again on the next page: there its text is a pagination artifact."""

@@ -63,6 +63,7 @@ class ProjectBuilder:
 def tmp_project(tmp_path: Path) -> ProjectBuilder:
     for name in ("templates", "styles", "schemas"):
         shutil.copytree(REPO / name, tmp_path / name)
+    shutil.copy(REPO / "checks.yaml", tmp_path / "checks.yaml")
     shutil.copytree(FIXTURES / "institutions", tmp_path / "institutions")
     (tmp_path / "snippets").mkdir()
     (tmp_path / "folders").mkdir()
