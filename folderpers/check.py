@@ -25,6 +25,7 @@ from .load import load_folder, load_institution, load_snippets
 from .model import Folder, Institution, Snippet
 from .pdf_checks import check_pdf
 from .project import Project
+from .publish import publish
 from .readability import Readability, readability
 from .resolve import Publication, resolve
 from .validate import SchemaSet
@@ -100,9 +101,8 @@ def main(project: Project, args: argparse.Namespace) -> int:
         print(error)
         return 1
     print(render_text(report))
-    project.dist.mkdir(parents=True, exist_ok=True)
-    (project.dist / REPORT_JSON).write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n", "utf-8")
-    (project.dist / REPORT_HTML).write_text(render_html(report), "utf-8")
+    publish(project.dist / REPORT_JSON, (json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n").encode())
+    publish(project.dist / REPORT_HTML, render_html(report).encode())
     print(f"reports: {display_path(project.dist / REPORT_JSON)}, {display_path(project.dist / REPORT_HTML)}")
     return 0 if report.ok else 1
 

@@ -26,6 +26,7 @@ The hints are keyed by object number: pikepdf keeps the numbers WeasyPrint (pydy
 from __future__ import annotations
 
 import contextlib
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -191,9 +192,9 @@ class _Joiner:
 
     def join(self, node: pikepdf.Object) -> None:
         kept: list = []
-        queue = element_kids(node)
+        queue = deque(element_kids(node))
         while queue:
-            kid = queue.pop(0)
+            kid = queue.popleft()
             hint = self.hint(kid) if is_element(kid) else None
             if hint is None:
                 kept.append(kid)
@@ -201,7 +202,7 @@ class _Joiner:
                 self.replaced[kid.objgen] = None
             elif hint == self.hint(node) and kid.S == node.S:  # an anonymous box inside its element's box
                 self.replaced[kid.objgen] = node
-                queue[0:0] = self.adopted(node, kid)
+                queue.extendleft(reversed(self.adopted(node, kid)))
             elif kept and is_element(kept[-1]) and self._continues(kept[-1], kid, hint):
                 kept[-1].K = pikepdf.Array([*element_kids(kept[-1]), *self.adopted(kept[-1], kid)])
                 self.last_page[kept[-1].objgen] = kid.Pg.objgen
@@ -262,7 +263,6 @@ class _Joiner:
         tree follows joined elements."""
         reachable = {element.objgen for element in walk_elements(root)}
         parent_tree = pikepdf.NumberTree(root.ParentTree)
-        pages = {page.objgen: page for page in self.pdf.pages}
         for page in self.pdf.pages:
             if "/StructParents" not in page.obj:
                 continue
@@ -277,7 +277,7 @@ class _Joiner:
                     owners[mcid] = remaining
             parent_tree[int(page.obj.StructParents)] = pikepdf.Array(owners)
             if artifacts:
-                _mark_artifacts(self.pdf, pages[page.objgen], artifacts)
+                _mark_artifacts(self.pdf, page, artifacts)
         for number, owner in list(parent_tree.items()):  # annotations point at one element each
             if isinstance(owner, pikepdf.Dictionary):
                 parent_tree[number] = self._remaining(owner)
