@@ -72,6 +72,7 @@ class CheckReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "format": "folderpers-check-report/1",
             "errors": self.count("error"), "warnings": self.count("warning"), "silenced": self.silenced,
             "publications": [{
                 "folder": display_path(row.folder.source), "slug": row.folder.slug, "language": row.folder.language,

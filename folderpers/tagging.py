@@ -67,7 +67,7 @@ class ElementHint:
     """What the PDF does not say about a structure element WeasyPrint made."""
 
     key: int  # the HTML element (or pseudo-element) it was made from: equal keys, same element
-    artifact: Artifact | None = None  # set when its content is not text: margin boxes, decorative images
+    artifact: Artifact | None  # set when its content is not text: margin boxes, decorative images
 
 
 @dataclass

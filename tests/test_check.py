@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from folderpers.check import CheckOptions, check, render_html
@@ -83,8 +84,16 @@ def test_the_command_prints_a_table_writes_the_reports_and_fails_on_errors(tmp_p
     assert "kapot                    alpha             1        0" in printed
     assert f"error [typed-phone] {broken}:12:15: phone number '088 123 4567' typed in the text" in printed
     report = json.loads((tmp_project.root / "dist/check-report.json").read_text())
+    jsonschema.validate(report, json.loads((REPO / "schemas/check-report.schema.json").read_text()))
     assert (report["errors"], report["warnings"]) == (1, 0)  # in the folder for two institutions: reported once
     assert [(f["kind"], Path(f["file"]).name, f["line"]) for f in report["findings"]] == [("typed-phone", "folder.yaml", 12)]
     assert {(p["slug"], p["institution"], p["errors"]) for p in report["publications"]} == {
         ("demo", "alpha", 0), ("demo", "beta", 0), ("kapot", "alpha", 1), ("kapot", "beta", 1)}
     assert "typed-phone" in (tmp_project.root / "dist/check-report.html").read_text()
+
+
+def test_a_broken_checks_yaml_is_reported_with_its_line(tmp_project, capsys):
+    config = tmp_project.root / "checks.yaml"
+    config.write_text(config.read_text().replace("max_words: 20", "max_words: twintig"))
+    assert main(["check", "--content-only"], root=tmp_project.root) == 1
+    assert "checks.yaml:8:14: 'max_words' must be a whole number, not text" in capsys.readouterr().out
