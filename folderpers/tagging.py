@@ -12,8 +12,10 @@ steps are needed:
    - `<img alt="">`, the HTML way to say an image is decoration, is not refused (WeasyPrint logs
      an error for it) but noted, and becomes a layout artifact.
 2. `finish_structure()` then works on the written PDF with pikepdf:
-   - the pieces of an element that crosses a page break (one element per page, WeasyPrint #2903)
-     are joined into one: one paragraph, list, table, section, one `main`;
+   - the pieces of an element are joined into one: WeasyPrint makes one per page (#2903) for a
+     paragraph, list, table or section that crosses a page break, and one per line for a link;
+     two neighbouring pieces of one HTML element are always one element (an element's anonymous
+     boxes are never neighbours: WeasyPrint makes one box of adjacent inline content);
    - table headers repeated on following pages become pagination artifacts, and the cells there
      point at the original header cells;
    - text of page-margin boxes (running header, footer, page numbers) becomes pagination
@@ -178,7 +180,6 @@ def walk_elements(node: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
 class _Joiner:
     def __init__(self, pdf: pikepdf.Pdf, hints: StructureHints):
         self.pdf, self.hints = pdf, hints.elements
-        self.last_page: dict[tuple[int, int], tuple[int, int]] = {}  # joined element -> page of its last piece
         self.replaced: dict[tuple[int, int], pikepdf.Object | None] = {}  # joined or dropped -> what remains
         self.ids: dict[bytes, pikepdf.String] = {}  # /ID of a joined or dropped header cell -> the one that remains
 
@@ -203,9 +204,8 @@ class _Joiner:
             elif hint == self.hint(node) and kid.S == node.S:  # an anonymous box inside its element's box
                 self.replaced[kid.objgen] = node
                 queue.extendleft(reversed(self.adopted(node, kid)))
-            elif kept and is_element(kept[-1]) and self._continues(kept[-1], kid, hint):
+            elif kept and is_element(kept[-1]) and self.hint(kept[-1]) == hint:  # the next piece of it
                 kept[-1].K = pikepdf.Array([*element_kids(kept[-1]), *self.adopted(kept[-1], kid)])
-                self.last_page[kept[-1].objgen] = kid.Pg.objgen
                 self.replaced[kid.objgen] = kept[-1]
                 if "/ID" in kid and "/ID" in kept[-1]:
                     self.ids[bytes(kid.ID)] = kept[-1].ID
@@ -222,11 +222,6 @@ class _Joiner:
             self.replaced[kid.objgen] = None
         if "/K" in node:
             node.K = pikepdf.Array([kid for kid in kept if not any(kid is e for e in emptied)])
-
-    def _continues(self, previous, kid, hint: ElementHint) -> bool:
-        """The next piece of the same HTML element, on a later page."""
-        last = self.last_page.get(previous.objgen, previous.Pg.objgen)
-        return self.hint(previous) == hint and kid.Pg.objgen != last
 
     def adopted(self, element, piece) -> list:
         """The kids of `piece`, made kids of `element`: content on another page than the element's

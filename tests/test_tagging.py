@@ -131,6 +131,21 @@ def test_aside_link_list_numbering_and_decorative_image(finished):
         assert [str(link.Contents) for link in links] == ["Thuisarts"]
 
 
+def test_a_link_over_lines_and_pages_is_one_link_with_an_annotation_per_line(tmp_path):
+    html = ('<html lang="nl"><head><title>T</title><style>@page { size: A6 }</style></head><body><h1>T</h1><p>'
+            '<a href="https://www.thuisarts.nl">' + "een lange linktekst " * 100 + "</a></p></body></html>")
+    rendered = PdfRenderer(Project(REPO)).render(html, tmp_path, (tmp_path,), Location(tmp_path / "f.yaml"), [])
+    with pikepdf.open(io.BytesIO(rendered.data)) as pdf:
+        finish_structure(pdf, rendered.structure)
+        [link] = [e for e in elements(pdf) if e.S == "/Link"]
+        annotations = [kid for kid in element_kids(link) if isinstance(kid, pikepdf.Dictionary) and kid.Type == "/OBJR"]
+        assert len(pdf.pages) >= 2 and len(pages_of(pdf, link)) == len(pdf.pages)
+        assert len(annotations) == sum(len(page.Annots) for page in pdf.pages) > len(pdf.pages)
+        output = io.BytesIO()
+        pdf.save(output)
+    assert check_pdf(output.getvalue(), Path("link.pdf")) == []
+
+
 def test_a_template_that_breaks_the_pdf_rules_fails_the_output(tmp_project):
     colophon = tmp_project.root / "templates/partials/colophon.html"
     colophon.write_text(colophon.read_text().replace("<h2>{{ labels.about }}</h2>", "<h5>{{ labels.about }}</h5>"))
