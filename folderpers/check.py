@@ -140,6 +140,11 @@ class _Run:
 
     def loaded(self, sources: list[Path], wanted: tuple[str, ...], loader: Callable[[Path, SchemaSet], T]) -> Iterator[T]:
         """The selected sources, loaded; the problems of those that fail to load are findings."""
+        names = sorted({source.parent.name for source in sources})
+        for name in wanted:
+            if name not in names:
+                self.findings.append(Finding("source", "error", Location(Path(name)), f"{name!r} does not exist",
+                                             f"choose from: {', '.join(names)}"))
         for source in sources:
             if wanted and source.parent.name not in wanted:
                 continue

@@ -27,7 +27,9 @@ class BrowserMissing(FolderpersError):
 
 
 class WebChecker:
-    """`with WebChecker() as checker: checker.check(path)` -> findings for one HTML file."""
+    """`with WebChecker() as checker: checker.check(path)` -> findings for one HTML file.
+
+    One at a time in a thread: Playwright's synchronous API runs its own event loop."""
 
     def __init__(self) -> None:
         self._playwright: Playwright | None = None

@@ -66,11 +66,11 @@ def test_a_broken_web_page_gives_axe_findings_with_their_line(tmp_path):
         ("axe-image-alt", "error", page, 7), ("axe-link-name", "error", page, 8)}
 
 
-def test_outputs_not_built_are_errors(tmp_project):
+def test_outputs_not_built_and_unknown_selections_are_errors(tmp_project):
     tmp_project.folder("demo")
-    report = check(tmp_project.project, CheckOptions(institutions=("alpha",)))
+    report = check(tmp_project.project, CheckOptions(institutions=("alpha",), folders=("demo", "onbekend")))
     assert {(f.kind, f.location.path.name) for f in report.findings} == {
-        ("missing-output", "demo.pdf"), ("missing-output", "demo.html")}
+        ("missing-output", "demo.pdf"), ("missing-output", "demo.html"), ("source", "onbekend")}
 
 
 def test_the_command_prints_a_table_writes_the_reports_and_fails_on_errors(tmp_project, capsys):
