@@ -82,7 +82,7 @@ def _finding(kind: str, location: Location, message: str, hint: str, subject: st
 
 def _typed_contacts(passage: Passage, region: str) -> Iterator[Finding]:
     text, after = plain_text(passage.nodes), 0
-    for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
+    for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
         location, after = locate(passage.location, match.raw_string, after)
         yield _finding("typed-phone", location, f"phone number {match.raw_string!r} typed in the text",
                        f"{_REGISTRY_HINT}: {{phone:key}} or {{contact:key}}", match.raw_string)

@@ -113,3 +113,10 @@ def test_errors_cannot_be_silenced(tmp_project):
     path = tmp_project.folder("kapot", MINIMAL_FOLDER.replace("blocks:\n", "checks:\n  ignore: [typed-phone]\nblocks:\n"))
     report, found = findings_of(tmp_project.project, path)
     assert ("source", 11) in found and not report.ok
+
+
+def test_dates_amounts_and_emergency_numbers_are_not_phone_numbers(tmp_project):
+    path = tmp_project.folder("getallen", MINIMAL_FOLDER + "  - text: >-\n      Sinds 15-09-2025 krijgt 1 op de "
+                              "10.000 mensen 2 x 500 mg, bij 38,5 °C. Bel bij nood 112. Of bel 06-12345678.\n")
+    report, found = findings_of(tmp_project.project, path)
+    assert found == {("typed-phone", 18)} and report.findings[0].subject == "06-12345678"
