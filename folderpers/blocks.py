@@ -54,13 +54,13 @@ class SourceReader:
         except MarkupError as error:
             raise SourceError(Problem(self.document.text_location(at, offset + error.offset),
                                       error.message, error.hint)) from None
-        self.passages.append(Passage(_field(at), nodes, self.document.text_location(at, offset)))
+        self.passages.append(Passage(_key_of(at), nodes, self.document.text_location(at, offset)))
         return nodes
 
     def text(self, at: YamlPath) -> str:
         """Plain text (no markup), stripped."""
         value = self.document.get(at).strip()
-        self.passages.append(Passage(_field(at), (Text(value),), self.location(at)))
+        self.passages.append(Passage(_key_of(at), (Text(value),), self.location(at)))
         return value
 
     def optional_text(self, data: dict, at: YamlPath, key: str) -> str | None:
@@ -100,7 +100,8 @@ class SourceReader:
         return path
 
 
-def _field(at: YamlPath) -> str:
+def _key_of(at: YamlPath) -> str:
+    """The YAML key a value stands under (for a list item: the list's key)."""
     return next(part for part in reversed(at) if isinstance(part, str))
 
 
@@ -164,8 +165,8 @@ class Callout:
 
     @classmethod
     def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Callout:
-        return cls(data["callout"], reader.optional_text(data, at, "title"), reader.optional_paragraphs(data, at, "text"),
-                   reader.optional_items(data, at, "items"))
+        return cls(data["callout"], reader.optional_text(data, at, "title"),
+                   reader.optional_paragraphs(data, at, "text"), reader.optional_items(data, at, "items"))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from .model import Address, Change, Colors, Contact, Folder, Institution, Snippe
 from .phones import parse_phone
 from .project import translation_language
 from .validate import SchemaSet
-from .yamlsource import load_yaml
+from .yamlsource import SourceDocument, load_yaml
 
 DEFAULT_TINT = "#f2f4f7"
 
@@ -134,7 +134,7 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
     )
 
 
-def _ignore(document) -> tuple[Ignore, ...]:
+def _ignore(document: SourceDocument) -> tuple[Ignore, ...]:
     """`checks: ignore:` entries: a warning kind, or `kind: subject` (validated by the schema)."""
     entries = document.data.get("checks", {}).get("ignore", [])
     result = []
