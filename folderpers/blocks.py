@@ -9,23 +9,36 @@ the renderer picks the partial by `kind`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Union
 
 from .errors import Location, Problem, SourceError
 from .images import ImageRefused, check_image
-from .inline import MarkupError, RichText, parse_inline
+from .inline import MarkupError, RichText, Text, parse_inline
 from .yamlsource import SourceDocument, YamlPath
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
 
 @dataclass(frozen=True)
+class Passage:
+    """A piece of text as an author wrote it, and where: what the content checks read
+    (`build.py check`), so that each finding can name its file and line."""
+
+    key: str  # the YAML key it was written under: text, list, steps, items, table, caption, alt, heading, ...
+    nodes: RichText  # its inline markup, placeholders unresolved (plain text fields: one Text node)
+    location: Location  # where it starts
+
+
+@dataclass(frozen=True)
 class SourceReader:
-    """Reads typed values out of a validated SourceDocument, turning markup errors into SourceErrors."""
+    """Reads typed values out of a validated SourceDocument, turning markup errors into SourceErrors.
+
+    Every piece of text it reads is also kept as a Passage, in reading order."""
 
     document: SourceDocument
+    passages: list[Passage] = field(default_factory=list, compare=False)
 
     @property
     def directory(self) -> Path:
@@ -38,10 +51,21 @@ class SourceReader:
         """One paragraph of inline markup (line breaks become spaces)."""
         text = self.document.get(at) if source is None else source
         try:
-            return parse_inline(text.strip(), lambda o: self.document.text_location(at, offset + o))
+            nodes = parse_inline(text.strip(), lambda o: self.document.text_location(at, offset + o))
         except MarkupError as error:
             raise SourceError(Problem(self.document.text_location(at, offset + error.offset),
                                       error.message, error.hint)) from None
+        self.passages.append(Passage(_key_of(at), nodes, self.document.text_location(at, offset)))
+        return nodes
+
+    def text(self, at: YamlPath) -> str:
+        """Plain text (no markup), stripped."""
+        value = self.document.get(at).strip()
+        self.passages.append(Passage(_key_of(at), (Text(value),), self.location(at)))
+        return value
+
+    def optional_text(self, data: dict, at: YamlPath, key: str) -> str | None:
+        return self.text(at + (key,)) if key in data else None
 
     def paragraphs(self, at: YamlPath) -> tuple[RichText, ...]:
         """Paragraphs of inline markup; an empty line separates paragraphs."""
@@ -87,6 +111,11 @@ class SourceReader:
         return path
 
 
+def _key_of(at: YamlPath) -> str:
+    """The YAML key a value stands under (for a list item: the list's key)."""
+    return next(part for part in reversed(at) if isinstance(part, str))
+
+
 @dataclass(frozen=True)
 class ContactRef:
     """A contact key as written in a folder; the resolve stage swaps it for the institution's Contact."""
@@ -100,10 +129,11 @@ class Heading:
     kind: ClassVar[str] = "heading"
     text: str
     level: int
+    location: Location | None = field(default=None, compare=False)  # for checks across includes
 
     @classmethod
     def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Heading:
-        return cls(data["heading"].strip(), int(data.get("level", 2)))
+        return cls(reader.text(at + ("heading",)), int(data.get("level", 2)), reader.location(at))
 
 
 @dataclass(frozen=True)
@@ -146,8 +176,8 @@ class Callout:
 
     @classmethod
     def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Callout:
-        return cls(data["callout"], data.get("title"), reader.optional_paragraphs(data, at, "text"),
-                   reader.optional_items(data, at, "items"))
+        return cls(data["callout"], reader.optional_text(data, at, "title"),
+                   reader.optional_paragraphs(data, at, "text"), reader.optional_items(data, at, "items"))
 
 
 @dataclass(frozen=True)
@@ -160,7 +190,7 @@ class Contacts:
     def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Contacts:
         refs = tuple(ContactRef(key, reader.location(at + ("contacts", index)))
                      for index, key in enumerate(data["contacts"]))
-        return cls(refs, data.get("title"))
+        return cls(refs, reader.optional_text(data, at, "title"))
 
 
 @dataclass(frozen=True)
@@ -174,7 +204,7 @@ class Figure:
     @classmethod
     def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Figure:
         caption = reader.rich(at + ("caption",)) if "caption" in data else ()
-        return cls(reader.image(at + ("figure",)), data["alt"].strip(), caption, data.get("size", "medium"))
+        return cls(reader.image(at + ("figure",)), reader.text(at + ("alt",)), caption, data.get("size", "medium"))
 
 
 @dataclass(frozen=True)
@@ -196,7 +226,7 @@ class Table:
                                           "give every row as many cells as the header row (use \"\" for an empty cell)"))
         cells = tuple(tuple(reader.rich(at + ("table", r, c)) if rows[r][c].strip() else ()
                             for c in range(width)) for r in range(len(rows)))
-        return cls(cells[0], cells[1:], data.get("caption"), data.get("row_headers", False))
+        return cls(cells[0], cells[1:], reader.optional_text(data, at, "caption"), data.get("row_headers", False))
 
 
 @dataclass(frozen=True)
@@ -213,9 +243,10 @@ class Faq:
 
     @classmethod
     def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Faq:
-        entries = tuple(QuestionAnswer(entry["question"].strip(), reader.paragraphs(at + ("faq", index, "answer")))
-                        for index, entry in enumerate(data["faq"]))
-        return cls(entries, data.get("title"))
+        entries = tuple(QuestionAnswer(reader.text(at + ("faq", index, "question")),
+                                       reader.paragraphs(at + ("faq", index, "answer")))
+                        for index in range(len(data["faq"])))
+        return cls(entries, reader.optional_text(data, at, "title"))
 
 
 @dataclass(frozen=True)
@@ -226,7 +257,7 @@ class Sources:
 
     @classmethod
     def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Sources:
-        return cls(reader.items(at + ("sources",)), data.get("title"))
+        return cls(reader.items(at + ("sources",)), reader.optional_text(data, at, "title"))
 
 
 @dataclass(frozen=True)

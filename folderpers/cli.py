@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from . import check
 from .errors import FolderpersError
 from .pipeline import BuildOptions, build, review_statuses
 from .progress import print_outcome, reporter_for_terminal
@@ -49,6 +50,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, root: Path |
     project.check()
     if args.command == "review":
         return _review(project, policy)
+    if args.command == "check":
+        return check.main(project, args)
     if args.command == "serve":
         return serve(project, policy, args.port)
     if args.command == "new":
@@ -95,6 +98,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("build", parents=[common, build_options], help="build PDFs and web pages (the default)")
     commands.add_parser("review", parents=[common, output], help="list every folder by review status")
+    check.add_arguments(commands.add_parser("check", parents=[common, output], help="check content and outputs: "
+                                            "accessibility, plain language (report in dist/)"))
     serve_command = commands.add_parser("serve", parents=[common], help="live preview in the browser, rebuilt on "
                                         "every save (never writes dist/)")
     serve_command.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free)")

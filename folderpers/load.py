@@ -12,11 +12,12 @@ from pathlib import Path
 
 from .blocks import SourceReader, read_blocks
 from .errors import Problem, SourceError
+from .findings import Ignore
 from .model import Address, Change, Colors, Contact, Folder, Institution, Snippet
 from .phones import parse_phone
 from .project import translation_language
 from .validate import SchemaSet
-from .yamlsource import load_yaml
+from .yamlsource import SourceDocument, load_yaml
 
 DEFAULT_TINT = "#f2f4f7"
 
@@ -40,8 +41,8 @@ def load_folder(source: Path, schemas: SchemaSet) -> Folder:
     return Folder(
         slug=source.parent.name,
         source=source,
-        title=data["title"].strip(),
-        subtitle=data.get("subtitle", "").strip(),
+        title=reader.text(("title",)),
+        subtitle=reader.optional_text(data, (), "subtitle") or "",
         intro=reader.optional_paragraphs(data, (), "intro"),
         code=data["code"],
         language=language,
@@ -58,18 +59,21 @@ def load_folder(source: Path, schemas: SchemaSet) -> Folder:
         blocks=read_blocks(reader, ("blocks",)),
         is_translation=declared is not None,
         key_locations={key: document.location((key,)) for key in data},
+        passages=tuple(reader.passages),
+        ignore=_ignore(document),
     )
 
 
 def load_snippet(source: Path, schemas: SchemaSet) -> Snippet:
     document = load_yaml(source)
     schemas.check(document, "snippet")
-    blocks = read_blocks(SourceReader(document), ("blocks",))
+    reader = SourceReader(document)
+    blocks = read_blocks(reader, ("blocks",))
     for index, block in enumerate(blocks):
         if block.kind == "pagebreak":
             raise SourceError(Problem(document.location(("blocks", index)), "a snippet cannot hold a page break",
                                       "put '- pagebreak: true' in the folder, before or after the include"))
-    return Snippet(source.stem, source, blocks)
+    return Snippet(source.stem, source, blocks, tuple(reader.passages), _ignore(document))
 
 
 def load_snippets(directory: Path, schemas: SchemaSet) -> dict[str, Snippet | SourceError]:
@@ -100,8 +104,9 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
         if ("contacts", key, "phone") in phones:
             contacts[key] = Contact(key, entry["label"].strip(), phones[("contacts", key, "phone")],
                                     entry.get("hours"), entry.get("email"))
+    reader = SourceReader(document)
     try:
-        logo = SourceReader(document).image(("logo",))
+        logo = reader.image(("logo",))
     except SourceError as error:
         problems.extend(error.problems)
     if problems:
@@ -113,7 +118,7 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
         name=data["name"].strip(),
         code_prefix=data["code_prefix"],
         logo=logo,
-        logo_alt=data["logo_alt"].strip(),
+        logo_alt=reader.text(("logo_alt",)),
         colors=Colors(colors["primary"], colors["accent"], colors.get("tint", DEFAULT_TINT),
                       {name: tuple(int(part) / 100 for part in value) for name, value in colors["cmyk"].items()}
                       if "cmyk" in colors else None),
@@ -126,7 +131,18 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
         contacts=contacts,
         snippets=load_snippets(source.parent / "snippets", schemas),
         base_url=data["base_url"].rstrip("/") if "base_url" in data else None,
+        passages=tuple(reader.passages),
     )
+
+
+def _ignore(document: SourceDocument) -> tuple[Ignore, ...]:
+    """`checks: ignore:` entries: a warning kind, or `kind: subject` (validated by the schema)."""
+    entries = document.data.get("checks", {}).get("ignore", [])
+    result = []
+    for index, entry in enumerate(entries):
+        kind, subject = next(iter(entry.items())) if isinstance(entry, dict) else (entry, "")
+        result.append(Ignore(kind, subject.strip(), document.location(("checks", "ignore", index))))
+    return tuple(result)
 
 
 def _date(document, at: tuple) -> date:

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .blocks import Block
+from .blocks import Block, Passage
 from .errors import Location, SourceError
+from .findings import Ignore
 from .inline import PhoneNumber, RichText
 
 
@@ -43,6 +44,8 @@ class Folder:
     blocks: tuple[Block, ...]
     is_translation: bool
     key_locations: dict[str, Location]  # where each top-level key stands, for messages
+    passages: tuple[Passage, ...]  # its text as written, for the content checks
+    ignore: tuple[Ignore, ...]  # warnings of the content checks silenced on purpose
 
     @property
     def directory(self) -> Path:
@@ -62,6 +65,8 @@ class Snippet:
     name: str
     source: Path
     blocks: tuple[Block, ...]
+    passages: tuple[Passage, ...]
+    ignore: tuple[Ignore, ...]
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,7 @@ class Institution:
     phone: PhoneNumber
     contacts: dict[str, Contact]
     snippets: dict[str, Snippet | SourceError]  # a broken snippet maps to its error
+    passages: tuple[Passage, ...]  # its text as written (the logo's alt text), for the content checks
     base_url: str | None = None  # where its web pages are published (<base_url>/<slug>.html); None: no QR code
 
     @property

@@ -2,6 +2,7 @@
 
 - Every PDF: document-control metadata (code, version, dates, owner) in Info and XMP, and an /ID
   derived from the content, so the same input always gives the same bytes.
+- Screen PDFs (tagged): the structure tree finished beyond WeasyPrint (tagging.py).
 - Print PDFs: BleedBox exactly 3 mm outside the TrimBox, a MediaBox large enough to hold crop
   marks outside the bleed (WeasyPrint draws its marks inside the bleed, where they are cut
   off), the marks themselves, and for PDF/X a DocumentID derived from the content instead of a
@@ -18,6 +19,7 @@ from pathlib import Path
 import pikepdf
 
 from .resolve import Publication
+from .tagging import StructureHints, finish_structure
 
 MM = 72 / 25.4
 BLEED_MM = 3.0
@@ -32,9 +34,10 @@ XMP_PREFIX = "pdfx"
 XMP_MM = "http://ns.adobe.com/xap/1.0/mm/"
 
 
-def stamp_pdf(data: bytes, publication: Publication) -> bytes:
-    """Add the document-control properties; save deterministically."""
+def finish_screen_pdf(data: bytes, publication: Publication, structure: StructureHints) -> bytes:
+    """Finish the structure tree, add the document-control properties; save deterministically."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        finish_structure(pdf, structure)
         _stamp(pdf, publication)
         return _save(pdf)
 

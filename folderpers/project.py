@@ -43,6 +43,11 @@ class Project:
         return self.root / "schemas"
 
     @property
+    def checks(self) -> Path:
+        """Thresholds and word lists of `build.py check`."""
+        return self.root / "checks.yaml"
+
+    @property
     def dist(self) -> Path:
         return self.output or self.root / "dist"
 

@@ -22,6 +22,7 @@ from weasyprint.text.fonts import FontConfiguration
 from .errors import Location, Problem, RenderError
 from .fetcher import AssetFetcher, AssetRefused
 from .project import Project
+from .tagging import StructureHints, recording
 
 SCREEN_VARIANT = "pdf/ua-1"
 _seconds_in_weasyprint = 0.0  # in this process: lets the benchmark tell WeasyPrint's time from ours
@@ -36,6 +37,7 @@ class RenderedPdf:
     data: bytes
     pages: int
     warnings: tuple[str, ...]  # WeasyPrint's warnings (e.g. ignored CSS); errors raise instead
+    structure: StructureHints  # what the tagged PDF does not say about its structure (see tagging.py)
 
 
 class _Collector(logging.Handler):
@@ -87,8 +89,9 @@ class PdfRenderer:
                stylesheets: Sequence[CSS], variant: str | None = SCREEN_VARIANT) -> RenderedPdf:
         warnings: list[str] = []
         document = self.layout(html, base, asset_roots, source, stylesheets, variant, warnings)
-        data = self.write(document, None, source, variant, warnings)
-        return RenderedPdf(data, len(document.pages), tuple(warnings))
+        with recording() as structure:
+            data = self.write(document, None, source, variant, warnings)
+        return RenderedPdf(data, len(document.pages), tuple(warnings), structure)
 
     @contextlib.contextmanager
     def _errors_fail(self, source: Location, warnings: list[str]) -> Iterator[None]:

@@ -63,6 +63,7 @@ def make_project(root: Path) -> ProjectBuilder:
     """A project in `root` with the repo's theme and the fixture institutions, without folders."""
     for name in ("templates", "styles", "schemas"):
         shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "checks.yaml", root / "checks.yaml")
     shutil.copytree(FIXTURES / "institutions", root / "institutions")
     (root / "snippets").mkdir()
     (root / "folders").mkdir()

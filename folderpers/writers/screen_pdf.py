@@ -1,4 +1,8 @@
-"""The screen PDF: tagged PDF/UA-1 for the intranet and for reading on screen."""
+"""The screen PDF: tagged PDF/UA-1 for the intranet and for reading on screen.
+
+Its structure tree is finished beyond WeasyPrint (tagging.py), and the finished file must pass
+the PDF/UA checks (pdf_checks.py): an error fails the output, so no inaccessible PDF is published.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, ClassVar
 
-from ..errors import Location
+from ..errors import Location, Problem, RenderError
 from ..resolve import Publication
 from .base import Rendered, Theme, output_name
 
@@ -36,8 +40,15 @@ class ScreenPdfWriter:
         html = self.theme.html.render(publication, "pdf", image_url=Path.as_uri)
         renderer = self.renderer
         stylesheets = [renderer.stylesheet("folder.css"), renderer.stylesheet("pdf.css")]
-        pdf = renderer.render(html, publication.folder.directory, publication.asset_roots,
-                              Location(publication.folder.source), stylesheets)
-        from ..postprocess import stamp_pdf
-        data = stamp_pdf(pdf.data, publication)
-        return (Rendered(self.paths(publication)[0], self.kind, data, pdf.pages, pdf.warnings),)
+        source = Location(publication.folder.source)
+        pdf = renderer.render(html, publication.folder.directory, publication.asset_roots, source, stylesheets)
+        from ..findings import errors
+        from ..pdf_checks import check_pdf
+        from ..postprocess import finish_screen_pdf
+        data = finish_screen_pdf(pdf.data, publication, pdf.structure)
+        path = self.paths(publication)[0]
+        failures = errors(check_pdf(data, Path(path)))
+        if failures:
+            raise RenderError(*(Problem(source, f"PDF/UA check [{f.kind}] of {path}: {f.message}", f.hint)
+                                for f in failures))
+        return (Rendered(path, self.kind, data, pdf.pages, pdf.warnings),)
