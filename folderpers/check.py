@@ -85,15 +85,6 @@ class CheckReport:
         }
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--institution", "-i", action="append", default=[], metavar="ID",
-                        help="check only this institution's publications (repeatable)")
-    parser.add_argument("--folder", "-f", action="append", default=[], metavar="SLUG",
-                        help="check only this folder (repeatable)")
-    parser.add_argument("--content-only", action="store_true",
-                        help="only lint and readability: skip the PDFs and web pages in dist/ (no browser needed)")
-
-
 def main(project: Project, args: argparse.Namespace) -> int:
     """The `check` command: check, print, write the reports; 1 when there are errors."""
     try:

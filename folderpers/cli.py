@@ -8,14 +8,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import check
 from .errors import FolderpersError
 from .pipeline import BuildOptions, build, review_statuses
 from .progress import print_outcome, reporter_for_terminal
 from .project import Project
 from .review import ReviewPolicy
-from .scaffold import ScaffoldError, new_folder
-from .serve import serve
 from .workers import default_jobs
 from .writers import KINDS
 
@@ -51,8 +48,10 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, root: Path |
     if args.command == "review":
         return _review(project, policy)
     if args.command == "check":
+        from . import check  # the commands' own modules load only when used: a build starts fast
         return check.main(project, args)
     if args.command == "serve":
+        from .serve import serve
         return serve(project, policy, args.port)
     if args.command == "new":
         return _new(project, args.slug, policy)
@@ -98,8 +97,14 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("build", parents=[common, build_options], help="build PDFs and web pages (the default)")
     commands.add_parser("review", parents=[common, output], help="list every folder by review status")
-    check.add_arguments(commands.add_parser("check", parents=[common, output], help="check content and outputs: "
-                                            "accessibility, plain language (report in dist/)"))
+    check_command = commands.add_parser("check", parents=[common, output], help="check content and outputs: "
+                                        "accessibility, plain language (report in dist/)")
+    check_command.add_argument("--institution", "-i", action="append", default=[], metavar="ID",
+                               help="check only this institution's publications (repeatable)")
+    check_command.add_argument("--folder", "-f", action="append", default=[], metavar="SLUG",
+                               help="check only this folder (repeatable)")
+    check_command.add_argument("--content-only", action="store_true",
+                               help="only lint and readability: skip the PDFs and web pages in dist/ (no browser needed)")
     serve_command = commands.add_parser("serve", parents=[common], help="live preview in the browser, rebuilt on "
                                         "every save (never writes dist/)")
     serve_command.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free)")
@@ -110,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _new(project: Project, slug: str, policy: ReviewPolicy) -> int:
+    from .scaffold import ScaffoldError, new_folder
     try:
         source = new_folder(project, slug, policy)
     except ScaffoldError as error:
