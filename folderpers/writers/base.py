@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from ..project import Project
 from ..render_html import HtmlRenderer
 from ..resolve import Publication
+
+if TYPE_CHECKING:
+    from ..render_pdf import PdfRenderer
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,12 @@ class Theme:
     @cached_property
     def html(self) -> HtmlRenderer:
         return HtmlRenderer(self.project)
+
+    @cached_property
+    def pdf_renderer(self) -> PdfRenderer:
+        """One WeasyPrint renderer per process, shared by the PDF writers (fonts and stylesheets stay warm)."""
+        from ..render_pdf import PdfRenderer  # WeasyPrint is imported only when something is rendered
+        return PdfRenderer(self.project)
 
     @cached_property
     def files(self) -> tuple[Path, ...]:

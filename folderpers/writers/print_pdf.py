@@ -12,7 +12,7 @@ dist/<institution>/print/<CODE>_v<version>_<slug>.pdf (+ _booklet.pdf, _prefligh
 
 from __future__ import annotations
 
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, ClassVar
 
@@ -35,10 +35,9 @@ class PrintWriter:
     def __init__(self, theme: Theme):
         self.theme = theme
 
-    @cached_property
+    @property
     def renderer(self) -> PdfRenderer:
-        from ..render_pdf import PdfRenderer  # WeasyPrint is imported only when something is rendered
-        return PdfRenderer(self.theme.project)
+        return self.theme.pdf_renderer
 
     def paths(self, publication: Publication) -> tuple[PurePosixPath, ...]:
         stem = f"{publication.document_code}_v{publication.folder.version}_{publication.stem}"

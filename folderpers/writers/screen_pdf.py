@@ -6,7 +6,6 @@ the PDF/UA checks (pdf_checks.py): an error fails the output, so no inaccessible
 
 from __future__ import annotations
 
-from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, ClassVar
 
@@ -25,10 +24,9 @@ class ScreenPdfWriter:
     def __init__(self, theme: Theme):
         self.theme = theme
 
-    @cached_property
+    @property
     def renderer(self) -> PdfRenderer:
-        from ..render_pdf import PdfRenderer  # WeasyPrint is imported only when something is rendered
-        return PdfRenderer(self.theme.project)
+        return self.theme.pdf_renderer
 
     def paths(self, publication: Publication) -> tuple[PurePosixPath, ...]:
         return (output_name(publication, self.suffix),)
