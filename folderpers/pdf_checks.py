@@ -16,7 +16,7 @@ import pikepdf
 
 from .errors import Location
 from .findings import Finding
-from .tagging import element_kids, is_element, walk_elements
+from .tagging import element_kids, is_element
 
 # PDF 1.7 (ISO 32000-1, 14.8.4) standard structure types: PDF/UA-1 allows others only through the RoleMap.
 STANDARD_TYPES = frozenset(
@@ -24,6 +24,7 @@ STANDARD_TYPES = frozenset(
     "L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference BibEntry Code Link Annot "
     "Ruby RB RT RP Warichu WT WP Figure Formula Form".split())
 _PAINTING = frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Tj", "TJ", "'", '"', "Do", "INLINE IMAGE"})
+_MARKING_AND_PAINTING = " ".join(sorted(_PAINTING - {"INLINE IMAGE"} | {"BDC", "BMC", "EMC", "BI", "ID", "EI"}))
 _FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 _SCOPES = ("/Row", "/Column", "/Both")
 
@@ -31,7 +32,13 @@ _SCOPES = ("/Row", "/Column", "/Both")
 def check_pdf(data: bytes, path: Path) -> list[Finding]:
     """Every finding for the PDF `data` (reported as the file `path`)."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        return list(_Checker(pdf, Location(path)).run())
+        return check_document(pdf, path)
+
+
+def check_document(pdf: pikepdf.Pdf, path: Path) -> list[Finding]:
+    """Every finding for an open PDF (reported as the file `path`): lets a writer check the PDF it
+    has just finished before saving it, without reading it again."""
+    return list(_Checker(pdf, Location(path)).run())
 
 
 class _Checker:
@@ -40,10 +47,32 @@ class _Checker:
         root = pdf.Root.get("/StructTreeRoot")
         self.tagged = isinstance(root, pikepdf.Dictionary)
         self.role_map = root.get("/RoleMap", pikepdf.Dictionary()) if self.tagged else {}
-        self.elements = list(walk_elements(root)) if self.tagged else []
+        # The tree, read once: each element with its kids that are elements, in reading order.
+        self.kids: dict[tuple[int, int], list[pikepdf.Dictionary]] = {}
+        self.elements = list(self._walk(root)) if self.tagged else []
         self.reachable = {element.objgen for element in self.elements}
+        self._standard: dict[tuple[int, int], str] = {}
         # MCIDs of each page and annotations -> their structure elements
         self.parent_tree = pikepdf.NumberTree(root.ParentTree) if self.tagged and "/ParentTree" in root else {}
+
+    def _walk(self, node: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
+        for kid in element_kids(node):
+            if is_element(kid):
+                if kid.is_indirect:
+                    self.kids[kid.objgen] = [k for k in element_kids(kid) if is_element(k)]
+                yield kid
+                yield from self._walk(kid)
+
+    def element_kids(self, element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+        """The kids of `element` that are structure elements."""
+        if element.is_indirect:
+            return self.kids[element.objgen]
+        return [kid for kid in element_kids(element) if is_element(kid)]
+
+    def descendants(self, element: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:
+        for kid in self.element_kids(element):
+            yield kid
+            yield from self.descendants(kid)
 
     def finding(self, kind: str, message: str, hint: str) -> Finding:
         return Finding(kind, "error", self.location, message, hint)
@@ -71,8 +100,8 @@ class _Checker:
         if not str(catalog.get("/Lang", "")).strip():
             yield self.finding("pdf-language", "the document language (/Lang) is not set",
                                "give the HTML a lang attribute, e.g. <html lang=\"nl\">")
-        with self.pdf.open_metadata() as xmp:
-            title, part = xmp.get("dc:title", ""), xmp.get("pdfuaid:part", "")
+        xmp = self.pdf.open_metadata()  # read only: a `with` block would write it back, with a new date
+        title, part = xmp.get("dc:title", ""), xmp.get("pdfuaid:part", "")
         if not str(title).strip():
             yield self.finding("pdf-title", "the XMP metadata has no title (dc:title)", "give the HTML a <title>")
         preferences = catalog.get("/ViewerPreferences", pikepdf.Dictionary())
@@ -105,6 +134,12 @@ class _Checker:
 
     def standard(self, element: pikepdf.Dictionary) -> str:
         """The element's standard structure type, following the RoleMap."""
+        known = self._standard.get(element.objgen)
+        if known is None:
+            known = self._standard[element.objgen] = self._follow_role_map(element)
+        return known
+
+    def _follow_role_map(self, element: pikepdf.Dictionary) -> str:
         kind = str(element.S)[1:]
         for _ in range(len(self.role_map) + 1):
             if kind in STANDARD_TYPES:
@@ -149,11 +184,11 @@ class _Checker:
     def lists(self) -> Iterator[Finding]:
         for element in self.elements:
             kind = self.standard(element)
-            kids = [self.standard(kid) for kid in element_kids(element) if is_element(kid)]
+            kids = [self.standard(kid) for kid in self.element_kids(element)]
             if kind == "L":
                 wrong = sorted(set(kids) - {"LI", "L", "Caption"})
-                items = [kid for kid in element_kids(element) if is_element(kid) and self.standard(kid) == "LI"]
-                labelled = [any(self.standard(k) == "Lbl" for k in element_kids(item) if is_element(k)) for item in items]
+                items = [kid for kid in self.element_kids(element) if self.standard(kid) == "LI"]
+                labelled = [any(self.standard(k) == "Lbl" for k in self.element_kids(item)) for item in items]
                 if wrong:
                     yield self.finding("pdf-lists", f"{self.where(element)}a list (L) holds {', '.join(wrong)}",
                                        "a list holds list items (LI) only")
@@ -173,11 +208,11 @@ class _Checker:
         for element in self.elements:
             kind = self.standard(element)
             if kind == "Table":
-                cells = [self.standard(e) for e in walk_elements(element)]
+                cells = [self.standard(e) for e in self.descendants(element)]
                 if "TH" not in cells:
                     yield self.finding("pdf-tables", f"{self.where(element)}a table has no header cells (TH)",
                                        "make the first row (or column) header cells")
-                wrong = {self.standard(k) for k in element_kids(element) if is_element(k)} - {
+                wrong = {self.standard(k) for k in self.element_kids(element)} - {
                     "TR", "THead", "TBody", "TFoot", "Caption"}
                 if wrong:
                     yield self.finding("pdf-tables", f"{self.where(element)}a table holds {', '.join(sorted(wrong))}",
@@ -259,7 +294,7 @@ def _fonts(resources, visited: set) -> Iterator[pikepdf.Dictionary]:
 def _marked_content(page: pikepdf.Page) -> tuple[int, list[int]]:
     """How many painting operations stand outside any marked content, and the MCIDs used."""
     untagged, mcids, stack = 0, [], []
-    for instruction in pikepdf.parse_content_stream(page):
+    for instruction in pikepdf.parse_content_stream(page, _MARKING_AND_PAINTING):
         operator = str(instruction.operator)
         if operator in ("BDC", "BMC"):
             tag, properties = instruction.operands[0], instruction.operands[-1]

@@ -11,10 +11,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import uuid
 from pathlib import Path
+from typing import Iterator
 
 import pikepdf
 
@@ -34,12 +36,14 @@ XMP_PREFIX = "pdfx"
 XMP_MM = "http://ns.adobe.com/xap/1.0/mm/"
 
 
-def finish_screen_pdf(data: bytes, publication: Publication, structure: StructureHints) -> bytes:
-    """Finish the structure tree, add the document-control properties; save deterministically."""
+@contextlib.contextmanager
+def finish_screen_pdf(data: bytes, publication: Publication, structure: StructureHints) -> Iterator[pikepdf.Pdf]:
+    """The PDF with its structure tree finished and the document-control properties added, open
+    for checks before `save()`: reading it once saves more time than all the finishing takes."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         finish_structure(pdf, structure)
         _stamp(pdf, publication)
-        return _save(pdf)
+        yield pdf
 
 
 def finish_print_pdf(data: bytes, publication: Publication, profile: Path | None) -> bytes:
@@ -52,7 +56,7 @@ def finish_print_pdf(data: bytes, publication: Publication, profile: Path | None
             # in one process: embed the file's own bytes, so the output is the same every time.
             pdf.Root.OutputIntents[0].DestOutputProfile.write(profile.read_bytes())
         _stamp(pdf, publication)
-        return _save(pdf, pdfx=profile is not None)
+        return save(pdf, pdfx=profile is not None)
 
 
 def _stamp(pdf: pikepdf.Pdf, publication: Publication) -> None:
@@ -65,7 +69,8 @@ def _stamp(pdf: pikepdf.Pdf, publication: Publication) -> None:
         pdf.docinfo[f"/{name[0].upper()}{name[1:]}"] = value
 
 
-def _save(pdf: pikepdf.Pdf, pdfx: bool = False) -> bytes:
+def save(pdf: pikepdf.Pdf, pdfx: bool = False) -> bytes:
+    """The PDF's bytes, the same for the same content (deterministic IDs; `pdfx`: a PDF/X file)."""
     if pdfx:  # WeasyPrint writes a random xmpMM:DocumentID for PDF/X-4: derive it from the content
         digest = hashlib.sha256()
         for page in pdf.pages:

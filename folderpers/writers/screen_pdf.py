@@ -41,11 +41,12 @@ class ScreenPdfWriter:
         source = Location(publication.folder.source)
         pdf = renderer.render(html, publication.folder.directory, publication.asset_roots, source, stylesheets)
         from ..findings import errors
-        from ..pdf_checks import check_pdf
-        from ..postprocess import finish_screen_pdf
-        data = finish_screen_pdf(pdf.data, publication, pdf.structure)
+        from ..pdf_checks import check_document
+        from ..postprocess import finish_screen_pdf, save
         path = self.paths(publication)[0]
-        failures = errors(check_pdf(data, Path(path)))
+        with finish_screen_pdf(pdf.data, publication, pdf.structure) as document:
+            failures = errors(check_document(document, Path(path)))
+            data = save(document)
         if failures:
             raise RenderError(*(Problem(source, f"PDF/UA check [{f.kind}] of {path}: {f.message}", f.hint)
                                 for f in failures))
