@@ -115,6 +115,7 @@ def _intact(target: Path, entry: dict[str, Any]) -> bool:
 class Manifest:
     dist: Path
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    changed: bool = True  # False while it holds exactly what was loaded from dist/
 
     @classmethod
     def load(cls, dist: Path) -> Manifest:
@@ -124,10 +125,11 @@ class Manifest:
             entries = {entry["path"]: entry for entry in data["outputs"]} if data.get("format") == FORMAT else {}
         except (OSError, ValueError, KeyError, TypeError):
             entries = {}
-        return cls(dist, entries)
+        return cls(dist, entries, changed=not entries)
 
     def record(self, entry: dict[str, Any]) -> None:
         self.entries[entry["path"]] = entry
+        self.changed = True
 
     def unchanged(self, paths: Iterable[Path], dist: Path, inputs_sha256: str) -> bool:
         """True when every file was made from exactly these inputs and is still in dist/ as it was made."""
@@ -150,7 +152,10 @@ class Manifest:
 
     def write(self) -> None:
         """Write atomically, if anything changed; entries whose file is gone from dist/ are dropped."""
-        data = (json.dumps({"format": FORMAT, "outputs": self.current()}, indent=2, ensure_ascii=False) + "\n").encode()
+        current = self.current()
+        if not self.changed and len(current) == len(self.entries):  # a no-op build: nothing to serialise
+            return
+        data = (json.dumps({"format": FORMAT, "outputs": current}, indent=2, ensure_ascii=False) + "\n").encode()
         path = self.dist / MANIFEST_NAME
         if not path.is_file() or path.read_bytes() != data:
             publish(path, data, self.dist)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable, Iterator, Literal
@@ -105,9 +106,8 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
     """Build what `options` ask for; `reporter` hears each outcome, `progress` (done, total) each render."""
     run = _Build(project, options, reporter)
     remove_leftovers(project.dist)
-    schemas = SchemaSet(project.schemas)
-    institutions = _load_institutions(run, schemas)
-    shared_snippets = load_snippets(project.snippets, schemas)
+    sources = _Sources(run)
+    institution_ids = _selected_institutions(run)
     theme = Theme(project)
     writers = [WRITERS[kind](theme) for kind in options.formats if kind in WRITERS]
     manifest = Manifest.load(project.dist)
@@ -115,35 +115,70 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
     tasks: list[Task] = []
     recorded = manifest.by_source()
     kinds = tuple(writer.kind for writer in writers)
-    for source in _selected_folders(run):
-        if not options.force and _still_current(run, source, recorded, institutions, kinds, theme_inputs):
-            continue
-        try:
-            folder = load_folder(source, schemas)
-            _check_institution_ids(folder, project)
-            warnings = check_publishable(assess(folder, options.policy), options.policy)
-        except Exception as error:  # noqa: BLE001 - a broken folder must not stop the others
-            run.failure(str(Location(source)), error)
-            continue
-        for institution_id, institution in institutions.items():
-            if not folder.published_by(institution_id):
-                run.record(Outcome("skipped", f"{folder.slug} for {institution_id}", detail="not published there"))
-            elif isinstance(institution, Outcome):  # failed to load: already reported once
-                run.record(Outcome("failed", f"{folder.slug} for {institution_id}",
-                                   detail=f"institution {institution_id!r} has errors (see above)"))
-            else:
-                tasks.extend(_plan(run, folder, institution, shared_snippets, writers, theme_inputs, manifest,
-                                   warnings))
-    progress(0, len(tasks))
-    for count, done in enumerate(_render(run, tasks, theme), 1):
-        _publish(run, done, manifest)
-        progress(count, len(tasks))
+    with _Renderer(run, theme) as renderer:
+        for source in _selected_folders(run):
+            if not options.force and _still_current(run, source, recorded, institution_ids, kinds, theme_inputs):
+                continue
+            try:
+                folder = load_folder(source, sources.schemas)
+                _check_institution_ids(folder, project)
+                warnings = check_publishable(assess(folder, options.policy), options.policy)
+            except Exception as error:  # noqa: BLE001 - a broken folder must not stop the others
+                run.failure(str(Location(source)), error)
+                continue
+            for institution_id, institution in sources.institutions.items():
+                if not folder.published_by(institution_id):
+                    run.record(Outcome("skipped", f"{folder.slug} for {institution_id}", detail="not published there"))
+                elif isinstance(institution, Outcome):  # failed to load: already reported once
+                    run.record(Outcome("failed", f"{folder.slug} for {institution_id}",
+                                       detail=f"institution {institution_id!r} has errors (see above)"))
+                else:
+                    tasks.extend(_plan(run, folder, institution, sources.snippets, writers, theme_inputs, manifest,
+                                       warnings))
+            renderer.start(len(tasks))  # workers warm up while the other folders are planned
+        progress(0, len(tasks))
+        for count, done in enumerate(renderer.run(_longest_first(tasks)), 1):
+            _publish(run, done, manifest)
+            progress(count, len(tasks))
     if project.dist.is_dir():
         manifest.write()
     for kind in options.formats:
         if kind in COLLECTION_WRITERS:
             _publish_collection(run, COLLECTION_WRITERS[kind](theme), manifest)
     return run.report
+
+
+@dataclass
+class _Sources:
+    """The schemas, institutions and shared snippets, each loaded when first needed: a build whose
+    folders are all unchanged needs none of them (their files' hashes are among the recorded inputs)."""
+
+    run: _Build
+
+    @cached_property
+    def schemas(self) -> SchemaSet:
+        return SchemaSet(self.run.project.schemas)
+
+    @cached_property
+    def institutions(self) -> dict[str, Institution | Outcome]:
+        """The selected institutions by id; one that fails to load is reported once, as its Outcome."""
+        institutions: dict[str, Institution | Outcome] = {}
+        for source in self.run.project.institution_sources():
+            if self.run.options.institutions and source.parent.name not in self.run.options.institutions:
+                continue
+            try:
+                institution = load_institution(source, self.schemas)
+                require_font(institution)
+                institutions[institution.id] = institution
+            except Exception as error:  # noqa: BLE001
+                outcome = _failure(str(Location(source)), error, self.run.options.debug)
+                self.run.record(outcome)
+                institutions[source.parent.name] = outcome
+        return institutions
+
+    @cached_property
+    def snippets(self) -> dict[str, Snippet | SourceError]:
+        return load_snippets(self.run.project.snippets, self.schemas)
 
 
 def _plan(run: _Build, folder: Folder, institution: Institution, shared_snippets: dict[str, Snippet | SourceError],
@@ -170,14 +205,15 @@ def _plan(run: _Build, folder: Folder, institution: Institution, shared_snippets
     return tasks
 
 
-def _still_current(run: _Build, source: Path, recorded: dict[str, list[dict]], institutions: dict,
+def _still_current(run: _Build, source: Path, recorded: dict[str, list[dict]], institutions: tuple[str, ...],
                    kinds: tuple[str, ...], theme_inputs: dict[str, str]) -> bool:
     """The fast path of a no-op rebuild: when the folder file and everything its outputs were made
     from are unchanged (by content hash), report its outputs as unchanged without loading it.
-    Anything unusual (an institution that failed, a new institution or format, an expired review
-    date) returns False, and the folder takes the full path with its proper messages."""
+    Anything unusual (a changed institution, a new institution or format, an expired review date)
+    returns False, and the folder takes the full path with its proper messages. An institution whose
+    file is unchanged loaded without errors when these outputs were made from it."""
     entries = recorded.get(_shown(source, run.project), [])
-    if not entries or any(isinstance(institution, Outcome) for institution in institutions.values()):
+    if not entries:
         return False
     published = entries[0]["published_by"]
     wanted = {(institution, kind) for institution in institutions for kind in kinds
@@ -198,22 +234,49 @@ def _still_current(run: _Build, source: Path, recorded: dict[str, list[dict]], i
     return True
 
 
-def _render(run: _Build, tasks: list[Task], theme: Theme) -> Iterator[Done]:
-    """Render in warm worker processes (--jobs N), or in this process (jobs 0)."""
-    if run.options.jobs <= 0 or not tasks:
-        writers: dict = {}
-        for task in tasks:
-            done = render_task(writers, theme, task)
-            run.report.render_seconds += done.seconds
-            run.report.weasyprint_seconds += done.weasyprint_seconds
+class _Renderer:
+    """Renders tasks in warm worker processes (--jobs N), or in this process (jobs 0)."""
+
+    def __init__(self, run: _Build, theme: Theme):
+        self.run_state, self.theme = run, theme
+        self.pool: WorkerPool | None = None
+
+    def __enter__(self) -> _Renderer:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.pool is not None:
+            self.run_state.report.peak_rss_kib = dict(self.pool.peak_rss_kib)
+            self.pool.__exit__(*exc_info)
+
+    def start(self, tasks: int) -> None:
+        """Have a worker process ready for each of `tasks` (up to --jobs): they import WeasyPrint and wait."""
+        options = self.run_state.options
+        if options.jobs <= 0 or tasks == 0:
+            return
+        if self.pool is None:
+            self.pool = WorkerPool(self.run_state.project, options.jobs, options.max_tasks_per_worker)
+        self.pool.start(tasks)
+
+    def run(self, tasks: list[Task]) -> Iterator[Done]:
+        report = self.run_state.report
+        if self.pool is None:
+            writers: dict = {}
+            results: Iterable[Done] = (render_task(writers, self.theme, task) for task in tasks)
+        else:
+            results = self.pool.run(tasks)
+        for done in results:
+            report.render_seconds += done.seconds
+            report.weasyprint_seconds += done.weasyprint_seconds
             yield done
-        return
-    with WorkerPool(run.project, min(run.options.jobs, len(tasks)), run.options.max_tasks_per_worker) as pool:
-        for done in pool.run(tasks):
-            run.report.render_seconds += done.seconds
-            run.report.weasyprint_seconds += done.weasyprint_seconds
-            yield done
-        run.report.peak_rss_kib = dict(pool.peak_rss_kib)
+
+
+def _longest_first(tasks: list[Task]) -> list[Task]:
+    """The tasks by estimated rendering time, longest first, so that no worker is left with a long
+    one at the end while the others wait (the folder file's size stands for its length)."""
+    def cost(task: Task) -> float:
+        return WRITERS[task.kind].relative_cost * task.publication.folder.source.stat().st_size
+    return sorted(tasks, key=cost, reverse=True)
 
 
 def _publish(run: _Build, done: Done, manifest: Manifest) -> None:
@@ -248,26 +311,14 @@ def _publish_collection(run: _Build, writer: CollectionWriter, manifest: Manifes
                            warnings=output.warnings, notes=output.notes))
 
 
-def _load_institutions(run: _Build, schemas: SchemaSet) -> dict[str, Institution | Outcome]:
-    institutions: dict[str, Institution | Outcome] = {}
-    sources = run.project.institution_sources()
-    available = [source.parent.name for source in sources]
+def _selected_institutions(run: _Build) -> tuple[str, ...]:
+    """The ids of the institutions to build for; an unknown --institution is reported."""
+    available = [source.parent.name for source in run.project.institution_sources()]
     for wanted in run.options.institutions:
         if wanted not in available:
             run.record(Outcome("failed", f"--institution {wanted}",
                                detail=f"no institution {wanted!r}; there are: {', '.join(available)}"))
-    for source in sources:
-        if run.options.institutions and source.parent.name not in run.options.institutions:
-            continue
-        try:
-            institution = load_institution(source, schemas)
-            require_font(institution)
-            institutions[institution.id] = institution
-        except Exception as error:  # noqa: BLE001
-            outcome = _failure(str(Location(source)), error, run.options.debug)
-            run.record(outcome)
-            institutions[source.parent.name] = outcome
-    return institutions
+    return tuple(name for name in available if not run.options.institutions or name in run.options.institutions)
 
 
 def _selected_folders(run: _Build) -> list[Path]:

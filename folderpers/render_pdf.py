@@ -1,14 +1,18 @@
 """Stage 4: HTML to PDF with WeasyPrint.
 
 One PdfRenderer per process: it keeps the font configuration and parsed stylesheets warm for
-every document it renders. WeasyPrint reports many problems (missing alt text, a refused image,
-an unknown option) only as log records: those at ERROR level fail the output here.
+every document it renders. Images are not kept between documents: WeasyPrint 70's image cache
+stores a failed load as None (a later document would lose the image without the error that fails
+the output) and ties an SVG to the layout of the first document that used it. WeasyPrint reports
+many problems (missing alt text, a refused image, an unknown option) only as log records: those
+at ERROR level fail the output here.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,6 +21,7 @@ from typing import Iterator, Sequence
 
 from weasyprint import CSS, HTML
 from weasyprint.document import Document, Page
+from weasyprint.text.ffi import ffi
 from weasyprint.text.fonts import FontConfiguration
 
 from .errors import Location, Problem, RenderError
@@ -26,6 +31,25 @@ from .tagging import StructureHints, recording
 
 SCREEN_VARIANT = "pdf/ua-1"
 _seconds_in_weasyprint = 0.0  # in this process: lets the benchmark tell WeasyPrint's time from ours
+_SIZED_ARRAY = re.compile(r"(hb_codepoint_t)\[(\d+)\]")
+
+
+def _parse_array_types_once(new=ffi.new):
+    """WeasyPrint 70 subsets each font with `ffi.new(f"hb_codepoint_t[{n}]", ...)`, and cffi parses
+    every new size `n` with pycparser (about 3 ms, a few times per document): ask for the same
+    array as an open array type instead, which is parsed once."""
+    def new_array(cdecl, init=None):
+        sized = _SIZED_ARRAY.fullmatch(cdecl) if isinstance(cdecl, str) else None
+        if sized is None:
+            return new(cdecl, init)
+        array = new(f"{sized[1]}[]", int(sized[2]))
+        if init is not None:
+            array[0:len(init)] = init
+        return array
+    return new_array
+
+
+ffi.new = _parse_array_types_once()
 
 
 def seconds_in_weasyprint() -> float:

@@ -1,8 +1,8 @@
 """Warm worker processes that render publications.
 
 Importing WeasyPrint and loading fonts costs more than rendering a short folder, so each worker
-keeps its writers (font configuration, parsed stylesheets) for many documents. Workers are
-forked from a parent that has already imported WeasyPrint, so they start warm. A worker is
+keeps its writers (font configuration, parsed stylesheets) for many documents. A worker imports
+WeasyPrint as soon as it starts, while the parent is still planning what to render. A worker is
 replaced after `max_tasks` documents, which keeps memory flat, and a worker that dies (even by a
 segfault in a native library) fails only the document it was rendering: the pool starts a new
 one and goes on.
@@ -85,6 +85,7 @@ def _worker_main(connection: Connection, project: Project) -> None:
     from .writers import Theme
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     theme, writers = Theme(project), {}
+    theme.pdf_renderer  # noqa: B018 - imports WeasyPrint and sets up fonts before the first task arrives
     while True:
         task = connection.recv()
         if task is None:
@@ -123,7 +124,6 @@ class WorkerPool:
     """`jobs` warm worker processes; `run(tasks)` yields a Done for every task, in completion order."""
 
     def __init__(self, project: Project, jobs: int, max_tasks: int = DEFAULT_MAX_TASKS):
-        import weasyprint  # noqa: F401 - imported once here, inherited by every forked worker
         self.project, self.jobs, self.max_tasks = project, max(1, jobs), max_tasks
         self.context = multiprocessing.get_context("fork")
         self.workers: list[_Worker] = []
@@ -137,10 +137,14 @@ class WorkerPool:
             worker.stop()
         self.workers = []
 
+    def start(self, count: int) -> None:
+        """Have `count` workers (at most `jobs`) running, also before there are tasks for them."""
+        while len(self.workers) < min(self.jobs, count):
+            self.workers.append(_Worker(self.context, self.project))
+
     def run(self, tasks: Iterable[Task]) -> Iterator[Done]:
         pending = deque(tasks)
-        while len(self.workers) < min(self.jobs, len(pending)):
-            self.workers.append(_Worker(self.context, self.project))
+        self.start(len(pending))
         for worker in self.workers:
             if pending:
                 worker.send(pending.popleft())

@@ -6,7 +6,7 @@ import filecmp
 
 import pytest
 
-from folderpers import manifest
+from folderpers import manifest, pipeline
 from folderpers.pipeline import build
 from folderpers.project import Project
 
@@ -92,6 +92,19 @@ def test_each_kind_of_change_rebuilds_exactly_its_outputs(project, monkeypatch):
     assert not comparison.diff_files and not comparison.left_only and not comparison.right_only
     for sub in comparison.subdirs.values():
         assert not sub.diff_files and not sub.left_only and not sub.right_only
+
+
+def test_a_no_op_build_loads_no_source_and_leaves_the_manifest_alone(project, monkeypatch):
+    assert rebuilt(project) == ALL
+    written = (project.root / "dist/manifest.json").stat().st_mtime_ns
+
+    def refuse(*args):
+        raise AssertionError("a no-op build loaded a source")
+    for name in ("load_folder", "load_institution", "load_snippets"):
+        monkeypatch.setattr(pipeline, name, refuse)
+    report = build(project.project, options(formats=("web",)))
+    assert report.ok and report.count("unchanged") == len(ALL) and report.count("built") == 0
+    assert (project.root / "dist/manifest.json").stat().st_mtime_ns == written
 
 
 def test_a_writer_with_several_files_is_rebuilt_when_one_of_them_is_gone(project):

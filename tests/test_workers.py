@@ -9,17 +9,19 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from folderpers.pipeline import build
+from folderpers.pipeline import _longest_first, build
+from folderpers.workers import Task, WorkerPool
 from folderpers.writers import WRITERS, Rendered
 from folderpers.writers.base import output_name
 
-from conftest import options
+from conftest import MINIMAL_FOLDER, options
 
 
 class _TestWriter:
     """A writer for these tests only: crashes its worker for the folder 'boom', raises for 'fout'."""
 
     kind = "test"
+    relative_cost = 1.0
 
     def __init__(self, theme):
         self.theme = theme
@@ -78,3 +80,34 @@ def test_workers_are_recycled_after_their_quota(tmp_project, test_writer):
     # 12 documents, at most 2 per worker: at least 6 workers, none of them the calling process
     assert max(counts.values()) == 2 and len(counts) >= 6 and str(os.getpid()) not in counts, counts
     assert set(report.peak_rss_kib) == set(map(int, counts)) and all(rss > 10_000 for rss in report.peak_rss_kib.values())
+
+
+def test_workers_started_before_the_tasks_are_known_render_them(tmp_project, test_writer):
+    tmp_project.folder("a")
+    publication = next(iter(_publications(tmp_project)))
+    with WorkerPool(tmp_project.project, jobs=2) as pool:
+        pool.start(2)  # as the build does while it is still planning
+        assert len(pool.workers) == 2 and all(worker.process.is_alive() for worker in pool.workers)
+        [done] = pool.run([Task("only", publication, "test")])  # one task: the other worker stays idle
+    assert done.error is None and done.outputs[0].data.decode() != str(os.getpid())
+
+
+def test_the_longest_tasks_are_rendered_first(tmp_project):
+    tmp_project.folder("kort")
+    tmp_project.folder("lang", MINIMAL_FOLDER + "".join(f"  - text: Alinea {i} met wat tekst.\n" for i in range(40)))
+    tasks = [Task(kind, publication, kind) for publication in _publications(tmp_project) for kind in ("web", "pdf")]
+    order = [(task.kind, task.publication.folder.slug) for task in _longest_first(tasks)]
+    # the screen PDFs of the long folder first, web pages (no layout) last, whatever the planning order
+    assert order[:2] == [("pdf", "lang"), ("pdf", "lang")] and order[-2:] == [("web", "kort"), ("web", "kort")]
+
+
+def _publications(tmp_project):
+    from folderpers.load import load_folder, load_institution, load_snippets
+    from folderpers.resolve import resolve
+    from folderpers.validate import SchemaSet
+    project = tmp_project.project
+    schemas = SchemaSet(project.schemas)
+    snippets = load_snippets(project.snippets, schemas)
+    institutions = [load_institution(source, schemas) for source in project.institution_sources()]
+    return [resolve(load_folder(source, schemas), institution, snippets)
+            for source in project.folder_sources() for institution in institutions]

@@ -52,6 +52,7 @@ class Theme:
 
 class Writer(Protocol):
     kind: ClassVar[str]  # short name, used by --format
+    relative_cost: ClassVar[float]  # time to render one publication, against a screen PDF (1.0): for scheduling
 
     def __init__(self, theme: Theme) -> None: ...
 

@@ -31,6 +31,7 @@ _STYLESHEETS = ("folder.css", "pdf.css", "print.css")
 
 class PrintWriter:
     kind: ClassVar[str] = "print"
+    relative_cost: ClassVar[float] = 2.0  # render time against a screen PDF (two layouts: the print PDF and the booklet)
 
     def __init__(self, theme: Theme):
         self.theme = theme

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 class ScreenPdfWriter:
     kind: ClassVar[str] = "pdf"
+    relative_cost: ClassVar[float] = 1.0  # render time against a screen PDF (the reference)
     suffix: ClassVar[str] = ".pdf"
 
     def __init__(self, theme: Theme):
