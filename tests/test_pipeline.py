@@ -96,3 +96,21 @@ def test_a_translation_is_published_beside_the_original_with_its_own_language(tm
     with pikepdf.open(tmp_project.root / "dist/alpha/demo.en.pdf") as pdf:
         assert pdf.Root.Lang == "en" and str(pdf.docinfo.Title) == "Test leaflet"
     assert (tmp_project.root / "dist/alpha/demo.pdf").exists()
+
+
+@pytest.mark.parametrize("argv", [
+    ["--project", "/elders", "--today", "2026-01-02", "-i", "alpha", "{command}"],
+    ["{command}", "--project", "/elders", "--today", "2026-01-02", "-i", "alpha"],
+])
+@pytest.mark.parametrize("command", ["build", "check", "serve", "review"])
+def test_shared_options_count_before_and_after_the_command(argv, command):
+    from datetime import date
+
+    from folderpers.cli import _parser
+    if command in ("serve", "review"):  # they have no --institution
+        argv = [arg for arg in argv if arg not in ("-i", "alpha")]
+    args = _parser().parse_args([arg.replace("{command}", command) for arg in argv])
+    assert (str(args.project), args.today) == ("/elders", date(2026, 1, 2))
+    if command in ("build", "check"):
+        assert args.institution == ["alpha"]
+    assert _parser().parse_args([command]).project is None  # and the defaults stay defaults
