@@ -58,10 +58,15 @@ class _Checker:
     def _walk(self, node: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
         for kid in element_kids(node):
             if is_element(kid):
-                if kid.is_indirect:
-                    self.kids[kid.objgen] = [k for k in element_kids(kid) if is_element(k)]
-                yield kid
-                yield from self._walk(kid)
+                yield from self._walk_element(kid)
+
+    def _walk_element(self, element: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:
+        kids = [kid for kid in element_kids(element) if is_element(kid)]
+        if element.is_indirect:
+            self.kids[element.objgen] = kids
+        yield element
+        for kid in kids:
+            yield from self._walk_element(kid)
 
     def element_kids(self, element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
         """The kids of `element` that are structure elements."""

@@ -189,6 +189,7 @@ class _Joiner:
         self.pdf, self.hints = pdf, hints.elements
         self.replaced: dict[tuple[int, int], pikepdf.Object | None] = {}  # joined or dropped -> what remains
         self.ids: dict[bytes, pikepdf.String] = {}  # /ID of a joined or dropped header cell -> the one that remains
+        self.reachable: set[tuple[int, int]] = set()  # the elements left in the tree, found while joining
 
     def hint(self, element) -> ElementHint | None:
         return self.hints.get(element.objgen[0])
@@ -227,8 +228,10 @@ class _Joiner:
         emptied = [kid for kid in kept if is_element(kid) and not element_kids(kid)]  # held only decoration
         for kid in emptied:
             self.replaced[kid.objgen] = None
+        remaining = [kid for kid in kept if not any(kid is e for e in emptied)]
+        self.reachable.update(kid.objgen for kid in remaining if is_element(kid))
         if "/K" in node:
-            node.K = pikepdf.Array([kid for kid in kept if not any(kid is e for e in emptied)])
+            node.K = pikepdf.Array(remaining)
 
     def adopted(self, element, piece) -> list:
         """The kids of `piece`, made kids of `element`: content on another page than the element's
@@ -263,7 +266,7 @@ class _Joiner:
     def make_artifacts(self, root) -> None:
         """Content whose structure element is not in the tree becomes an artifact; the parent
         tree follows joined elements."""
-        reachable = {element.objgen for element in walk_elements(root)}
+        reachable = self.reachable
         parent_tree = pikepdf.NumberTree(root.ParentTree)
         for page in self.pdf.pages:
             if "/StructParents" not in page.obj:
