@@ -119,8 +119,9 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
         for source in _selected_folders(run):
             if not options.force and _still_current(run, source, recorded, institution_ids, kinds, theme_inputs):
                 continue
+            schemas = sources.schemas  # outside the try: a broken schema is the project's problem, not the folder's
             try:
-                folder = load_folder(source, sources.schemas)
+                folder = load_folder(source, schemas)
                 _check_institution_ids(folder, project)
                 warnings = check_publishable(assess(folder, options.policy), options.policy)
             except Exception as error:  # noqa: BLE001 - a broken folder must not stop the others
