@@ -11,6 +11,7 @@ one and goes on.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing
 import os
 import resource
@@ -86,6 +87,10 @@ def _worker_main(connection: Connection, project: Project) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     theme, writers = Theme(project), {}
     theme.pdf_renderer  # noqa: B018 - imports WeasyPrint and sets up fonts before the first task arrives
+    # What is alive now (modules, fonts) lives as long as the worker: keep the garbage collector from
+    # scanning it again at every full collection while documents are rendered (about 2 % of the time).
+    gc.collect()
+    gc.freeze()
     while True:
         task = connection.recv()
         if task is None:
