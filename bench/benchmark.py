@@ -2,7 +2,7 @@
 
 Measures (screen PDFs, the output the build targets are about):
   1. naive: one fresh `weasyprint` process per output on the same HTML, one after the other;
-  2. a full cold build (`build.py --force`, warm worker processes);
+  2. a full cold build (`build.py --force`, warm worker processes), twice, taking turns with 1;
   3. a no-op rebuild;
   4. a rebuild after touching one folder, against rendering that folder's outputs alone;
   5. peak and current memory per worker over many documents (with and without recycling);
@@ -57,14 +57,19 @@ def publications(project: Project):
             for source in project.folder_sources() for institution in institutions]
 
 
-def naive(project: Project, work: Path) -> float:
-    """One fresh weasyprint process per output, sequential, on the HTML folderpers would render."""
+def naive_inputs(project: Project, work: Path) -> list[Path]:
+    """The HTML folderpers would render for each output, as files for the naive way."""
     html_renderer = HtmlRenderer(project)
     jobs = []
     for publication in publications(project):
         html = work / f"{publication.institution.id}-{publication.folder.slug}.html"
         html.write_text(html_renderer.render(publication, "pdf", image_url=Path.as_uri), "utf-8")
         jobs.append(html)
+    return jobs
+
+
+def naive(project: Project, jobs: list[Path]) -> float:
+    """One fresh weasyprint process per output, one after the other."""
     weasyprint = Path(sys.executable).with_name("weasyprint")
     started = time.perf_counter()
     for html in jobs:
@@ -189,11 +194,16 @@ def main() -> None:
     print(f"corpus: {args.folders} folders x {args.institutions} institutions = {outputs} screen PDFs; "
           f"{args.jobs} workers")
 
-    print("1/7 naive: one weasyprint process per output ...", flush=True)
-    naive_seconds = naive(project, naive_dir)
-    print("2/7 full cold build ...", flush=True)
-    shutil.rmtree(project.dist, ignore_errors=True)
-    cold_seconds = cli(project, "--force", "--jobs", str(args.jobs))
+    # The machine's load drifts over minutes: the naive way and the full build take turns (half of
+    # the naive outputs, a build, the other half, another build), so that drift hits both alike.
+    print("1-2/7 naive (one weasyprint process per output) and full cold builds, taking turns ...", flush=True)
+    jobs = naive_inputs(project, naive_dir)
+    naive_seconds, cold_runs = 0.0, []
+    for half in (jobs[:len(jobs) // 2], jobs[len(jobs) // 2:]):
+        naive_seconds += naive(project, half)
+        shutil.rmtree(project.dist, ignore_errors=True)
+        cold_runs.append(cli(project, "--force", "--jobs", str(args.jobs)))
+    cold_seconds = sum(cold_runs) / len(cold_runs)
     manifest = json.loads((project.dist / "manifest.json").read_text())
     pages = sum(entry["pages"] for entry in manifest["outputs"])
     print("3/7 no-op rebuild ...", flush=True)
@@ -229,7 +239,8 @@ def main() -> None:
                   "ms_per_page": round(1000 * naive_seconds / pages, 1)},
         "full_build": {"seconds": round(cold_seconds, 2), "outputs_per_s": round(outputs / cold_seconds, 2),
                        "pages_per_s": round(pages / cold_seconds, 1), "ms_per_page": round(1000 * cold_seconds / pages, 1),
-                       "speedup_over_naive": round(naive_seconds / cold_seconds, 2)},
+                       "speedup_over_naive": round(naive_seconds / cold_seconds, 2),
+                       "runs_seconds": [round(seconds, 2) for seconds in cold_runs]},
         "noop_rebuild": {"seconds_cli": round(noop_seconds, 3), "ms_per_output_cli": round(1000 * noop_seconds / outputs, 2),
                          "seconds_in_process": round(noop_in_process, 3),
                          "ms_per_output_in_process": round(1000 * noop_in_process / outputs, 2)},
@@ -289,7 +300,8 @@ def main() -> None:
     print(f"naive          {naive_seconds:7.2f} s  {figures['naive']['outputs_per_s']:6.2f} outputs/s  "
           f"{figures['naive']['ms_per_page']:6.1f} ms/page")
     print(f"full build     {cold_seconds:7.2f} s  {figures['full_build']['outputs_per_s']:6.2f} outputs/s  "
-          f"{figures['full_build']['ms_per_page']:6.1f} ms/page  {figures['full_build']['pages_per_s']} pages/s")
+          f"{figures['full_build']['ms_per_page']:6.1f} ms/page  {figures['full_build']['pages_per_s']} pages/s  "
+          f"(mean of {' and '.join(f'{seconds:.2f}' for seconds in cold_runs)} s)")
     print(f"no-op rebuild  {noop_seconds:7.3f} s (CLI)  {noop_in_process:.3f} s (in process)")
     print(f"one folder     {one_folder_seconds:7.2f} s  (that folder alone: {alone_seconds:.2f} s)")
     print()
