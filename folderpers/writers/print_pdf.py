@@ -14,15 +14,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from ..colors import CMYK_PROFILE, CmykConverter
 from ..errors import Location, Problem, RenderError
 from ..resolve import Publication
 from .base import Rendered, Theme
-
-if TYPE_CHECKING:
-    from ..render_pdf import PdfRenderer
 
 PAGE_MULTIPLE = 4
 PDFX_VARIANT = "pdf/x-4"
@@ -31,14 +28,10 @@ _STYLESHEETS = ("folder.css", "pdf.css", "print.css")
 
 class PrintWriter:
     kind: ClassVar[str] = "print"
-    relative_cost: ClassVar[float] = 2.0  # render time against a screen PDF (two layouts: the print PDF and the booklet)
+    relative_cost: ClassVar[float] = 2.0  # measured on the examples: CMYK, marks, imposition and preflight
 
     def __init__(self, theme: Theme):
         self.theme = theme
-
-    @property
-    def renderer(self) -> PdfRenderer:
-        return self.theme.pdf_renderer
 
     def paths(self, publication: Publication) -> tuple[PurePosixPath, ...]:
         stem = f"{publication.document_code}_v{publication.folder.version}_{publication.stem}"
@@ -66,15 +59,15 @@ class PrintWriter:
                    if cmyk else None)
         html = self.theme.html.render(publication, "print", image_url=converter.image_url if cmyk else Path.as_uri,
                                       palette=palette, svg_url=converter.svg_url if cmyk else None)
-        base = publication.folder.directory
-        document = self.renderer.layout(html, base, roots, source, stylesheets, variant, warnings, cmyk)
+        base, renderer = publication.folder.directory, self.theme.pdf_renderer
+        document = renderer.layout(html, base, roots, source, stylesheets, variant, warnings, cmyk)
         pages = list(document.pages)
         missing = -len(pages) % PAGE_MULTIPLE
         if missing:  # notes and blank pages go before the back cover, never inside the text
             padding_html = self.theme.html.render_padding(publication, missing, palette)
-            padding = self.renderer.layout(padding_html, base, roots, source, stylesheets, variant, warnings, cmyk)
+            padding = renderer.layout(padding_html, base, roots, source, stylesheets, variant, warnings, cmyk)
             pages[-1:-1] = padding.pages
-        data = self.renderer.write(document, pages, source, variant, warnings)
+        data = renderer.write(document, pages, source, variant, warnings)
         data = finish_print_pdf(data, publication, CMYK_PROFILE if cmyk else None)
         path, booklet_path, report_path = self.paths(publication)
         report = preflight(data, path.name, PAGE_MULTIPLE, expect_cmyk=cmyk)
@@ -90,14 +83,14 @@ class PrintWriter:
         )
 
     def _stylesheets(self, converter: CmykConverter | None):
-        project = self.theme.project
+        project, renderer = self.theme.project, self.theme.pdf_renderer
         if converter is None:
-            return [self.renderer.stylesheet(name) for name in _STYLESHEETS]
+            return [renderer.stylesheet(name) for name in _STYLESHEETS]
         profile = f"@color-profile device-cmyk {{ src: url({CMYK_PROFILE.as_uri()}); components: c, m, y, k; }}\n"
-        return [self.renderer.stylesheet(f"{name} in CMYK {converter.fixed}",
-                                         (profile if index == 0 else "") +
-                                         converter.rewrite((project.styles / name).read_text("utf-8")),
-                                         (CMYK_PROFILE.parent,))
+        return [renderer.stylesheet(f"{name} in CMYK {converter.fixed}",
+                                    (profile if index == 0 else "") +
+                                    converter.rewrite((project.styles / name).read_text("utf-8")),
+                                    (CMYK_PROFILE.parent,))
                 for index, name in enumerate(_STYLESHEETS)]
 
 

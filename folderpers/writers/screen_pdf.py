@@ -7,27 +7,20 @@ the PDF/UA checks (pdf_checks.py): an error fails the output, so no inaccessible
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from ..errors import Location, Problem, RenderError
 from ..resolve import Publication
 from .base import Rendered, Theme, output_name
 
-if TYPE_CHECKING:
-    from ..render_pdf import PdfRenderer
-
 
 class ScreenPdfWriter:
     kind: ClassVar[str] = "pdf"
-    relative_cost: ClassVar[float] = 1.0  # render time against a screen PDF (the reference)
+    relative_cost: ClassVar[float] = 1.0  # the reference for the other writers' relative_cost
     suffix: ClassVar[str] = ".pdf"
 
     def __init__(self, theme: Theme):
         self.theme = theme
-
-    @property
-    def renderer(self) -> PdfRenderer:
-        return self.theme.pdf_renderer
 
     def paths(self, publication: Publication) -> tuple[PurePosixPath, ...]:
         return (output_name(publication, self.suffix),)
@@ -37,7 +30,7 @@ class ScreenPdfWriter:
 
     def render(self, publication: Publication) -> tuple[Rendered, ...]:
         html = self.theme.html.render(publication, "pdf", image_url=Path.as_uri)
-        renderer = self.renderer
+        renderer = self.theme.pdf_renderer
         stylesheets = [renderer.stylesheet("folder.css"), renderer.stylesheet("pdf.css")]
         source = Location(publication.folder.source)
         pdf = renderer.render(html, publication.folder.directory, publication.asset_roots, source, stylesheets)
