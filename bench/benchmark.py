@@ -27,13 +27,13 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from corpus import make_corpus  # noqa: E402
 
-from folderpers.load import load_folder, load_institution, load_snippets  # noqa: E402
-from folderpers.pipeline import BuildOptions, build  # noqa: E402
+from folderpers.build.pipeline import BuildOptions, build  # noqa: E402
+from folderpers.build.workers import Task, WorkerPool, default_jobs  # noqa: E402
 from folderpers.project import Project  # noqa: E402
-from folderpers.render_html import HtmlRenderer  # noqa: E402
-from folderpers.resolve import resolve  # noqa: E402
-from folderpers.validate import SchemaSet  # noqa: E402
-from folderpers.workers import Task, WorkerPool, default_jobs  # noqa: E402
+from folderpers.render.html import HtmlRenderer  # noqa: E402
+from folderpers.source.load import load_folder, load_institution, load_snippets  # noqa: E402
+from folderpers.source.resolve import resolve  # noqa: E402
+from folderpers.source.schemas import SchemaSet  # noqa: E402
 
 MIB = 1024
 
@@ -133,7 +133,7 @@ def preview_latency(project: Project, edits: int) -> list[float]:
     serve` as a user runs it, the page open in Chromium, as the preview's own polling updates it."""
     from playwright.sync_api import sync_playwright
 
-    from folderpers.web_checks import CHROMIUM_ARGS
+    from folderpers.checks.web import CHROMIUM_ARGS
     server = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--project", str(project.root), "serve",
                                "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from folderpers.project import Project
-from folderpers.yamlsource import WholeNumber, load_yaml
+from folderpers.source.yamlsource import WholeNumber, load_yaml
 
 
 def _plain(value):

@@ -8,13 +8,13 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .errors import FolderpersError
-from .pipeline import BuildOptions, build, review_statuses
-from .progress import print_outcome, reporter_for_terminal
-from .project import Project
-from .review import ReviewPolicy
-from .workers import default_jobs
-from .writers import KINDS
+from folderpers.build.pipeline import BuildOptions, build, review_statuses
+from folderpers.build.progress import print_outcome, reporter_for_terminal
+from folderpers.build.workers import default_jobs
+from folderpers.errors import FolderpersError
+from folderpers.project import Project
+from folderpers.source.review import ReviewPolicy
+from folderpers.writers import KINDS
 
 _STATES = {"expired": "EXPIRED", "due": "due", "current": "ok"}
 
@@ -48,10 +48,10 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, root: Path |
     if args.command == "review":
         return _review(project, policy)
     if args.command == "check":
-        from . import check  # the commands' own modules load only when used: a build starts fast
+        from folderpers.commands import check  # the commands' own modules load only when used: a build starts fast
         return check.main(project, args)
     if args.command == "serve":
-        from .serve import serve
+        from folderpers.preview.server import serve
         return serve(project, policy, args.port)
     if args.command == "new":
         return _new(project, args.slug, policy)
@@ -128,7 +128,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _new(project: Project, slug: str, policy: ReviewPolicy) -> int:
-    from .scaffold import ScaffoldError, new_folder
+    from folderpers.commands.new import ScaffoldError, new_folder
     try:
         source = new_folder(project, slug, policy)
     except ScaffoldError as error:

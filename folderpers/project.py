@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Location, Problem, ProjectError
+from folderpers.errors import Location, Problem, ProjectError
 
 _TRANSLATION = re.compile(r"^folder\.([a-z]{2}(?:-[A-Z]{2})?)\.yaml$")
 

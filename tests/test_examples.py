@@ -8,13 +8,12 @@ from pathlib import Path
 import pikepdf
 import pypdf
 import pytest
+from support import REPO, TODAY
 
-from folderpers.blocks import BLOCK_TYPES
-from folderpers.load import load_folder, load_institution, load_snippets
+from folderpers.model.blocks import BLOCK_TYPES
 from folderpers.project import Project
-from folderpers.validate import SchemaSet
-
-from conftest import REPO, TODAY
+from folderpers.source.load import load_folder, load_institution, load_snippets
+from folderpers.source.schemas import SchemaSet
 
 PROJECT = Project(REPO)
 SCHEMAS = SchemaSet(PROJECT.schemas)

@@ -10,10 +10,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from support import FIXTURES, MINIMAL_FOLDER, options
 
-from folderpers.pipeline import build
-
-from conftest import FIXTURES, MINIMAL_FOLDER, options
+from folderpers.build.pipeline import build
 
 ATTACKS = FIXTURES / "attacks"
 

@@ -8,11 +8,12 @@ below; the pipeline does not change.
 
 from __future__ import annotations
 
-from .base import CollectionWriter, Rendered, Theme, Writer, output_name
-from .index_page import IndexWriter
-from .print_pdf import PrintWriter
-from .screen_pdf import ScreenPdfWriter
-from .web_page import WebPageWriter
+from folderpers.render.theme import Theme
+from folderpers.writers.base import CollectionWriter, Rendered, Writer, output_name
+from folderpers.writers.index_page import IndexWriter
+from folderpers.writers.print_pdf import PrintWriter
+from folderpers.writers.screen_pdf import ScreenPdfWriter
+from folderpers.writers.web_page import WebPageWriter
 
 WRITERS: dict[str, type[Writer]] = {writer.kind: writer for writer in (ScreenPdfWriter, WebPageWriter, PrintWriter)}
 COLLECTION_WRITERS: dict[str, type[CollectionWriter]] = {writer.kind: writer for writer in (IndexWriter,)}

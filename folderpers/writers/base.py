@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from ..project import Project
-from ..render_html import HtmlRenderer
-from ..resolve import Publication
+from folderpers.model.publication import Publication
+from folderpers.render.theme import Theme
 
 if TYPE_CHECKING:
-    from ..render_pdf import PdfRenderer
+    pass
 
 
 @dataclass(frozen=True)
@@ -25,29 +23,6 @@ class Rendered:
     pages: int | None = None
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # facts worth printing with the output (e.g. a preflight summary)
-
-
-@dataclass
-class Theme:
-    """The project's templates and styles, loaded once per process and shared by all writers."""
-
-    project: Project
-
-    @cached_property
-    def html(self) -> HtmlRenderer:
-        return HtmlRenderer(self.project)
-
-    @cached_property
-    def pdf_renderer(self) -> PdfRenderer:
-        """One WeasyPrint renderer per process, shared by the PDF writers (fonts and stylesheets stay warm)."""
-        from ..render_pdf import PdfRenderer  # WeasyPrint is imported only when something is rendered
-        return PdfRenderer(self.project)
-
-    @cached_property
-    def files(self) -> tuple[Path, ...]:
-        """Every template and style file: inputs of every output, recorded in the manifest."""
-        return tuple(sorted(path for directory in (self.project.templates, self.project.styles)
-                            for path in directory.rglob("*") if path.is_file()))
 
 
 class Writer(Protocol):

@@ -16,13 +16,14 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
-from ..errors import FolderpersError
-from ..load import load_institution
-from ..model import Institution
-from ..render_html import data_url, inline_css
-from ..thumbnails import thumbnail
-from ..validate import SchemaSet
-from .base import Rendered, Theme
+from folderpers.errors import FolderpersError
+from folderpers.model.institution import Institution
+from folderpers.render.html import data_url, inline_css
+from folderpers.render.theme import Theme
+from folderpers.render.thumbnails import thumbnail
+from folderpers.source.load import load_institution
+from folderpers.source.schemas import SchemaSet
+from folderpers.writers.base import Rendered
 
 INDEX_NAME = "index.html"
 THUMBS = "thumbs"

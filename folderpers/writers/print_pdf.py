@@ -16,10 +16,11 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
-from ..colors import CMYK_PROFILE, CmykConverter
-from ..errors import Location, Problem, RenderError
-from ..resolve import Publication
-from .base import Rendered, Theme
+from folderpers.errors import Location, Problem, RenderError
+from folderpers.model.publication import Publication
+from folderpers.prepress.colors import CMYK_PROFILE, CmykConverter
+from folderpers.render.theme import Theme
+from folderpers.writers.base import Rendered
 
 PAGE_MULTIPLE = 4
 PDFX_VARIANT = "pdf/x-4"
@@ -42,9 +43,9 @@ class PrintWriter:
         return (CMYK_PROFILE,) if _converter(publication) else ()
 
     def render(self, publication: Publication) -> tuple[Rendered, ...]:
-        from ..imposition import impose_booklet
-        from ..postprocess import finish_print_pdf
-        from ..preflight import preflight
+        from folderpers.pdf.finish import finish_print_pdf
+        from folderpers.prepress.imposition import impose_booklet
+        from folderpers.prepress.preflight import preflight
         converter = _converter(publication)
         cmyk = converter is not None
         source = Location(publication.folder.source)

@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
-from ..errors import Location, Problem, RenderError
-from ..resolve import Publication
-from .base import Rendered, Theme, output_name
+from folderpers.errors import Location, Problem, RenderError
+from folderpers.model.publication import Publication
+from folderpers.render.theme import Theme
+from folderpers.writers.base import Rendered, output_name
 
 
 class ScreenPdfWriter:
@@ -34,9 +35,9 @@ class ScreenPdfWriter:
         stylesheets = [renderer.stylesheet("folder.css"), renderer.stylesheet("pdf.css")]
         source = Location(publication.folder.source)
         pdf = renderer.render(html, publication.folder.directory, publication.asset_roots, source, stylesheets)
-        from ..findings import errors
-        from ..pdf_checks import check_document
-        from ..postprocess import finish_screen_pdf, save
+        from folderpers.checks.findings import errors
+        from folderpers.checks.pdf_ua import check_document
+        from folderpers.pdf.finish import finish_screen_pdf, save
         path = self.paths(publication)[0]
         with finish_screen_pdf(pdf.data, publication, pdf.structure) as document:
             failures = errors(check_document(document, Path(path)))

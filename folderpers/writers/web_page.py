@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
-from ..render_html import data_url
-from ..resolve import Publication
-from .base import Rendered, Theme, output_name
+from folderpers.model.publication import Publication
+from folderpers.render.html import data_url
+from folderpers.render.theme import Theme
+from folderpers.writers.base import Rendered, output_name
 
 
 class WebPageWriter:

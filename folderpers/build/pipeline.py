@@ -1,0 +1,339 @@
+"""The build: collect sources -> load -> review policy -> resolve per institution -> plan (skip what is
+unchanged) -> render with each writer (in warm worker processes) -> publish -> manifest -> index.
+
+Failures are isolated: a broken folder fails that folder's outputs, a broken institution that
+institution's, a failed render that one output. Every outcome is reported as it happens.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterable, Iterator
+
+from folderpers.build.manifest import Manifest, combined_digest, entries_current, input_digests, output_entry
+from folderpers.build.publish import publish, remove_leftovers
+from folderpers.build.workers import DEFAULT_MAX_TASKS, Done, Task, WorkerPool, render_task
+from folderpers.errors import FolderpersError, Location, Problem, SourceError
+from folderpers.model.folder import Folder, Snippet
+from folderpers.model.institution import Institution
+from folderpers.model.outcome import BuildReport, Outcome
+from folderpers.project import Project
+from folderpers.render.fonts import require_font
+from folderpers.render.theme import Theme
+from folderpers.source.load import load_folder, load_institution, load_snippets
+from folderpers.source.resolve import resolve
+from folderpers.source.review import ReviewPolicy, ReviewStatus, assess, check_publishable, review_state
+from folderpers.source.schemas import SchemaSet
+from folderpers.writers import COLLECTION_WRITERS, KINDS, WRITERS, CollectionWriter, Writer
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    institutions: tuple[str, ...] = ()  # empty: all
+    folders: tuple[str, ...] = ()  # slugs; empty: all
+    formats: tuple[str, ...] = KINDS
+    policy: ReviewPolicy = field(default_factory=lambda: ReviewPolicy(date.today()))
+    jobs: int = 0  # worker processes; 0 renders in this process
+    force: bool = False  # rebuild outputs whose inputs did not change
+    max_tasks_per_worker: int = DEFAULT_MAX_TASKS
+    debug: bool = False
+
+
+Reporter = Callable[[Outcome], None]
+Progress = Callable[[int, int], None]  # (documents rendered, documents to render): for a progress bar
+
+
+@dataclass
+class _Build:
+    """The state of one build run, shared by its steps."""
+
+    project: Project
+    options: BuildOptions
+    reporter: Reporter
+    report: BuildReport = field(default_factory=BuildReport)
+
+    def record(self, outcome: Outcome) -> None:
+        self.report.outcomes.append(outcome)
+        self.reporter(outcome)
+
+    def failure(self, subject: str, error: BaseException) -> None:
+        self.record(_failure(subject, error, self.options.debug))
+
+
+@dataclass(frozen=True)
+class _Work:
+    """What the pipeline needs to know about a render task when its result comes back."""
+
+    paths: tuple[PurePosixPath, ...]
+    inputs: dict[str, str]
+    inputs_sha256: str
+    warnings: tuple[str, ...]
+
+
+def build(project: Project, options: BuildOptions, reporter: Reporter = lambda outcome: None,
+          progress: Progress = lambda done, total: None) -> BuildReport:
+    """Build what `options` ask for; `reporter` hears each outcome, `progress` (done, total) each render."""
+    run = _Build(project, options, reporter)
+    remove_leftovers(project.dist)
+    sources = _Sources(run)
+    institution_ids = _selected_institutions(run)
+    theme = Theme(project)
+    writers = [WRITERS[kind](theme) for kind in options.formats if kind in WRITERS]
+    manifest = Manifest.load(project.dist)
+    theme_inputs = input_digests(theme.files, project.root)
+    tasks: list[Task] = []
+    recorded = manifest.by_source()
+    kinds = tuple(writer.kind for writer in writers)
+    with _Renderer(run, theme) as renderer:
+        for source in _selected_folders(run):
+            if not options.force and _still_current(run, source, recorded, institution_ids, kinds, theme_inputs):
+                continue
+            schemas = sources.schemas  # outside the try: a broken schema is the project's problem, not the folder's
+            try:
+                folder = load_folder(source, schemas)
+                _check_institution_ids(folder, project)
+                warnings = check_publishable(assess(folder, options.policy), options.policy)
+            except Exception as error:  # noqa: BLE001 - a broken folder must not stop the others
+                run.failure(str(Location(source)), error)
+                continue
+            for institution_id, institution in sources.institutions.items():
+                if not folder.published_by(institution_id):
+                    run.record(Outcome("skipped", f"{folder.slug} for {institution_id}", detail="not published there"))
+                elif isinstance(institution, Outcome):  # failed to load: already reported once
+                    run.record(Outcome("failed", f"{folder.slug} for {institution_id}",
+                                       detail=f"institution {institution_id!r} has errors (see above)"))
+                else:
+                    tasks.extend(_plan(run, folder, institution, sources.snippets, writers, theme_inputs, manifest,
+                                       warnings))
+            renderer.start(len(tasks))  # workers warm up while the other folders are planned
+        progress(0, len(tasks))
+        for count, done in enumerate(renderer.run(_longest_first(tasks)), 1):
+            _publish(run, done, manifest)
+            progress(count, len(tasks))
+    if project.dist.is_dir():
+        manifest.write()
+    for kind in options.formats:
+        if kind in COLLECTION_WRITERS:
+            _publish_collection(run, COLLECTION_WRITERS[kind](theme), manifest)
+    return run.report
+
+
+@dataclass
+class _Sources:
+    """The schemas, institutions and shared snippets, each loaded when first needed: a build whose
+    folders are all unchanged needs none of them (their files' hashes are among the recorded inputs)."""
+
+    run: _Build
+
+    @cached_property
+    def schemas(self) -> SchemaSet:
+        return SchemaSet(self.run.project.schemas)
+
+    @cached_property
+    def institutions(self) -> dict[str, Institution | Outcome]:
+        """The selected institutions by id; one that fails to load is reported once, as its Outcome."""
+        institutions: dict[str, Institution | Outcome] = {}
+        for source in self.run.project.institution_sources():
+            if self.run.options.institutions and source.parent.name not in self.run.options.institutions:
+                continue
+            try:
+                institution = load_institution(source, self.schemas)
+                require_font(institution)
+                institutions[institution.id] = institution
+            except Exception as error:  # noqa: BLE001
+                outcome = _failure(str(Location(source)), error, self.run.options.debug)
+                self.run.record(outcome)
+                institutions[source.parent.name] = outcome
+        return institutions
+
+    @cached_property
+    def snippets(self) -> dict[str, Snippet | SourceError]:
+        return load_snippets(self.run.project.snippets, self.schemas)
+
+
+def _plan(run: _Build, folder: Folder, institution: Institution, shared_snippets: dict[str, Snippet | SourceError],
+          writers: Iterable[Writer], theme_inputs: dict[str, str], manifest: Manifest,
+          warnings: tuple[str, ...]) -> list[Task]:
+    """The render tasks for one folder and institution; outputs whose inputs did not change are reported
+    as unchanged instead (decided from content hashes in the manifest, never from timestamps)."""
+    try:
+        publication = resolve(folder, institution, shared_snippets)
+    except Exception as error:  # noqa: BLE001
+        run.failure(f"{folder.slug} for {institution.id}", error)
+        return []
+    tasks = []
+    shared = {**theme_inputs, **input_digests(publication.sources, run.project.root)}
+    for writer in writers:
+        paths = writer.paths(publication)
+        inputs = dict(sorted({**shared, **input_digests(writer.inputs(publication), run.project.root)}.items()))
+        digest = combined_digest(inputs, writer.kind)
+        if not run.options.force and manifest.unchanged(paths, run.project.dist, digest):
+            for path in paths:
+                run.record(Outcome("unchanged", _shown(run.project.dist / path, run.project), warnings=warnings))
+        else:
+            tasks.append(Task(_Work(paths, inputs, digest, warnings), publication, writer.kind))
+    return tasks
+
+
+def _still_current(run: _Build, source: Path, recorded: dict[str, list[dict]], institutions: tuple[str, ...],
+                   kinds: tuple[str, ...], theme_inputs: dict[str, str]) -> bool:
+    """The fast path of a no-op rebuild: when the folder file and everything its outputs were made
+    from are unchanged (by content hash), report its outputs as unchanged without loading it.
+    Anything unusual (a changed institution, a new institution or format, an expired review date)
+    returns False, and the folder takes the full path with its proper messages. An institution whose
+    file is unchanged loaded without errors when these outputs were made from it."""
+    entries = recorded.get(_shown(source, run.project), [])
+    if not entries:
+        return False
+    published = entries[0]["published_by"]
+    wanted = {(institution, kind) for institution in institutions for kind in kinds
+              if published == "all" or institution in published}
+    relevant = [entry for entry in entries if (entry["institution"], entry["writer"]) in wanted]
+    if {(entry["institution"], entry["writer"]) for entry in relevant} != wanted or not relevant:
+        return False
+    state, _, warnings = review_state(date.fromisoformat(entries[0]["approved"]),
+                                      date.fromisoformat(entries[0]["review"]), run.options.policy)
+    if state == "expired" or not entries_current(relevant, run.project.dist, run.project.root, theme_inputs):
+        return False
+    for entry in relevant:  # an institution's new snippet may replace a shared one: not current then
+        snippets = (run.project.institutions / entry["institution"] / "snippets").glob("*.yaml")
+        if any(_shown(path, run.project) not in entry["inputs"] for path in snippets):
+            return False
+    for entry in sorted(relevant, key=lambda entry: entry["path"]):
+        run.record(Outcome("unchanged", _shown(run.project.dist / entry["path"], run.project), warnings=warnings))
+    return True
+
+
+class _Renderer:
+    """Renders tasks in warm worker processes (--jobs N), or in this process (jobs 0)."""
+
+    def __init__(self, run: _Build, theme: Theme):
+        self.run_state, self.theme = run, theme
+        self.pool: WorkerPool | None = None
+
+    def __enter__(self) -> _Renderer:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.pool is not None:
+            self.run_state.report.peak_rss_kib = dict(self.pool.peak_rss_kib)
+            self.pool.__exit__(*exc_info)
+
+    def start(self, tasks: int) -> None:
+        """Have a worker process ready for each of `tasks` (up to --jobs): they import WeasyPrint and wait."""
+        options = self.run_state.options
+        if options.jobs <= 0 or tasks == 0:
+            return
+        if self.pool is None:
+            self.pool = WorkerPool(self.run_state.project, options.jobs, options.max_tasks_per_worker)
+        self.pool.start(tasks)
+
+    def run(self, tasks: list[Task]) -> Iterator[Done]:
+        report = self.run_state.report
+        if self.pool is None:
+            writers: dict = {}
+            results: Iterable[Done] = (render_task(writers, self.theme, task) for task in tasks)
+        else:
+            results = self.pool.run(tasks)
+        for done in results:
+            report.render_seconds += done.seconds
+            report.weasyprint_seconds += done.weasyprint_seconds
+            yield done
+
+
+def _longest_first(tasks: list[Task]) -> list[Task]:
+    """The tasks by estimated rendering time, longest first, so that no worker is left with a long
+    one at the end while the others wait (the folder file's size stands for its length)."""
+    def cost(task: Task) -> float:
+        return WRITERS[task.kind].relative_cost * task.publication.folder.source.stat().st_size
+    return sorted(tasks, key=cost, reverse=True)
+
+
+def _publish(run: _Build, done: Done, manifest: Manifest) -> None:
+    work: _Work = done.task.key
+    if done.error is not None:
+        run.failure(_shown(run.project.dist / work.paths[0], run.project), done.error)
+        return
+    try:
+        for output in done.outputs:
+            publish(run.project.dist / output.path, output.data, run.project.dist)
+    except OSError as error:
+        run.failure(_shown(run.project.dist / work.paths[0], run.project), error)
+        return
+    for output in done.outputs:
+        manifest.record(output_entry(str(output.path), output.kind, done.task.kind, output.data, output.pages,
+                                     done.task.publication, work.inputs, work.inputs_sha256,
+                                     _shown(done.task.publication.folder.source, run.project)))
+        run.record(Outcome("built", _shown(run.project.dist / output.path, run.project), pages=output.pages,
+                           warnings=work.warnings + output.warnings, notes=output.notes))
+
+
+def _publish_collection(run: _Build, writer: CollectionWriter, manifest: Manifest) -> None:
+    try:
+        outputs = writer.render(manifest.current())
+        for output in outputs:
+            publish(run.project.dist / output.path, output.data, run.project.dist)
+    except Exception as error:  # noqa: BLE001
+        run.failure(f"{writer.kind} (of everything in {_shown(run.project.dist, run.project)})", error)
+        return
+    for output in outputs:
+        run.record(Outcome("built", _shown(run.project.dist / output.path, run.project), pages=output.pages,
+                           warnings=output.warnings, notes=output.notes))
+
+
+def _selected_institutions(run: _Build) -> tuple[str, ...]:
+    """The ids of the institutions to build for; an unknown --institution is reported."""
+    available = [source.parent.name for source in run.project.institution_sources()]
+    for wanted in run.options.institutions:
+        if wanted not in available:
+            run.record(Outcome("failed", f"--institution {wanted}",
+                               detail=f"no institution {wanted!r}; there are: {', '.join(available)}"))
+    return tuple(name for name in available if not run.options.institutions or name in run.options.institutions)
+
+
+def _selected_folders(run: _Build) -> list[Path]:
+    sources = run.project.folder_sources()
+    slugs = sorted({source.parent.name for source in sources})
+    for wanted in run.options.folders:
+        if wanted not in slugs:
+            run.record(Outcome("failed", f"--folder {wanted}", detail=f"no folder {wanted!r}; there are: {', '.join(slugs)}"))
+    return [source for source in sources if not run.options.folders or source.parent.name in run.options.folders]
+
+
+def _check_institution_ids(folder: Folder, project: Project) -> None:
+    known = {source.parent.name for source in project.institution_sources()}
+    unknown = [name for name in folder.institutions or () if name not in known]
+    if unknown:
+        raise SourceError(Problem(folder.location_of("institutions"), f"unknown institution {unknown[0]!r}",
+                                  f"institutions are: {', '.join(sorted(known))}"))
+
+
+def review_statuses(project: Project, policy: ReviewPolicy) -> tuple[list[ReviewStatus], list[Outcome]]:
+    """Every folder's review status (for `build.py review`), and the folders that failed to load."""
+    schemas = SchemaSet(project.schemas)
+    statuses, failures = [], []
+    for source in project.folder_sources():
+        try:
+            statuses.append(assess(load_folder(source, schemas), policy))
+        except Exception as error:  # noqa: BLE001
+            failures.append(_failure(str(Location(source)), error, debug=False))
+    return sorted(statuses, key=lambda status: (status.folder.review, status.folder.slug)), failures
+
+
+def _failure(subject: str, error: BaseException, debug: bool) -> Outcome:
+    if isinstance(error, FolderpersError):
+        return Outcome("failed", subject, problems=error.problems)
+    detail = f"internal error: {type(error).__name__}: {error}"
+    detail += "\n" + traceback.format_exc() if debug else " (run with --debug for a traceback)"
+    return Outcome("failed", subject, detail=detail)
+
+
+def _shown(path: Path, project: Project) -> str:
+    try:
+        return str(path.relative_to(project.root))
+    except ValueError:
+        return str(path)

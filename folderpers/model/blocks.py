@@ -1,0 +1,201 @@
+"""Content blocks: one frozen dataclass per block type, built from validated YAML.
+
+A block type is the YAML key that starts it (`- heading: ...`), a `$defs` entry in
+schemas/folder.schema.json, a class here, and a partial `templates/blocks/<kind>.html`.
+Adding a type touches those three places only: the resolve stage walks blocks generically and
+the renderer picks the partial by `kind`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Union
+
+from folderpers.errors import Location, Problem, SourceError
+from folderpers.model.inline import RichText
+
+if TYPE_CHECKING:
+    from folderpers.source.reader import SourceReader
+    from folderpers.source.yamlsource import YamlPath
+
+@dataclass(frozen=True)
+class Passage:
+    """A piece of text as an author wrote it, and where: what the content checks read
+    (`build.py check`), so that each finding can name its file and line."""
+
+    key: str  # the YAML key it was written under: text, list, steps, items, table, caption, alt, heading, ...
+    nodes: RichText  # its inline markup, placeholders unresolved (plain text fields: one Text node)
+    location: Location  # where it starts
+
+
+@dataclass(frozen=True)
+class ContactRef:
+    """A contact key as written in a folder; the resolve stage swaps it for the institution's Contact."""
+
+    key: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Heading:
+    kind: ClassVar[str] = "heading"
+    text: str
+    level: int
+    location: Location | None = field(default=None, compare=False)  # for checks across includes
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Heading:
+        return cls(reader.text(at + ("heading",)), int(data.get("level", 2)), reader.location(at))
+
+
+@dataclass(frozen=True)
+class Paragraphs:
+    kind: ClassVar[str] = "text"
+    paragraphs: tuple[RichText, ...]
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Paragraphs:
+        return cls(reader.paragraphs(at + ("text",)))
+
+
+@dataclass(frozen=True)
+class _ItemList:
+    """A block that is a list of inline items under its type key."""
+
+    kind: ClassVar[str]
+    items: tuple[RichText, ...]
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> _ItemList:
+        return cls(reader.items(at + (cls.kind,)))
+
+
+class BulletList(_ItemList):
+    kind: ClassVar[str] = "list"
+
+
+class Steps(_ItemList):
+    kind: ClassVar[str] = "steps"
+
+
+@dataclass(frozen=True)
+class Callout:
+    kind: ClassVar[str] = "callout"
+    tone: str  # alarm, warning, info or tip
+    title: str | None
+    paragraphs: tuple[RichText, ...]
+    items: tuple[RichText, ...]
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Callout:
+        return cls(data["callout"], reader.optional_text(data, at, "title"),
+                   reader.optional_paragraphs(data, at, "text"), reader.optional_items(data, at, "items"))
+
+
+@dataclass(frozen=True)
+class Contacts:
+    kind: ClassVar[str] = "contacts"
+    entries: tuple[Any, ...]  # ContactRef as loaded, model.Contact once resolved
+    title: str | None
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Contacts:
+        refs = tuple(ContactRef(key, reader.location(at + ("contacts", index)))
+                     for index, key in enumerate(data["contacts"]))
+        return cls(refs, reader.optional_text(data, at, "title"))
+
+
+@dataclass(frozen=True)
+class Figure:
+    kind: ClassVar[str] = "figure"
+    image: Path
+    alt: str
+    caption: RichText
+    size: str
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Figure:
+        caption = reader.rich(at + ("caption",)) if "caption" in data else ()
+        return cls(reader.image(at + ("figure",)), reader.text(at + ("alt",)), caption, data.get("size", "medium"))
+
+
+@dataclass(frozen=True)
+class Table:
+    kind: ClassVar[str] = "table"
+    header: tuple[RichText, ...]
+    rows: tuple[tuple[RichText, ...], ...]
+    caption: str | None
+    row_headers: bool
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Table:
+        rows = data["table"]
+        width = len(rows[0])
+        for index, row in enumerate(rows):
+            if len(row) != width:
+                raise SourceError(Problem(reader.location(at + ("table", index)),
+                                          f"this row has {len(row)} cells, the header row has {width}",
+                                          "give every row as many cells as the header row (use \"\" for an empty cell)"))
+        cells = tuple(tuple(reader.rich(at + ("table", r, c)) if rows[r][c].strip() else ()
+                            for c in range(width)) for r in range(len(rows)))
+        return cls(cells[0], cells[1:], reader.optional_text(data, at, "caption"), data.get("row_headers", False))
+
+
+@dataclass(frozen=True)
+class QuestionAnswer:
+    question: str
+    answer: tuple[RichText, ...]
+
+
+@dataclass(frozen=True)
+class Faq:
+    kind: ClassVar[str] = "faq"
+    entries: tuple[QuestionAnswer, ...]
+    title: str | None
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Faq:
+        entries = tuple(QuestionAnswer(reader.text(at + ("faq", index, "question")),
+                                       reader.paragraphs(at + ("faq", index, "answer")))
+                        for index in range(len(data["faq"])))
+        return cls(entries, reader.optional_text(data, at, "title"))
+
+
+@dataclass(frozen=True)
+class Sources:
+    kind: ClassVar[str] = "sources"
+    items: tuple[RichText, ...]
+    title: str | None
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Sources:
+        return cls(reader.items(at + ("sources",)), reader.optional_text(data, at, "title"))
+
+
+@dataclass(frozen=True)
+class Include:
+    """A snippet by name; the resolve stage replaces it with the snippet's blocks."""
+
+    kind: ClassVar[str] = "include"
+    name: str
+    location: Location
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Include:
+        return cls(data["include"], reader.location(at + ("include",)))
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    kind: ClassVar[str] = "pagebreak"
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> PageBreak:
+        return cls()
+
+
+Block = Union[Heading, Paragraphs, BulletList, Steps, Callout, Contacts, Figure, Table, Faq, Sources, Include, PageBreak]
+BLOCK_TYPES: dict[str, type] = {cls.kind: cls for cls in (
+    Heading, Paragraphs, BulletList, Steps, Callout, Contacts, Figure, Table, Faq, Sources, Include, PageBreak)}
+

@@ -1,0 +1,53 @@
+"""Atomic publishing: dist/ only ever holds whole files."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from support import REPO, TODAY
+
+from folderpers.build.publish import publish, remove_leftovers, staging_directory
+
+
+def test_publish_replaces_atomically_and_leaves_nothing_behind(tmp_path):
+    dist = tmp_path / "dist"
+    target = dist / "a/folder.pdf"
+    publish(target, b"eerste", dist)
+    publish(target, b"tweede", dist)
+    assert target.read_bytes() == b"tweede"
+    assert [p.name for p in target.parent.iterdir()] == ["folder.pdf"]
+    assert not list(staging_directory(dist).iterdir())
+
+
+def test_leftovers_of_an_interrupted_build_are_removed(tmp_path):
+    dist = tmp_path / "dist"
+    staging = staging_directory(dist)
+    staging.mkdir(parents=True)
+    (staging / "folder.pdf.x1y2").write_bytes(b"half")
+    assert staging.parent == dist.parent and staging.name == ".dist.partial"
+    assert remove_leftovers(dist) == [staging / "folder.pdf.x1y2"]
+    assert not staging.exists()
+
+
+def test_a_build_killed_at_any_moment_keeps_every_published_file(tmp_path):
+    """SIGKILL the real build at several moments; dist/ always holds only whole, earlier files."""
+    output = tmp_path / "dist"
+    command = [sys.executable, str(REPO / "build.py"), "--today", TODAY.isoformat(), "--output", str(output),
+               "--format", "pdf,web", "--jobs", "2"]
+    subprocess.run(command, check=True, capture_output=True)
+    before = {path: path.read_bytes() for path in output.rglob("*") if path.is_file()}
+    assert len(before) == 15
+    for delay in (0.3, 0.8, 1.5, 2.5):
+        process = subprocess.Popen([*command, "--force"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGKILL)  # the build and its workers, without warning
+        process.wait()
+        after = {path: path.read_bytes() for path in output.rglob("*") if path.is_file()}
+        assert after == before, f"killed after {delay} s: dist/ changed"  # --force rewrites identical bytes
+    # the next build recovers by itself: clears the staging directory and finds everything current
+    result = subprocess.run(command, check=True, capture_output=True, text=True)
+    assert "0 built, 14 unchanged" in result.stdout
+    assert not staging_directory(output).exists()

@@ -1,0 +1,161 @@
+"""The live preview, for real: `build.py serve` as a separate process on 127.0.0.1 with a free port,
+driven by headless Chromium while the test edits the YAML files as an author would."""
+
+from __future__ import annotations
+
+import queue
+import subprocess
+import sys
+import threading
+import time
+from urllib.parse import urlsplit
+
+import pytest
+from support import MINIMAL_FOLDER, TODAY, make_project
+
+from folderpers.cli import main
+from folderpers.commands.new import new_folder
+from folderpers.project import Project
+from folderpers.source.review import ReviewPolicy
+
+RELOAD_SECONDS = 5  # a saved change must be in the browser well within this
+# `build.py serve` for a project in the working directory
+SERVE = [sys.executable, "-c", "import sys; from folderpers.cli import main; sys.exit(main(sys.argv[1:]))", "serve"]
+
+
+class ServerProcess:
+    """`build.py serve --port 0` in `root`; its output is read as it comes."""
+
+    def __init__(self, root, *args: str):
+        self.process = subprocess.Popen(
+            [*SERVE, "--port", "0", "--today", TODAY.isoformat(), *args],
+            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.output: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put(line)
+
+    def wait_for(self, text: str, timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.2)
+            except queue.Empty:
+                assert self.process.poll() is None, "".join(self.output)
+                continue
+            self.output.append(line)
+            if text in line:
+                return line
+        raise AssertionError(f"no {text!r} in: {''.join(self.output)}")
+
+    def stop(self) -> int:
+        self.process.terminate()
+        return self.process.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    builder = make_project(tmp_path_factory.mktemp("project"))
+    builder.folder("demo")
+    builder.folder("tweede", MINIMAL_FOLDER.replace("title: Testfolder", "title: Tweede folder"))
+    return builder
+
+
+@pytest.fixture(scope="module")
+def server(project):
+    process = ServerProcess(project.root)
+    url = process.wait_for("Preview: http://").split()[1]
+    yield process, url
+    assert process.stop() == 0  # SIGTERM stops it cleanly
+    process.wait_for("Stopped.")
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+def test_it_listens_on_loopback_only_and_lists_folders_by_institution(server, page):
+    _, url = server
+    assert urlsplit(url).hostname == "127.0.0.1"
+    page.goto(url)
+    assert page.title() == "Patiëntenfolders"
+    assert page.locator(".listing").count() == 4  # two folders x two institutions
+    page.get_by_role("link", name="Webversie van Tweede folder").first.click()
+    assert page.locator("h1").inner_text() == "Tweede folder"
+
+
+def test_a_pdf_opens_in_a_preview_page_that_frames_the_real_file(server, page):
+    _, url = server
+    page.goto(url + "alpha/index.html")
+    page.get_by_role("link", name="PDF van Testfolder").click()
+    assert urlsplit(page.url).path == "/__preview/pdf/alpha/demo.pdf"
+    frame_source = page.locator("iframe").get_attribute("src")
+    response = page.request.get(url.rstrip("/") + frame_source)
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF-")
+
+
+def test_a_page_not_built_yet_says_so_and_reloads_when_it_is(server, page):
+    _, url = server
+    for missing in ("alpha/nog-niet.html", "__preview/pdf/alpha/nog-niet.pdf"):
+        response = page.goto(url + missing)
+        assert response.status == 404 and response.headers["cache-control"] == "no-store"
+        assert "has not been built (yet)" in page.content() and "/__preview/state" in page.content()
+
+
+def test_a_saved_change_appears_in_the_open_page_within_seconds(server, project, page):
+    process, url = server
+    page.goto(url + "beta/demo.html")
+    assert page.locator("h1").inner_text() == "Testfolder"
+    source = project.root / "folders/demo/folder.yaml"
+    saved = time.monotonic()
+    source.write_text(MINIMAL_FOLDER.replace("title: Testfolder", "title: Nieuwe titel"), encoding="utf-8")
+    page.wait_for_function("document.querySelector('h1').textContent === 'Nieuwe titel'",
+                           timeout=RELOAD_SECONDS * 1000)
+    assert time.monotonic() - saved < RELOAD_SECONDS
+    process.wait_for("rebuilt demo")
+    page.goto(url)  # the index follows too, once the PDF is rebuilt
+    page.get_by_text("Nieuwe titel").first.wait_for(timeout=RELOAD_SECONDS * 1000)
+    source.write_text(MINIMAL_FOLDER, encoding="utf-8")
+    process.wait_for("rebuilt demo")
+
+
+def test_broken_yaml_shows_file_line_and_fix_in_the_browser_and_the_server_keeps_running(server, project, page):
+    process, url = server
+    page.goto(url + "alpha/demo.html")
+    source = project.root / "folders/demo/folder.yaml"
+    source.write_text(MINIMAL_FOLDER.replace("title: Testfolder", "title: [Testfolder"), encoding="utf-8")
+    alert = page.get_by_role("alert")
+    alert.wait_for(timeout=RELOAD_SECONDS * 1000)
+    text = alert.inner_text()
+    assert "folders/demo/folder.yaml:2:9: YAML syntax error" in text and "fix:" in text
+    assert page.locator("h1").inner_text() == "Testfolder"  # the last good build stays visible below
+    process.wait_for("rebuilt demo")
+    assert process.process.poll() is None
+    page.goto(url)  # every page of the preview shows it, the index too
+    assert "folders/demo/folder.yaml:2:9" in page.get_by_role("alert").inner_text()
+    source.write_text(MINIMAL_FOLDER, encoding="utf-8")  # fixed: the error goes away by itself
+    page.get_by_role("alert").wait_for(state="detached", timeout=RELOAD_SECONDS * 1000)
+    assert page.locator(".listing").count() == 4
+
+
+def test_a_new_folder_appears_in_the_index(server, project, page):
+    process, url = server
+    page.goto(url)
+    new_folder(Project(project.root), "nieuwe-folder", ReviewPolicy(TODAY))
+    page.get_by_text("Nieuwe folder").first.wait_for(timeout=RELOAD_SECONDS * 3 * 1000)  # web, PDF, then index
+    assert page.locator(".listing").count() == 6
+    process.wait_for("rebuilt nieuwe-folder")
+
+
+def test_a_busy_port_is_an_error_at_once(server, project, capsys):
+    _, url = server
+    assert main(["serve", "--port", str(urlsplit(url).port)], root=project.root) == 1
+    error = capsys.readouterr().err
+    assert "cannot serve on 127.0.0.1" in error and "--port 0" in error

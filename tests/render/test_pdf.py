@@ -1,0 +1,70 @@
+"""HTML to PDF: WeasyPrint's error log fails the output; paper size follows the folder."""
+
+import io
+
+import pikepdf
+import pytest
+from support import MINIMAL_FOLDER, REPO, options
+
+from folderpers.build.pipeline import build
+from folderpers.errors import Location, RenderError
+from folderpers.project import Project
+from folderpers.render.pdf import PdfRenderer
+
+PAGE = '<html lang="nl"><head><title>T</title></head><body><h1>T</h1>{}</body></html>'
+
+
+class _Renderer:
+    """The renderer with the project's PDF stylesheets, as the screen PDF writer uses it."""
+
+    def __init__(self):
+        self.pdf = PdfRenderer(Project(REPO))
+
+    def render(self, html, base, roots, source):
+        sheets = [self.pdf.stylesheet("folder.css"), self.pdf.stylesheet("pdf.css")]
+        return self.pdf.render(html, base, roots, source, sheets)
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    return _Renderer()
+
+
+def test_an_image_without_alt_text_fails_the_output(renderer, tmp_path):
+    (tmp_path / "a.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>")
+    html = PAGE.format(f'<img src="{(tmp_path / "a.svg").as_uri()}">')
+    with pytest.raises(RenderError) as caught:
+        renderer.render(html, tmp_path, (tmp_path,), Location(tmp_path / "folder.yaml"))
+    assert "folder.yaml: WeasyPrint:" in str(caught.value) and "alt" in str(caught.value).lower()
+
+
+def test_a_refused_image_fails_the_output_with_the_reason(renderer, tmp_path):
+    html = PAGE.format('<img src="file:///etc/passwd" alt="x">')
+    with pytest.raises(RenderError, match="refused to load 'file:///etc/passwd'.*outside"):
+        renderer.render(html, tmp_path, (tmp_path,), Location(tmp_path / "folder.yaml"))
+
+
+def test_a_clean_page_renders_as_pdf_ua(renderer, tmp_path):
+    pdf = renderer.render(PAGE.format("<p>Hallo</p>"), tmp_path, (tmp_path,), Location(tmp_path / "f.yaml"))
+    assert pdf.data.startswith(b"%PDF-") and pdf.pages == 1 and pdf.warnings == ()
+    with pikepdf.open(io.BytesIO(pdf.data)) as document, document.open_metadata() as xmp:
+        assert xmp.get("pdfuaid:part") == "1"
+
+
+def test_a4_is_selectable_per_folder(tmp_project):
+    tmp_project.folder("groot", MINIMAL_FOLDER + "paper: A4\n")
+    assert build(tmp_project.project, options(institutions=("alpha",), formats=("pdf",))).ok
+    with pikepdf.open(tmp_project.root / "dist/alpha/groot.pdf") as pdf:
+        assert [round(float(v)) for v in pdf.pages[0].mediabox] == [0, 0, 595, 842]
+
+
+def test_font_subsetting_arrays_are_the_same_with_the_type_parsed_once(renderer, tmp_path, monkeypatch):
+    from weasyprint.text.ffi import ffi
+
+    from folderpers.render import pdf as render_pdf
+    array = ffi.new("hb_codepoint_t[4]", [7, 3])
+    assert ffi.typeof(array) == ffi.typeof("hb_codepoint_t[]") and list(array) == [7, 3, 0, 0]
+    html = PAGE.format("<p>Bel de polikliniek bij koorts boven 38,5 °C — ’s nachts ook.</p>")
+    patched = renderer.render(html, tmp_path, (tmp_path,), Location(tmp_path / "folder.yaml")).data
+    monkeypatch.setattr(ffi, "new", render_pdf._parse_array_types_once.__defaults__[0])  # cffi's own
+    assert renderer.render(html, tmp_path, (tmp_path,), Location(tmp_path / "folder.yaml")).data == patched

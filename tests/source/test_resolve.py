@@ -1,0 +1,83 @@
+"""Resolving a folder for an institution: placeholders, contact blocks and includes."""
+
+import pytest
+from support import MINIMAL_FOLDER, REPO
+
+from folderpers.errors import ResolveError
+from folderpers.model.blocks import Callout, Contacts, Paragraphs
+from folderpers.model.inline import Link, PhoneNumber, Text, plain_text
+from folderpers.model.institution import Contact
+from folderpers.source.load import load_folder, load_institution, load_snippets
+from folderpers.source.resolve import resolve
+from folderpers.source.schemas import SchemaSet
+
+SCHEMAS = SchemaSet(REPO / "schemas")
+
+
+def publish(tmp_project, text=MINIMAL_FOLDER, institution="alpha"):
+    folder = load_folder(tmp_project.folder("demo", text), SCHEMAS)
+    loaded = load_institution(tmp_project.root / f"institutions/{institution}/institution.yaml", SCHEMAS)
+    return resolve(folder, loaded, load_snippets(tmp_project.root / "snippets", SCHEMAS))
+
+
+def test_placeholders_take_each_institutions_own_numbers(tmp_project):
+    alpha, beta = publish(tmp_project), publish(tmp_project, institution="beta")
+    assert alpha.document_code == "ALF-TST-001" and beta.document_code == "BMC-TST-001"
+    assert plain_text(alpha.intro[0]) == "Lees dit en bel 088 111 0001 met vragen."
+    assert plain_text(beta.intro[0]) == "Lees dit en bel 088 222 0002 met vragen."
+    callout = beta.blocks[3]
+    assert isinstance(callout, Callout)
+    assert callout.items[0] == (Text("Bel SEH Beta ("), PhoneNumber("088 222 0999", "tel:+31-88-222-0999"),
+                                Text(") bij koorts."))
+
+
+def test_email_hours_institution_and_website(tmp_project):
+    text = MINIMAL_FOLDER + "  - text: '{institution}: {email:poli}, {hours:poli}, {website}'\n"
+    block = publish(tmp_project, text).blocks[-1]
+    assert isinstance(block, Paragraphs)
+    assert block.paragraphs[0] == (Text("Alpha Ziekenhuis: "), Link("mailto:poli@alpha.example", (Text("poli@alpha.example"),)),
+                                   Text(", werkdagen 9.00 tot 17.00 uur, "), Link("https://alpha.example", (Text("alpha.example"),)))
+
+
+def test_contacts_block_gets_registry_entries(tmp_project):
+    block = publish(tmp_project, MINIMAL_FOLDER + "  - contacts: [poli, spoed]\n").blocks[-1]
+    assert isinstance(block, Contacts) and all(isinstance(entry, Contact) for entry in block.entries)
+    assert [entry.label for entry in block.entries] == ["Polikliniek Alpha", "Spoedeisende Hulp Alpha"]
+
+
+def test_unknown_contact_names_file_line_and_institution(tmp_project):
+    text = MINIMAL_FOLDER + "  - text: Bel {phone:pli}.\n  - contacts: [poli, seh]\n"
+    with pytest.raises(ResolveError) as caught:
+        publish(tmp_project, text)
+    first, second = caught.value.problems
+    assert "folder.yaml:17:15: contact 'pli' is not in the registry of institution 'alpha'" in str(first)
+    assert "did you mean 'poli'?" in str(first) and "institutions/alpha/institution.yaml" in str(first)
+    assert "folder.yaml:18:22: contact 'seh'" in str(second)
+
+
+def test_missing_email_is_an_error(tmp_project):
+    with pytest.raises(ResolveError, match="contact 'spoed' of institution 'alpha' has no email"):
+        publish(tmp_project, MINIMAL_FOLDER + "  - text: Mail {email:spoed}.\n")
+
+
+def test_institution_snippet_wins_over_the_shared_one(tmp_project):
+    tmp_project.write("snippets/verhinderd.yaml", "blocks:\n  - text: Algemeen, bel {phone:poli}.\n")
+    tmp_project.write("institutions/beta/snippets/verhinderd.yaml", "blocks:\n  - text: Beta-tekst.\n")
+    text = MINIMAL_FOLDER + "  - include: verhinderd\n"
+    alpha, beta = publish(tmp_project, text), publish(tmp_project, text, "beta")
+    assert plain_text(alpha.blocks[-1].paragraphs[0]) == "Algemeen, bel 088 111 0001."
+    assert plain_text(beta.blocks[-1].paragraphs[0]) == "Beta-tekst."
+    assert (tmp_project.root / "snippets").resolve() in alpha.asset_roots
+
+
+def test_missing_circular_and_broken_snippets(tmp_project):
+    tmp_project.write("snippets/rond.yaml", "blocks:\n  - include: rond\n")
+    tmp_project.write("snippets/kapot.yaml", "blocks:\n  - text: [niet, goed]\n")
+    text = MINIMAL_FOLDER + "  - include: verhinderd\n  - include: rond\n  - include: kapot\n"
+    with pytest.raises(ResolveError) as caught:
+        publish(tmp_project, text)
+    messages = [str(problem) for problem in caught.value.problems]
+    assert "folder.yaml:17:14: snippet 'verhinderd' not found for institution 'alpha'" in messages[0]
+    assert "snippets/verhinderd.yaml" in messages[0]
+    assert "rond.yaml:2:14: snippet 'rond' includes itself (rond -> rond)" in messages[1]
+    assert "kapot.yaml:2:11: in the 'text' block, 'text' must be text, not a list" in messages[2]

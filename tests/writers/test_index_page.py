@@ -1,0 +1,165 @@
+"""The intranet index pages in real headless Chromium: what they list, links, search and filters,
+keyboard use, axe-core; and the thumbnails they show."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from PIL import Image
+from support import MINIMAL_FOLDER, options
+
+from folderpers.build.pipeline import build
+from folderpers.render.thumbnails import SOURCE_KEY, WIDTH, thumbnail
+
+
+@pytest.fixture(scope="module")
+def dist(example_build) -> Path:
+    output, report = example_build
+    assert report.ok
+    return output
+
+
+@pytest.fixture(scope="module")
+def manifest(dist) -> list[dict]:
+    return json.loads((dist / "manifest.json").read_text())["outputs"]
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+def screen_pdfs(manifest, institution=None):
+    return [entry for entry in manifest if entry["kind"] == "pdf" and institution in (None, entry["institution"])]
+
+
+def visible_titles(page) -> list[str]:
+    return page.locator(".listing:visible h2").all_inner_texts()
+
+
+def test_each_index_lists_its_publications_with_their_facts(dist, manifest, page):
+    page.goto((dist / "index.html").as_uri())
+    assert page.title() == "Patiëntenfolders"
+    assert page.locator(".listing").count() == len(screen_pdfs(manifest))
+    page.goto((dist / "westerhaven/index.html").as_uri())
+    assert page.title() == "Patiëntenfolders – Ziekenhuis Westerhaven"
+    listings = page.locator(".listing")
+    assert listings.count() == len(screen_pdfs(manifest, "westerhaven"))
+    card = listings.filter(has_text="Vertebroplastiek")
+    facts = card.locator("dl").inner_text()
+    for fact in ("ZWH-RAD-014", "2.1", "15-09-2025", "15-09-2028"):
+        assert fact in facts
+    entry = next(e for e in screen_pdfs(manifest, "westerhaven") if e["folder"] == "vertebroplastiek")
+    assert f"{entry['pages']} pagina's, {round(entry['bytes'] / 1000)} kB" in card.locator(".downloads").inner_text()
+    assert card.get_by_role("link", name="Drukwerk-PDF van Vertebroplastiek").count() == 1
+
+
+@pytest.mark.parametrize("index", ["index.html", "westerhaven/index.html", "meerzicht/index.html"])
+def test_every_link_and_image_resolves_to_a_file_in_dist(dist, page, index):
+    page.goto((dist / index).as_uri())
+    targets = page.eval_on_selector_all("a[href], img[src]", "nodes => nodes.map(n => n.href || n.src)")
+    files = [t for t in targets if t.startswith("file:")]
+    assert len(files) > 10
+    for target in files:
+        parts = urlsplit(target)
+        path = Path(unquote(parts.path))
+        assert path.is_file() and dist in path.parents, target
+        if parts.fragment:
+            assert page.locator(f"#{parts.fragment}").count() == 1
+    assert not [t for t in targets if not t.startswith(("file:", "data:"))]  # nothing from the network
+
+
+def test_search_and_filters_narrow_the_list(dist, page):
+    page.goto((dist / "index.html").as_uri())
+    total = page.locator(".listing").count()
+    page.get_by_label("Zoeken", exact=True).fill("wervel")  # title, and department words
+    assert visible_titles(page) == ["Herstellen van een wervelbreuk"] * 2
+    assert page.get_by_role("status").inner_text() == f"2 van {total} folders"
+    page.get_by_label("Zoeken", exact=True).fill("zwh-rad")  # a document code, any case
+    assert visible_titles(page) == ["Vertebroplastiek"]
+    page.get_by_label("Zoeken", exact=True).fill("")
+    page.get_by_label("Instelling", exact=True).select_option(label="Meerzicht Medisch Centrum")
+    assert len(visible_titles(page)) == 3
+    assert all("Meerzicht" in text for text in page.locator(".listing:visible .where").all_inner_texts())
+    page.get_by_label("Afdeling", exact=True).select_option("Pijngeneeskunde")
+    assert visible_titles(page) == ["Rugklachten"]
+    page.get_by_label("Zoeken", exact=True).fill("vertebroplastiek")
+    assert visible_titles(page) == [] and page.get_by_text("Geen folders gevonden").is_visible()
+    page.get_by_label("Instelling", exact=True).select_option("")
+    page.get_by_label("Afdeling", exact=True).select_option("")
+    page.get_by_label("Taal", exact=True).select_option(label="Nederlands")
+    assert len(visible_titles(page)) == 2
+    page.get_by_label("Zoeken", exact=True).fill("")
+    assert len(visible_titles(page)) == total and page.get_by_role("status").inner_text() == f"{total} folders"
+
+
+def test_search_ignores_accents(tmp_project, browser):
+    tmp_project.folder("demo", MINIMAL_FOLDER.replace("title: Testfolder", "title: Patiëntenvoorlichting"))
+    assert build(tmp_project.project, options(formats=("web", "index"))).ok
+    page = browser.new_page()
+    page.goto((tmp_project.root / "dist/alpha/index.html").as_uri())
+    page.get_by_label("Zoeken", exact=True).fill("patienten")
+    assert visible_titles(page) == ["Patiëntenvoorlichting"]
+    assert page.locator(".thumb-none").count() == 1  # no PDF built, so no thumbnail: a blank placeholder
+    page.close()
+
+
+def test_without_javascript_the_whole_list_shows_and_the_filters_stay_hidden(dist, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((dist / "index.html").as_uri())
+    assert page.locator(".listing:visible").count() == page.locator(".listing").count() > 0
+    assert not page.locator("#filters").is_visible()
+    context.close()
+
+
+def test_keyboard_alone_finds_and_opens_a_folder(dist, page):
+    page.goto((dist / "index.html").as_uri())
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Direct naar de folders"
+    while page.evaluate("document.activeElement.id") != "q":
+        page.keyboard.press("Tab")
+    page.keyboard.type("vertebroplastiek")
+    while page.evaluate("document.activeElement.tagName") != "A":  # past the selects, to the first shown folder
+        page.keyboard.press("Tab")
+    focused = page.evaluate("[document.activeElement.textContent, getComputedStyle(document.activeElement).outlineStyle]")
+    assert focused == ["Vertebroplastiek", "solid"]  # the focus is visible
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/meerzicht/vertebroplastiek.html")
+    assert page.title() == "Vertebroplastiek"
+
+
+@pytest.mark.parametrize("index", ["index.html", "westerhaven/index.html"])
+def test_axe_core_finds_no_violations(dist, page, index):
+    page.goto((dist / index).as_uri())
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_thumbnails_show_the_first_page_of_the_current_pdf(dist, manifest):
+    for entry in screen_pdfs(manifest):
+        path = dist / entry["institution"] / "thumbs" / f"{entry['folder']}.png"
+        with Image.open(path) as image:
+            assert image.width == WIDTH and 1.40 < image.height / image.width < 1.43  # A5 portrait
+            assert image.text[SOURCE_KEY] == entry["sha256"]
+            # the cover band in the institution's primary colour, near the top
+            assert image.convert("RGB").getpixel((WIDTH // 2, round(image.height * 0.2))) != (255, 255, 255)
+
+
+def test_a_thumbnail_is_rendered_again_only_when_its_pdf_changed(dist, manifest, tmp_path):
+    entry = screen_pdfs(manifest)[0]
+    previous = dist / entry["institution"] / "thumbs" / f"{entry['folder']}.png"
+    missing_pdf = tmp_path / "not-there.pdf"
+    kept = thumbnail(missing_pdf, entry["sha256"], previous)  # same sha: the PDF is not even read
+    assert kept.png == previous.read_bytes()
+    changed = tmp_path / "changed.pdf"
+    changed.write_bytes((dist / entry["path"]).read_bytes())
+    new = thumbnail(changed, "another sha", previous)
+    assert Image.open(io.BytesIO(new.png)).text[SOURCE_KEY] == "another sha"
