@@ -10,24 +10,20 @@ pattern (faster), any other is parsed in full: the findings do not depend on how
 from __future__ import annotations
 
 import io
-import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pikepdf
 
 from folderpers.checks.findings import Finding
 from folderpers.errors import Location
+from folderpers.pdf.contentstream import marked_content
+from folderpers.pdf.fonts import font_name, has_unicode_map, is_embedded, page_fonts
 from folderpers.pdf.structure import element_kids, is_element
 
 # PDF 1.7 (ISO 32000-1, 14.8.4) standard structure types: PDF/UA-1 allows others only through the RoleMap.
 STANDARD_TYPES = frozenset(
-    "Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private P H H1 H2 H3 H4 H5 H6 "
-    "L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference BibEntry Code Link Annot "
-    "Ruby RB RT RP Warichu WT WP Figure Formula Form".split())
-_PAINTING = frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Tj", "TJ", "'", '"', "Do", "INLINE IMAGE"})
-_MARKING_AND_PAINTING = " ".join(sorted(_PAINTING - {"INLINE IMAGE"} | {"BDC", "BMC", "EMC", "BI", "ID", "EI"}))
-_FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
+    ["Document", "Part", "Art", "Sect", "Div", "BlockQuote", "Caption", "TOC", "TOCI", "Index", "NonStruct", "Private", "P", "H", "H1", "H2", "H3", "H4", "H5", "H6", "L", "LI", "Lbl", "LBody", "Table", "TR", "TH", "TD", "THead", "TBody", "TFoot", "Span", "Quote", "Note", "Reference", "BibEntry", "Code", "Link", "Annot", "Ruby", "RB", "RT", "RP", "Warichu", "WT", "WP", "Figure", "Formula", "Form"])
 _SCOPES = ("/Row", "/Column", "/Both")
 
 
@@ -122,18 +118,15 @@ class _Checker:
     def fonts(self) -> Iterator[Finding]:
         seen: set[tuple[int, int]] = set()
         for number, page in enumerate(self.pdf.pages, 1):
-            for font in _fonts(page.obj.get("/Resources"), set()):
+            for font in page_fonts(page.obj.get("/Resources")):
                 if font.objgen in seen:
                     continue
                 seen.add(font.objgen)
-                name = str(font.get("/BaseFont", "/Type3"))[1:]
-                if font.get("/Subtype") != "/Type3":
-                    descriptor_font = font.DescendantFonts[0] if "/DescendantFonts" in font else font
-                    descriptor = descriptor_font.get("/FontDescriptor", pikepdf.Dictionary())
-                    if not any(key in descriptor for key in _FONT_FILES):
-                        yield self.finding("pdf-fonts", f"page {number}: font {name} is not embedded",
-                                           "use an installed font file; WeasyPrint embeds what it can read")
-                if "/ToUnicode" not in font:
+                name = font_name(font)
+                if not is_embedded(font):
+                    yield self.finding("pdf-fonts", f"page {number}: font {name} is not embedded",
+                                       "use an installed font file; WeasyPrint embeds what it can read")
+                if not has_unicode_map(font):
                     yield self.finding("pdf-fonts", f"page {number}: font {name} has no Unicode map (ToUnicode)",
                                        "without it text cannot be read aloud or searched; use another font")
 
@@ -250,7 +243,7 @@ class _Checker:
     def content(self) -> Iterator[Finding]:
         """Every mark on a page is tagged content of the structure tree, or an artifact."""
         for number, page in enumerate(self.pdf.pages, 1):
-            untagged, mcids = _marked_content(page)
+            untagged, mcids = marked_content(page)
             owners = self.parent_tree.get(int(page.obj.StructParents)) if "/StructParents" in page.obj else None
             owners = list(owners) if isinstance(owners, pikepdf.Array) else []
             orphans = [m for m in mcids if m >= len(owners) or not isinstance(owners[m], pikepdf.Dictionary)
@@ -281,90 +274,3 @@ def _attribute(element: pikepdf.Dictionary, name: str):
         if isinstance(dictionary, pikepdf.Dictionary) and name in dictionary:
             return str(dictionary[name])
     return None
-
-
-def _fonts(resources, visited: set) -> Iterator[pikepdf.Dictionary]:
-    """Every font of these resources and of the form XObjects (and Type3 glyphs) they use."""
-    if not isinstance(resources, pikepdf.Dictionary) or resources.objgen in visited and resources.is_indirect:
-        return
-    if resources.is_indirect:
-        visited.add(resources.objgen)
-    for font in resources.get("/Font", pikepdf.Dictionary()).values():
-        yield font
-        yield from _fonts(font.get("/Resources"), visited)
-    for xobject in resources.get("/XObject", pikepdf.Dictionary()).values():
-        if xobject.get("/Subtype") == "/Form" and xobject.objgen not in visited:
-            visited.add(xobject.objgen)
-            yield from _fonts(xobject.get("/Resources"), visited)
-
-
-def _marked_content(page: pikepdf.Page) -> tuple[int, list[int]]:
-    """How many painting operations stand outside any marked content, and the MCIDs used."""
-    untagged, mcids, stack = 0, [], []
-    for operator, tag, mcid in _marks_and_paints(page):
-        if operator in ("BDC", "BMC"):
-            if tag == "/Artifact":
-                stack.append("artifact")
-            elif mcid is not None:
-                mcids.append(mcid)
-                stack.append("content")
-            else:
-                stack.append("")
-        elif operator == "EMC" and stack:
-            stack.pop()
-        elif operator in _PAINTING and not any(stack):
-            untagged += 1
-    return untagged, mcids
-
-
-Mark = tuple[str, "str | None", "int | None"]  # operator; for BDC/BMC the tag, and the MCID if it has one
-
-
-def _marks_and_paints(page: pikepdf.Page) -> Iterator[Mark]:
-    """The page's marked-content and painting operators, in order."""
-    contents = page.obj.get("/Contents")
-    scanned = _scanned(contents.read_bytes()) if isinstance(contents, pikepdf.Stream) else None
-    if scanned is not None:
-        yield from scanned
-        return
-    for instruction in pikepdf.parse_content_stream(page, _MARKING_AND_PAINTING):  # the general way
-        operator = str(instruction.operator)
-        tag = mcid = None
-        if operator in ("BDC", "BMC"):
-            tag, properties = str(instruction.operands[0]), instruction.operands[-1]
-            if operator == "BDC" and isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
-                mcid = int(properties.MCID)
-        yield operator, tag, mcid
-
-
-# In a content stream without literal strings, comments, inline images or spaces inside hex strings
-# (as WeasyPrint writes them), every operator is a word after a space or a closing delimiter: one
-# pattern finds them, and another the tags and MCIDs of the marks, several times faster than
-# pikepdf's parser. Any other stream, or one where the two do not agree, is parsed.
-_HEX_WITH_SPACES = re.compile(rb"<[0-9A-Fa-f]+\s|<\s+[0-9A-Fa-f>]")
-_REGULAR = rb"[^\s()<>\[\]{}/%]"
-_OPERATOR = re.compile(rb"[\s\]>]([A-Za-z'\"]" + _REGULAR + rb"*)")
-_MARK = re.compile(rb"(/" + _REGULAR + rb"*)\s*(<<[^<>]*>>|/" + _REGULAR + rb"*)?\s*B[DM]C(?!" + _REGULAR + rb")")
-_MCID = re.compile(rb"/MCID\s+(\d+)")
-_KEYWORDS = frozenset({b"true", b"false", b"null"})
-_PAINTING_WORDS = frozenset(operator.encode("latin-1") for operator in _PAINTING)
-
-
-def _scanned(content: bytes) -> list[Mark] | None:
-    if any(sign in content for sign in (b"(", b"%", b"{", b"BI")) or _HEX_WITH_SPACES.search(content):
-        return None
-    operators = [word for word in _OPERATOR.findall(b"\n" + content) if word not in _KEYWORDS]
-    marks = _MARK.findall(content)
-    if sum(1 for word in operators if word in (b"BDC", b"BMC")) != len(marks):
-        return None
-    found: list[Mark] = []
-    next_mark = iter(marks)
-    for word in operators:
-        if word in (b"BDC", b"BMC"):
-            tag, properties = next(next_mark)
-            mcid = _MCID.search(properties) if word == b"BDC" and properties.startswith(b"<<") else None
-            found.append((word.decode(), tag.decode("latin-1"), int(mcid[1]) if mcid else None))
-        elif word == b"EMC" or word in _PAINTING_WORDS:
-            found.append((word.decode("latin-1"), None, None))
-    return found
-

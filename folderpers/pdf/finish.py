@@ -15,15 +15,15 @@ import contextlib
 import hashlib
 import io
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pikepdf
 
 from folderpers.model.publication import Publication
 from folderpers.pdf.structure import StructureHints, finish_structure
+from folderpers.pdf.units import PT_PER_MM
 
-MM = 72 / 25.4
 BLEED_MM = 3.0
 MARK_OFFSET_MM = 3.0  # marks start this far outside the trim edge: outside the bleed
 MARK_LENGTH_MM = 5.0
@@ -89,10 +89,10 @@ def save(pdf: pikepdf.Pdf, pdfx: bool = False) -> bytes:
 
 def _add_marks(pdf: pikepdf.Pdf, page: pikepdf.Page, cmyk: bool) -> None:
     left, bottom, right, top = (float(value) for value in page.obj.TrimBox)
-    bleed, slug = BLEED_MM * MM, (BLEED_MM + SLUG_MM) * MM
+    bleed, slug = BLEED_MM * PT_PER_MM, (BLEED_MM + SLUG_MM) * PT_PER_MM
     page.obj.BleedBox = pikepdf.Array([left - bleed, bottom - bleed, right + bleed, top + bleed])
     page.obj.MediaBox = pikepdf.Array([left - slug, bottom - slug, right + slug, top + slug])
-    near, far = MARK_OFFSET_MM * MM, (MARK_OFFSET_MM + MARK_LENGTH_MM) * MM
+    near, far = MARK_OFFSET_MM * PT_PER_MM, (MARK_OFFSET_MM + MARK_LENGTH_MM) * PT_PER_MM
     lines = []
     for x, y, dx, dy in ((left, bottom, -1, -1), (right, bottom, 1, -1), (left, top, -1, 1), (right, top, 1, 1)):
         lines.append(f"{x + dx * near:.3f} {y:.3f} m {x + dx * far:.3f} {y:.3f} l S")

@@ -15,6 +15,8 @@ import pikepdf
 from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.generic import RectangleObject
 
+from folderpers.pdf.finish import save
+
 # Sheets that hold two pages of a standard size side by side: A5 on A4, A4 on A3 (in points).
 _SHEETS = {(420, 595): (841.89, 595.28), (595, 842): (1190.55, 841.89)}
 
@@ -50,7 +52,4 @@ def impose_booklet(data: bytes, title: str) -> bytes:
     writer.write(output)
     # pypdf gives every file a new /ID; re-save with one derived from the content (reproducible).
     with pikepdf.open(io.BytesIO(output.getvalue())) as pdf:
-        result = io.BytesIO()
-        pdf.save(result, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return result.getvalue()
+        return save(pdf)

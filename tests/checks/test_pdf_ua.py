@@ -129,33 +129,3 @@ def test_a_pdf_without_structure_tree_reports_it_and_skips_the_structure_checks(
         broken = io.BytesIO()
         pdf.save(broken)
     assert [f.kind for f in check_pdf(broken.getvalue(), REPO / "x.pdf")] == ["pdf-tagged"]
-
-
-@pytest.mark.parametrize("name", example_pdfs())
-def test_scanning_a_page_finds_what_parsing_every_operator_finds(dist, name, monkeypatch):
-    from folderpers.checks import pdf_ua as pdf_checks
-    with pikepdf.open(dist / name) as pdf:
-        scanned = [pdf_checks._marked_content(page) for page in pdf.pages]
-        assert all(pdf_checks._scanned(page.Contents.read_bytes()) is not None for page in pdf.pages)
-        monkeypatch.setattr(pdf_checks, "_scanned", lambda content: None)  # parse with pikepdf instead
-        assert [pdf_checks._marked_content(page) for page in pdf.pages] == scanned
-        assert all(mcids for _, mcids in scanned) and all(untagged == 0 for untagged, _ in scanned)
-
-
-@pytest.mark.parametrize("content, scanned, untagged", [
-    (b"/P <</MCID 0>> BDC 0 0 m 1 1 l S EMC 0 0 1 1 re f", [("BDC", "/P", 0), ("S", None, None),
-                                                             ("EMC", None, None), ("f", None, None)], 1),
-    (b"/Artifact << /Type /Pagination >> BDC [<0041>0]TJ EMC /Span BMC <0042> Tj EMC",
-     [("BDC", "/Artifact", None), ("TJ", None, None), ("EMC", None, None), ("BMC", "/Span", None),
-      ("Tj", None, None), ("EMC", None, None)], 1),  # marked, but neither tagged nor an artifact
-    (b"/P <</MCID 0>> BDC (a) Tj EMC", None, 0),  # a literal string may hold anything: parsed instead
-    (b"q BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI Q", None, 1),  # an inline image: parsed instead
-    (b"/P << /MCID 0 /A << /O /X >> >> BDC EMC", None, 0),  # a nested dictionary: the marks do not agree
-])
-def test_a_content_stream_is_scanned_only_when_the_pattern_is_exact(content, scanned, untagged):
-    from folderpers.checks.pdf_ua import _marked_content, _scanned
-    assert _scanned(content) == scanned
-    pdf = pikepdf.new()
-    pdf.add_blank_page()
-    pdf.pages[0].Contents = pdf.make_stream(content)
-    assert _marked_content(pdf.pages[0]) == (untagged, [0] if b"/MCID 0" in content else [])

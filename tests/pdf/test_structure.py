@@ -16,7 +16,7 @@ from weasyprint import HTML
 from folderpers.build.pipeline import build
 from folderpers.checks.pdf_ua import check_pdf
 from folderpers.errors import Location
-from folderpers.pdf import structure as tagging
+from folderpers.pdf import contentstream
 from folderpers.pdf.structure import element_kids, finish_structure, walk_elements
 from folderpers.project import Project
 from folderpers.render.pdf import PdfRenderer
@@ -142,19 +142,9 @@ def test_the_fast_rewrite_of_marks_gives_what_parsing_every_operator_gives(page,
     html, directory = page
     rendered = PdfRenderer(Project(REPO)).render(html, directory, (directory,), Location(directory / "f.yaml"), [])
     fast = finish(rendered.data, rendered.structure)
-    monkeypatch.setattr(tagging, "_rewrite_marks", lambda *args: None)  # as if WeasyPrint wrote marks differently
+    monkeypatch.setattr(contentstream, "rewrite_marks", lambda *args: None)  # as if WeasyPrint wrote marks differently
     assert finish(rendered.data, rendered.structure) == fast
     assert all(b"/Artifact << /Subtype /Footer /Type /Pagination >> BDC" in content for content in fast)
-
-
-def test_marks_found_by_pattern_must_be_every_mcid_of_the_page_once():
-    artifact = {1: tagging.PAGINATION}
-    one_line = b"/P <</MCID 0>> BDC (a) Tj EMC\n/Span\n<</MCID 1>>\nBDC\n<0041> Tj\nEMC"
-    assert tagging._rewrite_marks(one_line, artifact, 2) == (
-        b"/P <</MCID 0>> BDC (a) Tj EMC\n/Artifact << /Type /Pagination >> BDC\n<0041> Tj\nEMC")
-    assert tagging._rewrite_marks(one_line, artifact, 3) is None  # an MCID of the page was not found
-    in_a_string = one_line + b" (/P <</MCID 1>> BDC ) Tj"  # the same MCID twice: one is not a mark
-    assert tagging._rewrite_marks(in_a_string, artifact, 2) is None
 
 
 def test_a_link_over_lines_and_pages_is_one_link_with_an_annotation_per_line(tmp_path):
