@@ -27,6 +27,7 @@ from folderpers.pdf.units import PT_PER_MM
 BLEED_MM = 3.0
 MARK_OFFSET_MM = 3.0  # marks start this far outside the trim edge: outside the bleed
 MARK_LENGTH_MM = 5.0
+PRINT_FLAG = 4  # annotation flags (ISO 32000-1, 12.5.3)
 SLUG_MM = MARK_OFFSET_MM + MARK_LENGTH_MM + 1.0  # paper beyond the bleed that holds the marks
 
 # Adobe's namespace for custom document properties: Acrobat lists them as "Custom" properties
@@ -42,6 +43,7 @@ def finish_screen_pdf(data: bytes, publication: Publication, structure: Structur
     for checks before `save()`: reading it once saves more time than all the finishing takes."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         finish_structure(pdf, structure)
+        _flag_annotations_for_print(pdf)
         _stamp(pdf, publication)
         yield pdf
 
@@ -51,12 +53,21 @@ def finish_print_pdf(data: bytes, publication: Publication, profile: Path | None
     with pikepdf.open(io.BytesIO(data)) as pdf:
         for page in pdf.pages:
             _add_marks(pdf, page, cmyk=profile is not None)
+        _flag_annotations_for_print(pdf)
         if profile is not None:
             # WeasyPrint embeds the profile as littleCMS re-serialises it, which can differ between runs
             # in one process: embed the file's own bytes, so the output is the same every time.
             pdf.Root.OutputIntents[0].DestOutputProfile.write(profile.read_bytes())
         _stamp(pdf, publication)
         return save(pdf, pdfx=profile is not None)
+
+
+def _flag_annotations_for_print(pdf: pikepdf.Pdf) -> None:
+    """Every annotation prints (flag bit 3): WeasyPrint 70 writes link annotations without /F,
+    which viewers then leave out of a printed copy; PDF/A requires the flag, checkers warn."""
+    for page in pdf.pages:
+        for annotation in page.obj.get("/Annots", ()):
+            annotation.F = int(annotation.get("/F", 0)) | PRINT_FLAG
 
 
 def _stamp(pdf: pikepdf.Pdf, publication: Publication) -> None:

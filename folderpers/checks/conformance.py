@@ -1,0 +1,128 @@
+"""Conformance layer: does a PDF meet the standard it claims (PDF/UA-1, PDF/A-1…3)? Decided by
+page-validation (PyPI `page-validation`, `import page`: a Rust validator of the machine-checkable
+PDF/UA-1 (Matterhorn) and PDF/A rules), not by our own code, so that a conforming PDF from any
+producer is called conforming. Every failed rule is an error of kind `pdf-conformance` with the
+rule id (also the finding's subject), the validator's message and, where it can be found, the page.
+
+What folderpers asks beyond the standard is the house-rules layer (pdf_ua.py), reported apart.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import page
+import pikepdf
+
+from folderpers.checks.findings import Finding
+from folderpers.errors import Location
+
+KIND = "pdf-conformance"
+VALIDATOR = f"page-validation {page.__version__}"
+PDF_UA_1 = page.ValidationProfile.PDF_UA_1
+# Input bounds: a hostile file may not make the validator read or decode without end.
+LIMITS = page.SafetyLimits(max_input_size=200 * 2**20, max_decoded_stream_size=200 * 2**20)
+_PROFILE_NAMES = {PDF_UA_1: "PDF/UA-1"} | {
+    profile: f"PDF/A-{profile.value}" for profile in page.ValidationProfile if profile is not PDF_UA_1}
+_PAGE_IN_MESSAGE = re.compile(r"\bpage \d+\b")
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The validator's verdict on one file for one profile."""
+
+    profile: str  # PDF/UA-1, PDF/A-2b, ...
+    declared: bool  # the file claims this profile in its XMP metadata
+    findings: tuple[Finding, ...]
+    milliseconds: float
+
+    @property
+    def conforms(self) -> bool:
+        return not self.findings
+
+
+def declared_profiles(pdf: pikepdf.Pdf) -> list[page.ValidationProfile]:
+    """The standards the file claims in its XMP metadata (pdfuaid:part, pdfaid:part + conformance)
+    that the validator knows."""
+    try:
+        xmp = pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False)
+        ua, part, level = (str(xmp.get(key, "")).strip() for key in
+                           ("pdfuaid:part", "pdfaid:part", "pdfaid:conformance"))
+    except Exception:  # noqa: BLE001 - unreadable XMP claims nothing; the validator reports it
+        return []
+    known = {profile.value: profile for profile in page.ValidationProfile}
+    profiles = [PDF_UA_1] if ua == "1" else []
+    if f"{part}{level.lower()}" in known:
+        profiles.append(known[f"{part}{level.lower()}"])
+    return profiles
+
+
+def validate(data: bytes, path: Path, pdf: pikepdf.Pdf | None,
+             expected: tuple[page.ValidationProfile, ...] = (PDF_UA_1,)) -> list[Validation]:
+    """Validate `data` (reported as `path`) against every profile it claims and every `expected` one
+    (a file that does not claim PDF/UA-1 fails its identification rule). `pdf`, the same file open
+    in pikepdf if it could be read, finds the page of a failure and the claimed profiles."""
+    declared = declared_profiles(pdf) if pdf is not None else []
+    return [_validate(data, path, pdf, profile, profile in declared)
+            for profile in dict.fromkeys([*declared, *expected])]
+
+
+def _validate(data: bytes, path: Path, pdf: pikepdf.Pdf | None, profile: page.ValidationProfile,
+              declared: bool) -> Validation:
+    name = _PROFILE_NAMES[profile]
+    start = time.perf_counter()
+    try:
+        report = page.validate_pdf_bytes(data, profile=profile, limits=LIMITS)
+    except page.PageError as error:
+        findings: tuple[Finding, ...] = (unreadable(path, f"{VALIDATOR}: {error}"),)
+    else:
+        pages = _PageFinder(pdf)
+        findings = tuple(Finding(KIND, "error", Location(path), _message(name, failure, pages),
+                                 f"{name} rule {failure.rule_id} ({VALIDATOR})", failure.rule_id)
+                         for failure in report.failures)
+    return Validation(name, declared, findings, (time.perf_counter() - start) * 1000)
+
+
+def unreadable(path: Path, reason: str) -> Finding:
+    """The finding for a file that is not a PDF we can read: one clear error, never a traceback."""
+    return Finding("pdf-unreadable", "error", Location(path), f"cannot read this PDF: {reason}",
+                   "is it a complete PDF file? Save or export it again")
+
+
+def _message(profile: str, failure: page.ValidationFailure, pages: _PageFinder) -> str:
+    where = ""
+    if failure.object_id is not None and not _PAGE_IN_MESSAGE.search(failure.message):
+        number = pages.page_of(failure.object_id.object_number)
+        where = f" (page {number})" if number else f" (object {failure.object_id.object_number})"
+    return f"{profile} {failure.rule_id}{where}: {failure.message}"
+
+
+class _PageFinder:
+    """The page an object is on: a page itself, an annotation on it, or a structure element's /Pg."""
+
+    def __init__(self, pdf: pikepdf.Pdf | None):
+        self.pdf = pdf
+        self._pages: dict[int, int] | None = None
+
+    def page_of(self, number: int) -> int | None:
+        if self.pdf is None:
+            return None
+        try:
+            if self._pages is None:
+                self._pages = {}
+                for index, page_ in enumerate(self.pdf.pages, 1):
+                    self._pages.setdefault(page_.obj.objgen[0], index)
+                    annotations = page_.obj.get("/Annots")
+                    for annotation in annotations if isinstance(annotations, pikepdf.Array) else ():
+                        if annotation.is_indirect:
+                            self._pages.setdefault(annotation.objgen[0], index)
+            if number in self._pages:
+                return self._pages[number]
+            owner = self.pdf.get_object((number, 0))
+            target = owner.get("/Pg") if isinstance(owner, pikepdf.Dictionary) else None
+            return self._pages.get(target.objgen[0]) if isinstance(target, pikepdf.Dictionary) else None
+        except Exception:  # noqa: BLE001 - a damaged file: the finding stands without its page
+            return None
