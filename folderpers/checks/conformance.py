@@ -28,6 +28,7 @@ LIMITS = page.SafetyLimits(max_input_size=200 * 2**20, max_decoded_stream_size=2
 _PROFILE_NAMES = {PDF_UA_1: "PDF/UA-1"} | {
     profile: f"PDF/A-{profile.value}" for profile in page.ValidationProfile if profile is not PDF_UA_1}
 _PAGE_IN_MESSAGE = re.compile(r"\bpage \d+\b")
+_IN_MEMORY = re.compile(r"^stream <_io\.BytesIO object at 0x[0-9a-f]+>: ")
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ def _validate(data: bytes, path: Path, pdf: pikepdf.Pdf | None, profile: page.Va
 
 def unreadable(path: Path, reason: str) -> Finding:
     """The finding for a file that is not a PDF we can read: one clear error, never a traceback."""
+    reason = _IN_MEMORY.sub("", reason)  # pikepdf names the buffer it read from: say nothing about it
     return Finding("pdf-unreadable", "error", Location(path), f"cannot read this PDF: {reason}",
                    "is it a complete PDF file? Save or export it again")
 

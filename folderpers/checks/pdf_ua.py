@@ -147,13 +147,17 @@ class _Checker:
                                "give the HTML a lang attribute, e.g. <html lang=\"nl\">")
 
     def print_flags(self) -> Iterator[Finding]:
+        unflagged: dict[int, int] = {}  # page number -> annotations without the flag
         for number, page in enumerate(self.pdf.pages, 1):
             annotations = page.obj.get("/Annots")
-            unflagged = [a for a in annotations if isinstance(a, pikepdf.Dictionary) and a.get("/Subtype") != "/Popup"
-                         and not int(a.get("/F", 0)) & PRINT_FLAG] if isinstance(annotations, pikepdf.Array) else []
-            if unflagged:
-                yield self.finding("house-print-flag", f"page {number}: {len(unflagged)} annotations lack the Print "
-                                   "flag", "set /F 4 on every annotation (folderpers does when it finishes a PDF)")
+            unflagged[number] = sum(1 for a in annotations if isinstance(a, pikepdf.Dictionary) and a.get(
+                "/Subtype") != "/Popup" and not int(a.get("/F", 0)) & PRINT_FLAG) \
+                if isinstance(annotations, pikepdf.Array) else 0
+        if sum(unflagged.values()):
+            pages = ", ".join(str(number) for number, count in unflagged.items() if count)
+            yield self.finding("house-print-flag", f"{sum(unflagged.values())} annotations lack the Print flag "
+                               f"(pages {pages})", "set /F 4 on every annotation (folderpers does when it finishes "
+                               "a PDF)")
 
     def standard(self, element: pikepdf.Dictionary) -> str:
         """The element's standard structure type, following the RoleMap."""

@@ -59,6 +59,7 @@ class Institution:
     snippets: dict[str, Snippet | SourceError]  # a broken snippet maps to its error
     passages: tuple[Passage, ...]  # its text as written (the logo's alt text), for the content checks
     base_url: str | None = None  # where its web pages are published (<base_url>/<slug>.html); None: no QR code
+    print_condition: str = "FOGRA39"  # printing condition of its print PDFs (prepress/conditions.py)
 
     @property
     def directory(self) -> Path:

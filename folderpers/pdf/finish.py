@@ -22,6 +22,7 @@ import pikepdf
 
 from folderpers.model.publication import Publication
 from folderpers.pdf.structure import StructureHints, finish_structure
+from folderpers.prepress.conditions import REGISTRY, PrintCondition
 from folderpers.pdf.units import PT_PER_MM
 
 BLEED_MM = 3.0
@@ -48,18 +49,30 @@ def finish_screen_pdf(data: bytes, publication: Publication, structure: Structur
         yield pdf
 
 
-def finish_print_pdf(data: bytes, publication: Publication, profile: Path | None) -> bytes:
-    """Boxes and crop marks for the print shop, then the stamp; `profile`: the CMYK output profile, if any."""
+def finish_print_pdf(data: bytes, publication: Publication, condition: PrintCondition | None) -> bytes:
+    """Boxes and crop marks for the print shop, then the stamp; `condition`: the printing condition of a
+    CMYK PDF/X file, if it is one."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         for page in pdf.pages:
-            _add_marks(pdf, page, cmyk=profile is not None)
+            _add_marks(pdf, page, cmyk=condition is not None)
         _flag_annotations_for_print(pdf)
-        if profile is not None:
-            # WeasyPrint embeds the profile as littleCMS re-serialises it, which can differ between runs
-            # in one process: embed the file's own bytes, so the output is the same every time.
-            pdf.Root.OutputIntents[0].DestOutputProfile.write(profile.read_bytes())
+        if condition is not None:
+            _name_output_intent(pdf, condition)
         _stamp(pdf, publication)
-        return save(pdf, pdfx=profile is not None)
+        return save(pdf, pdfx=condition is not None)
+
+
+def _name_output_intent(pdf: pikepdf.Pdf, condition: PrintCondition) -> None:
+    """The output intent names the registered printing condition (PDF/X: OutputConditionIdentifier and
+    RegistryName), so a print shop's preflight recognises it; WeasyPrint names it by the profile."""
+    intent = pdf.Root.OutputIntents[0]
+    # WeasyPrint embeds the profile as littleCMS re-serialises it, which can differ between runs
+    # in one process: embed the file's own bytes, so the output is the same every time.
+    intent.DestOutputProfile.write(condition.profile.read_bytes())
+    intent.OutputConditionIdentifier = pikepdf.String(condition.identifier)
+    intent.OutputCondition = pikepdf.String(condition.description)
+    intent.Info = pikepdf.String(condition.description)
+    intent.RegistryName = pikepdf.String(REGISTRY)
 
 
 def _flag_annotations_for_print(pdf: pikepdf.Pdf) -> None:

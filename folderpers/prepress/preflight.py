@@ -61,7 +61,8 @@ class PreflightReport:
     def summary(self) -> str:
         embedded = sum(1 for font in self.fonts if font["embedded"])
         lowest = min((image["ppi"] for image in self.images), default=None)
-        return (f"preflight: {self.pdf_x or 'PDF (not PDF/X)'} · {self.pages} pages"
+        condition = f" for {self.output_intent}" if self.output_intent else ""
+        return (f"preflight: {self.pdf_x or 'PDF (not PDF/X)'}{condition} · {self.pages} pages"
                 f"{' (x' + str(self.page_multiple) + ')' if self.page_multiple > 1 else ''} · "
                 f"trim {self.trim_mm[0]:g} x {self.trim_mm[1]:g} mm · bleed {min(self.bleed_mm.values()):g} mm · "
                 f"fonts {embedded}/{len(self.fonts)} embedded · colours {', '.join(self.color_spaces) or 'none'} · "
@@ -75,7 +76,9 @@ class PreflightReport:
         return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
-def preflight(data: bytes, name: str, page_multiple: int = 4, expect_cmyk: bool = False) -> PreflightReport:
+def preflight(data: bytes, name: str, page_multiple: int = 4, expect_condition: str | None = None) -> PreflightReport:
+    """The preflight report of the PDF `data` (named `name`); `expect_condition`: the printing condition
+    (OutputConditionIdentifier, e.g. FOGRA39) of a CMYK PDF/X file, None for an RGB or unknown file."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         scan = _Scan()
         for number, page in enumerate(pdf.pages, 1):
@@ -100,11 +103,12 @@ def preflight(data: bytes, name: str, page_multiple: int = 4, expect_cmyk: bool 
             max_total_ink=round(scan.max_ink, 1) if scan.max_ink is not None else None,
             transparency=scan.transparency,
         )
-        report.findings = _findings(report, pdf, expect_cmyk)
+        report.findings = _findings(report, pdf, expect_condition)
         return report
 
 
-def _findings(report: PreflightReport, pdf: pikepdf.Pdf, expect_cmyk: bool) -> list[Finding]:
+def _findings(report: PreflightReport, pdf: pikepdf.Pdf, expect_condition: str | None) -> list[Finding]:
+    expect_cmyk = expect_condition is not None
     findings: list[Finding] = []
     location = Location(Path(report.file))
 
@@ -132,6 +136,9 @@ def _findings(report: PreflightReport, pdf: pikepdf.Pdf, expect_cmyk: bool) -> l
             findings.append(finding("warning", f"{where} has {image['ppi']:g} ppi at its placed size; {WARN_PPI} wanted"))
     if expect_cmyk and not report.output_intent:
         findings.append(finding("error", "no output intent: PDF/X needs the printing condition's ICC profile"))
+    elif expect_cmyk and report.output_intent != expect_condition:
+        findings.append(finding("error", f"the output intent names {report.output_intent}, not the printing "
+                                         f"condition {expect_condition}"))
     rgb = [space for space in report.color_spaces if "RGB" in space]
     if expect_cmyk and rgb:
         findings.append(finding("error", f"RGB colour ({', '.join(rgb)}) in a CMYK print file"))

@@ -131,6 +131,7 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
         contacts=contacts,
         snippets=load_snippets(source.parent / "snippets", schemas),
         base_url=data["base_url"].rstrip("/") if "base_url" in data else None,
+        print_condition=data.get("print_condition", "FOGRA39"),
         passages=tuple(reader.passages),
     )
 
