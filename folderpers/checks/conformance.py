@@ -9,6 +9,7 @@ What folderpers asks beyond the standard is the house-rules layer (pdf_ua.py), r
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from dataclasses import dataclass
@@ -61,11 +62,18 @@ def declared_profiles(pdf: pikepdf.Pdf) -> list[page.ValidationProfile]:
     return profiles
 
 
-def validate(data: bytes, path: Path, pdf: pikepdf.Pdf | None,
+def validate(data: bytes, path: Path, pdf: pikepdf.Pdf | None = None,
              expected: tuple[page.ValidationProfile, ...] = (PDF_UA_1,)) -> list[Validation]:
     """Validate `data` (reported as `path`) against every profile it claims and every `expected` one
-    (a file that does not claim PDF/UA-1 fails its identification rule). `pdf`, the same file open
-    in pikepdf if it could be read, finds the page of a failure and the claimed profiles."""
+    (a file that does not claim PDF/UA-1 fails its identification rule). `pdf`: these very bytes,
+    already open in pikepdf (object numbers must match: not the document they were saved from);
+    else they are opened here. It finds the claimed profiles and the page of a failure."""
+    if pdf is None:
+        try:
+            with pikepdf.open(io.BytesIO(data)) as opened:
+                return validate(data, path, opened, expected)
+        except pikepdf.PdfError:
+            pass  # the validator says what is wrong with the file
     declared = declared_profiles(pdf) if pdf is not None else []
     return [_validate(data, path, pdf, profile, profile in declared)
             for profile in dict.fromkeys([*declared, *expected])]

@@ -44,7 +44,7 @@ def finish_screen_pdf(data: bytes, publication: Publication, structure: Structur
     for checks before `save()`: reading it once saves more time than all the finishing takes."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         finish_structure(pdf, structure)
-        _flag_annotations_for_print(pdf)
+        flag_annotations_for_print(pdf)
         _stamp(pdf, publication)
         yield pdf
 
@@ -55,7 +55,7 @@ def finish_print_pdf(data: bytes, publication: Publication, condition: PrintCond
     with pikepdf.open(io.BytesIO(data)) as pdf:
         for page in pdf.pages:
             _add_marks(pdf, page, cmyk=condition is not None)
-        _flag_annotations_for_print(pdf)
+        flag_annotations_for_print(pdf)
         if condition is not None:
             _name_output_intent(pdf, condition)
         _stamp(pdf, publication)
@@ -75,7 +75,7 @@ def _name_output_intent(pdf: pikepdf.Pdf, condition: PrintCondition) -> None:
     intent.RegistryName = pikepdf.String(REGISTRY)
 
 
-def _flag_annotations_for_print(pdf: pikepdf.Pdf) -> None:
+def flag_annotations_for_print(pdf: pikepdf.Pdf) -> None:
     """Every annotation prints (flag bit 3): WeasyPrint 70 writes link annotations without /F,
     which viewers then leave out of a printed copy; PDF/A requires the flag, checkers warn."""
     for page in pdf.pages:

@@ -44,7 +44,7 @@ class ScreenPdfWriter:
         with finish_screen_pdf(pdf.data, publication, pdf.structure) as document:
             data = save(document)
             findings = house_rules(document, Path(path))
-            findings += [f for validation in validate(data, Path(path), document) for f in validation.findings]
+        findings += [f for validation in validate(data, Path(path)) for f in validation.findings]
         failures = errors(findings)
         if failures:
             raise RenderError(*(Problem(source, f"PDF/UA check [{f.kind}] of {path}: {f.message}", f.hint)
