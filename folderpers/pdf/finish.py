@@ -16,14 +16,13 @@ import hashlib
 import io
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pikepdf
 
 from folderpers.model.publication import Publication
 from folderpers.pdf.structure import StructureHints, finish_structure
-from folderpers.prepress.conditions import REGISTRY, PrintCondition
 from folderpers.pdf.units import PT_PER_MM
+from folderpers.prepress.conditions import REGISTRY, PrintCondition
 
 BLEED_MM = 3.0
 MARK_OFFSET_MM = 3.0  # marks start this far outside the trim edge: outside the bleed

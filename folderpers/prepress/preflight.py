@@ -85,8 +85,8 @@ def preflight(data: bytes, name: str, page_multiple: int = 4, expect_condition: 
             scan.page(page, number)
         first = pdf.pages[0].obj
         trim = _box(first.get("/TrimBox"))
-        media = _box(first.MediaBox)
-        bleed_box = _box(first.get("/BleedBox", first.MediaBox))
+        media = _box(pdf.pages[0].mediabox)  # also when the page inherits it
+        bleed_box = _box(first.get("/BleedBox", pdf.pages[0].mediabox))
         report = PreflightReport(
             file=name,
             sha256=hashlib.sha256(data).hexdigest(),
@@ -94,9 +94,9 @@ def preflight(data: bytes, name: str, page_multiple: int = 4, expect_condition: 
             page_multiple=page_multiple,
             pdf_x=_pdf_x(pdf),
             output_intent=_output_intent(pdf),
-            trim_mm=[round((trim[2] - trim[0]) * MM_PER_PT, 1), round((trim[3] - trim[1]) * MM_PER_PT, 1)] if trim else [],
+            trim_mm=_size_mm(trim),
             bleed_mm=_bleed_mm(trim, bleed_box),
-            media_mm=[round((media[2] - media[0]) * MM_PER_PT, 1), round((media[3] - media[1]) * MM_PER_PT, 1)],
+            media_mm=_size_mm(media),
             fonts=sorted(scan.fonts.values(), key=lambda font: font["name"]),
             color_spaces=sorted(scan.spaces),
             images=scan.images,
@@ -123,7 +123,8 @@ def _findings(report: PreflightReport, pdf: pikepdf.Pdf, expect_condition: str |
     elif len({(round(b[2] - b[0]), round(b[3] - b[1])) for b in sizes}) > 1:
         findings.append(finding("error", "pages have different finished sizes"))
     if report.bleed_mm and min(report.bleed_mm.values()) < MIN_BLEED_MM - 0.05:
-        findings.append(finding("error", f"bleed is {min(report.bleed_mm.values()):g} mm; print needs {MIN_BLEED_MM:g} mm"))
+        findings.append(finding("error", f"bleed is {min(report.bleed_mm.values()):g} mm; print needs "
+                                         f"{MIN_BLEED_MM:g} mm"))
     for font in report.fonts:
         if not font["embedded"]:
             findings.append(finding("error", f"font {font['name']} is not embedded"))
@@ -133,7 +134,8 @@ def _findings(report: PreflightReport, pdf: pikepdf.Pdf, expect_condition: str |
             findings.append(finding("error", f"{where} has {image['ppi']:g} ppi at its placed size; at least "
                                              f"{MIN_PPI} needed, {WARN_PPI} wanted"))
         elif image["ppi"] < WARN_PPI:
-            findings.append(finding("warning", f"{where} has {image['ppi']:g} ppi at its placed size; {WARN_PPI} wanted"))
+            findings.append(finding("warning", f"{where} has {image['ppi']:g} ppi at its placed size; "
+                                               f"{WARN_PPI} wanted"))
     if expect_cmyk and not report.output_intent:
         findings.append(finding("error", "no output intent: PDF/X needs the printing condition's ICC profile"))
     elif expect_cmyk and report.output_intent != expect_condition:
@@ -146,16 +148,18 @@ def _findings(report: PreflightReport, pdf: pikepdf.Pdf, expect_condition: str |
         findings.append(finding("warning", "colours are RGB: the print shop converts them; give the institution's "
                                            "CMYK brand colours for a PDF/X-4 file in CMYK"))
     if report.max_total_ink is not None and report.max_total_ink > MAX_INK:
-        findings.append(finding("warning", f"total ink reaches {report.max_total_ink:g} %, above {MAX_INK} %"))
+        findings.append(finding("warning",
+                                f"total ink reaches {report.max_total_ink:g} %, above {MAX_INK} %"))
     if report.transparency:
-        findings.append(finding("warning", "the file uses transparency; ask the print shop whether their RIP flattens it"))
+        findings.append(finding("warning", "the file uses transparency; ask the print shop whether their RIP "
+                                           "flattens it"))
     return findings
 
 
 class _Scan:
     """Walks content streams (and the forms they draw) tracking the CTM and colour state."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.fonts: dict[str, dict[str, Any]] = {}
         self.spaces: set[str] = set()
         self.images: list[dict[str, Any]] = []
@@ -169,8 +173,8 @@ class _Scan:
     def _content(self, source, resources, ctm: Matrix, number: int) -> None:
         self._resources(resources)
         stack, fill_space, stroke_space = [], "DeviceGray", "DeviceGray"
-        for operands, operator in pikepdf.parse_content_stream(source):
-            op = str(operator)
+        for instruction in pikepdf.parse_content_stream(source):
+            operands, op = instruction.operands, str(instruction.operator)
             if op == "q":
                 stack.append((ctm, fill_space, stroke_space))
             elif op == "Q" and stack:
@@ -230,9 +234,11 @@ class _Scan:
             self.transparency = True
         width_pt, height_pt = math.hypot(ctm.a, ctm.b), math.hypot(ctm.c, ctm.d)
         pixels = (int(image.Width), int(image.Height))
-        ppi = min(pixels[0] / (width_pt / 72), pixels[1] / (height_pt / 72)) if width_pt and height_pt else 0
+        ppi = (min(pixels[0] / (width_pt / 72), pixels[1] / (height_pt / 72))
+               if width_pt and height_pt else 0)
         self.images.append({"page": number, "name": name, "pixels": list(pixels), "color_space": space,
-                            "placed_mm": [round(width_pt * MM_PER_PT, 1), round(height_pt * MM_PER_PT, 1)], "ppi": round(ppi)})
+                            "placed_mm": [round(width_pt * MM_PER_PT, 1), round(height_pt * MM_PER_PT, 1)],
+                            "ppi": round(ppi)})
         if "CMYK" in space:
             self._image_ink(image)
 
@@ -272,6 +278,10 @@ def _transparent_state(state) -> bool:
     blend = state.get("/BM")
     return (min(alpha) < 1 or (soft_mask is not None and soft_mask != pikepdf.Name.None_)
             or (blend is not None and str(blend) not in ("/Normal", "/Compatible")))
+
+
+def _size_mm(box: list[float] | None) -> list[float]:
+    return [round((box[2] - box[0]) * MM_PER_PT, 1), round((box[3] - box[1]) * MM_PER_PT, 1)] if box else []
 
 
 def _box(box) -> list[float] | None:
