@@ -10,6 +10,7 @@ What folderpers asks beyond the standard is the house-rules layer (pdf_ua.py), r
 from __future__ import annotations
 
 import io
+import logging
 import re
 import time
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ PDF_UA_1 = page.ValidationProfile.PDF_UA_1
 LIMITS = page.SafetyLimits(max_input_size=200 * 2**20, max_decoded_stream_size=200 * 2**20)
 _PROFILE_NAMES = {PDF_UA_1: "PDF/UA-1"} | {
     profile: f"PDF/A-{profile.value}" for profile in page.ValidationProfile if profile is not PDF_UA_1}
+# pikepdf logs a traceback when a file's XMP metadata is damaged, and reads it as empty: for a check of
+# any file that is noise (the validator reports damaged metadata as a finding of its own).
+logging.getLogger("pikepdf.models.metadata").setLevel(logging.CRITICAL)
 _PAGE_IN_MESSAGE = re.compile(r"\bpage \d+\b")
 _IN_MEMORY = re.compile(r"^stream <_io\.BytesIO object at 0x[0-9a-f]+>: ")
 
@@ -87,6 +91,10 @@ def _validate(data: bytes, path: Path, pdf: pikepdf.Pdf | None, profile: page.Va
         report = page.validate_pdf_bytes(data, profile=profile, limits=LIMITS)
     except page.PageError as error:
         findings: tuple[Finding, ...] = (unreadable(path, f"{VALIDATOR}: {error}"),)
+    except BaseException as error:  # a panic in the Rust code arrives as pyo3's PanicException (BaseException)
+        if type(error).__name__ != "PanicException":
+            raise
+        findings = (unreadable(path, f"{VALIDATOR} failed on this file: {error}"),)
     else:
         pages = _PageFinder(pdf)
         findings = tuple(Finding(KIND, "error", Location(path), _message(name, failure, pages),
