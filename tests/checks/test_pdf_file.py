@@ -112,3 +112,14 @@ def test_no_traceback_from_the_command_line(tmp_path):
                              "--output", str(tmp_path / "out")], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
     assert "cannot read this PDF" in result.stdout
+
+
+def test_a_pdf_that_claims_pdf_a_is_validated_against_it_too(dist, tmp_path):
+    path = tmp_path / "pdfa.pdf"
+    with pikepdf.open(dist / "westerhaven/vertebroplastiek.pdf") as pdf:
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+            xmp["pdfaid:part"], xmp["pdfaid:conformance"] = "2", "B"
+        pdf.save(path)
+    checked = check_file(path)
+    assert checked.profiles == ("PDF/UA-1", "PDF/A-2b")
+    assert any(f.message.startswith("PDF/A-2b ") for f in checked.findings)  # no output intent, for one
