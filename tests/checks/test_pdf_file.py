@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -123,3 +124,29 @@ def test_a_pdf_that_claims_pdf_a_is_validated_against_it_too(dist, tmp_path):
     checked = check_file(path)
     assert checked.profiles == ("PDF/UA-1", "PDF/A-2b")
     assert any(f.message.startswith("PDF/A-2b ") for f in checked.findings)  # no output intent, for one
+
+
+LEAFLET_HTML = """<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Na de behandeling</title></head>
+<body><h1>Na de behandeling</h1><p>U mag dezelfde dag naar huis.</p><h2>Wat neemt u mee?</h2>
+<ul><li>een lijst met uw medicijnen</li><li>uw verzekeringspas</li></ul>
+<table><tr><th>Dag</th><th>Wat</th></tr><tr><td>1</td><td>Rustig aan</td></tr></table>
+<p>Meer op <a href="https://www.thuisarts.nl">Thuisarts</a>.</p></body></html>"""
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed (not needed otherwise)")
+def test_a_conforming_pdf_from_libreoffice_is_not_flagged(tmp_path):
+    (tmp_path / "leaflet.html").write_text(LEAFLET_HTML)
+    export = 'pdf:writer_pdf_Export:{"PDFUACompliance":{"type":"boolean","value":"true"}}'
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--infilter=HTML (StarWriter)", "--convert-to", export, "--outdir", str(tmp_path),
+                    str(tmp_path / "leaflet.html")], check=True, capture_output=True, timeout=300)
+    exported = check_file(tmp_path / "leaflet.pdf")
+    # LibreOffice 7.4 omits /Tabs /S on pages with links (a real PDF/UA-1 failure, fixed in later versions)
+    assert {f.subject for f in exported.findings if f.severity == "error"} <= {"PDFUA1-PAGE-TABS-001"}
+    with pikepdf.open(tmp_path / "leaflet.pdf") as pdf:
+        for page in pdf.pages:
+            page.obj.Tabs = pikepdf.Name.S
+        pdf.save(tmp_path / "fixed.pdf")
+    fixed = check_file(tmp_path / "fixed.pdf")
+    assert [f for f in fixed.findings if f.severity == "error"] == []  # conforms: the conformance layer is silent
+    assert all(f.kind.startswith("house-") for f in fixed.findings)  # house rules: warnings, labelled
