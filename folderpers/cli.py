@@ -1,4 +1,4 @@
-"""Command line: `python build.py [build|review|serve|new] [options]`; see `python build.py --help`."""
+"""Command line: `python build.py [build|review|serve|new|import] [options]`; see `python build.py --help`."""
 
 from __future__ import annotations
 
@@ -55,6 +55,9 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, root: Path |
         return serve(project, policy, args.port)
     if args.command == "new":
         return _new(project, args.slug, policy)
+    if args.command == "import":
+        from folderpers.commands import import_
+        return import_.main(project, args)
     formats = tuple(kind.strip() for kind in args.format.split(",") if kind.strip())
     unknown = [kind for kind in formats if kind not in KINDS]
     if unknown:
@@ -124,6 +127,14 @@ def _parser() -> argparse.ArgumentParser:
                                help="preview folders past their review date")
     new_command = commands.add_parser("new", parents=[common], help="start a new folder from a commented example")
     new_command.add_argument("slug", help="its name: lowercase letters, digits and hyphens, e.g. knie-prothese")
+    import_command = commands.add_parser("import", parents=[common], help="turn existing folders (Word .docx, web "
+                                         "pages, PDF, text copied from a PDF) into folders/<slug>/folder.yaml to review")
+    import_command.add_argument("sources", nargs="+", metavar="SOURCE", help=".docx, .html, .pdf or .txt files")
+    import_command.add_argument("--slug", help="folder name (default: from the file name); only with one SOURCE")
+    import_command.add_argument("--institution", "-i", metavar="ID", default=None,
+                                help="institution whose registry turns phone numbers and its name into placeholders "
+                                "(default: the one the document names)")
+    import_command.add_argument("--force", action="store_true", help="replace a folder that already exists")
     return parser
 
 

@@ -25,6 +25,8 @@ DEFAULT_TINT = "#f2f4f7"
 def load_folder(source: Path, schemas: SchemaSet) -> Folder:
     document = load_yaml(source)
     schemas.check(document, "folder")
+    if "imported" in document.data:
+        raise SourceError(*_unreviewed_import(document))
     reader = SourceReader(document)
     data = document.data
     language = data.get("language", "nl")
@@ -133,6 +135,19 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
         base_url=data["base_url"].rstrip("/") if "base_url" in data else None,
         passages=tuple(reader.passages),
     )
+
+
+def _unreviewed_import(document: SourceDocument) -> list[Problem]:
+    """An imported folder is refused until a person has reviewed it and deleted `imported:`; the
+    metadata the import could not find (TODO) is named too, so the author sees all that is left."""
+    problems = [Problem(document.location(("imported",)), f"this folder was imported from "
+                        f"{document.data['imported']!r} and has not been reviewed: it is not built or published",
+                        "check every '# REVIEW:' comment in this file, fill in what says TODO, then delete the "
+                        "'imported:' line")]
+    for key in ("title", "code", "department", "owner"):
+        if "TODO" in str(document.data.get(key, "")):
+            problems.append(Problem(document.location((key,)), f"'{key}' is still TODO", f"fill in the {key}"))
+    return problems
 
 
 def _ignore(document: SourceDocument) -> tuple[Ignore, ...]:

@@ -1,0 +1,301 @@
+"""HTML → document tree: a hospital's web page, or the semantic HTML mammoth makes of a Word file.
+
+The main content is found with plain rules rather than a readability score, so what is kept is
+predictable and every removal can be reported: the page's <main> (or role=main, or its single
+<article>) is read; inside it, navigation, page headers and footers, forms, scripts, hidden
+elements and anything whose id/class names a cookie bar, consent dialog, breadcrumb, menu, share
+or skip link are dropped. Headings, paragraphs, lists, tables, images and <aside>/alert boxes are
+kept with their bold, italic and links.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import unquote
+
+import lxml.html
+from lxml.etree import ParserError, _Element
+
+from folderpers.importers.errors import UnreadableSourceError
+from folderpers.importers.tree import Box, Document, Dropped, Heading, Image, ItemList, Node, Paragraph, Table, \
+    escape_markup
+
+# Elements whose content is never the folder's text.
+_NOISE_TAGS = {"script", "style", "noscript", "template", "nav", "form", "button", "iframe", "object", "embed",
+               "select", "input", "textarea", "dialog", "svg", "canvas", "video", "audio", "map"}
+_NOISE_ROLES = {"navigation", "banner", "contentinfo", "search", "dialog", "alertdialog", "menu", "menubar"}
+_NOISE_NAMES = re.compile(r"cookie|consent|gdpr|breadcrumb|skip-?link|(^|[-_ ])(nav|navbar|menu|share|social|"
+                          r"sidebar|newsletter|footer|header)([-_ ]|$)", re.IGNORECASE)
+_BOX_NAMES = re.compile(r"callout|alert|warning|waarschuwing|let-?op|notice|note|tip|info-?box|kader|box",
+                        re.IGNORECASE)
+_BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "img", "figure", "aside", "blockquote",
+               "div", "section", "article", "main", "header", "footer", "dl", "pre", "address", "details", "hr"}
+_SAFE_SCHEMES = ("https://", "http://")
+_IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/jpg": "jpg", "image/svg+xml": "svg"}
+_SPACE = re.compile(r"\s+")
+
+ImageLoader = Callable[[str], "tuple[bytes, str] | None"]  # src -> (data, extension), None when unavailable
+
+
+def read_html_file(path: Path) -> Document:
+    raw = path.read_bytes()
+    base = path.parent.resolve()
+
+    def load_local(src: str) -> tuple[bytes, str] | None:
+        """Only files beside the page (or below it): an imported page cannot make us read elsewhere."""
+        target = (base / unquote(src.split("?")[0].split("#")[0])).resolve()
+        extension = target.suffix.lower().lstrip(".").replace("jpeg", "jpg")
+        if target.is_relative_to(base) and target.is_file() and extension in ("png", "jpg", "svg"):
+            return target.read_bytes(), extension
+        return None
+
+    return read_html(raw, path.name, load_local, whole_body=False)
+
+
+def read_html(raw: bytes | str, source_name: str, load_image: ImageLoader | None = None, *,
+              whole_body: bool = False) -> Document:
+    """Read an HTML page. `whole_body`: the input is all content (mammoth's output), no page around it."""
+    try:
+        root = lxml.html.document_fromstring(raw)
+    except (ParserError, ValueError) as error:
+        raise UnreadableSourceError(source_name, f"not readable as HTML ({error})",
+                                    "save the page again (File > Save as, 'Web page, HTML only') and import that")
+    reader = _Reader(source_name, load_image)
+    properties = _page_properties(root)
+    main = root.find("body") if whole_body else _main_content(root, reader)
+    if main is None:
+        raise UnreadableSourceError(source_name, "the page has no body", "import the page as saved by a browser")
+    reader.prune(main)
+    nodes = tuple(reader.blocks(main))
+    return Document(source_name, nodes, {**properties, **reader.properties}, tuple(reader.dropped))
+
+
+def _page_properties(root: _Element) -> dict[str, str]:
+    properties: dict[str, str] = {}
+    title = root.findtext(".//title")
+    if title and title.strip():
+        properties["title"] = _SPACE.sub(" ", title).strip()
+    for meta in root.iter("meta"):
+        name = (meta.get("name") or meta.get("property") or "").lower()
+        content = _SPACE.sub(" ", meta.get("content") or "").strip()
+        if content and name in ("description", "keywords", "author", "dcterms.modified", "dcterms.created"):
+            properties[name] = content
+    language = root.get("lang")
+    if language:
+        properties["language"] = language.split("-")[0].lower()
+    return properties
+
+
+def _main_content(root: _Element, reader: _Reader) -> _Element | None:
+    body = root.find("body")
+    candidates = root.xpath("//main | //*[@role='main']")
+    if not candidates:
+        articles = root.xpath("//article")
+        candidates = articles if len(articles) == 1 else []
+    if candidates:
+        if body is not None:
+            reader.dropped.append(Dropped("everything outside the page's main content",
+                                          f"the page marks <{candidates[0].tag}> as its main content"))
+        return candidates[0]
+    return body
+
+
+class _Reader:
+    def __init__(self, source_name: str, load_image: ImageLoader | None):
+        self.source_name = source_name
+        self.load_image = load_image
+        self.dropped: list[Dropped] = []
+        self.properties: dict[str, str] = {}  # what the content itself says about the document (its subtitle)
+        self.image_count = 0
+
+    def prune(self, main: _Element) -> None:
+        """Remove what is never content, saying what and why."""
+        for element in list(main.iter()):
+            if not isinstance(element.tag, str) or element.getparent() is None:
+                if not isinstance(element.tag, str) and element.getparent() is not None:  # comments, PIs
+                    element.drop_tree()
+                continue
+            reason = self._noise_reason(element, main)
+            if reason:
+                text = _SPACE.sub(" ", element.text_content()).strip()
+                self.dropped.append(Dropped(f"<{element.tag}> {_preview(text)!r}" if text else f"<{element.tag}>",
+                                            reason))
+                element.drop_tree()
+
+    @staticmethod
+    def _noise_reason(element: _Element, main: _Element) -> str:
+        tag = element.tag
+        names = f"{element.get('id', '')} {element.get('class', '')}"
+        if tag in _NOISE_TAGS:
+            return f"<{tag}> is {'navigation' if tag == 'nav' else 'not text content'}"
+        if element.get("role") in _NOISE_ROLES:
+            return f"role={element.get('role')} (page furniture, not content)"
+        if element.get("hidden") is not None or element.get("aria-hidden") == "true" or re.search(
+                r"display\s*:\s*none|visibility\s*:\s*hidden", element.get("style", "")):
+            return "hidden on the page"
+        if tag in ("header", "footer") and _outside_article(element, main):
+            return f"page {tag}"
+        if _NOISE_NAMES.search(names) and not _BOX_NAMES.search(names):
+            return f"id/class {names.strip()!r} names page furniture (cookie bar, menu, breadcrumb, ...)"
+        return ""
+
+    def blocks(self, element: _Element) -> Iterator[Node]:
+        """The block nodes in `element`, in order; loose text between blocks becomes paragraphs."""
+        loose: list[str] = []
+        if element.text and element.text.strip():
+            loose.append(escape_markup(element.text))
+        for child in element:
+            if child.tag in _BLOCK_TAGS:
+                yield from _paragraphs(self._join(loose))
+                loose = []
+                yield from self.block(child)
+            else:
+                loose.append(self.inline(child))
+            if child.tail and child.tail.strip():
+                loose.append(escape_markup(child.tail))
+        yield from _paragraphs(self._join(loose))
+
+    @staticmethod
+    def _join(parts: list[str]) -> str:
+        return _SPACE.sub(" ", "".join(parts)).strip()
+
+    def block(self, element: _Element) -> Iterator[Node]:
+        tag = element.tag
+        if re.fullmatch(r"h[1-6]", tag):
+            text = _SPACE.sub(" ", element.text_content()).strip()
+            if text:  # a Word title (see docx.py) ranks above every heading
+                yield Heading(text, 0 if "document-title" in element.get("class", "") else int(tag[1]))
+        elif tag == "p" and "subtitle" in element.get("class", "") and "subtitle" not in self.properties:
+            self.properties["subtitle"] = _SPACE.sub(" ", element.text_content()).strip()
+        elif tag == "p" or tag in ("address", "pre", "dl"):
+            yield from _paragraphs(self.inline_content(element))
+        elif tag in ("ul", "ol"):
+            items = tuple(self._items(element))
+            if items:
+                yield ItemList(items, ordered=tag == "ol")
+        elif tag == "table":
+            table = self._table(element)
+            if table:
+                yield table
+        elif tag == "img":
+            image = self._image(element)
+            if image:
+                yield image
+        elif tag == "aside" or tag == "blockquote" or (
+                tag in ("div", "section") and _BOX_NAMES.search(f"{element.get('id', '')} {element.get('class', '')}")):
+            children = tuple(self.blocks(element))
+            title = ""
+            if children and isinstance(children[0], Heading):
+                title, children = children[0].text, children[1:]
+            if children:
+                yield Box(title, children)
+        elif tag == "hr":
+            return
+        else:  # div, section, article, figure, header/footer inside the article: their blocks in order
+            yield from self.blocks(element)
+
+    def _items(self, element: _Element) -> Iterator[str]:
+        """List items; a nested list's items follow their parent item (the schema has no nesting)."""
+        for item in element.iterchildren("li"):
+            nested = [child for child in item if child.tag in ("ul", "ol")]
+            for child in nested:
+                item.remove(child)
+            text = self.inline_content(item)
+            if text:
+                yield text
+            for child in nested:
+                yield from self._items(child)
+
+    def _table(self, element: _Element) -> Table | None:
+        rows = []
+        for row in element.iter("tr"):
+            cells = tuple(self.inline_content(cell) for cell in row if cell.tag in ("td", "th"))
+            if any(cells):
+                rows.append(cells)
+        if not rows:
+            return None
+        width = max(len(row) for row in rows)
+        return Table(tuple(row + ("",) * (width - len(row)) for row in rows))
+
+    def _image(self, element: _Element) -> Image | None:
+        src = element.get("src", "")
+        loaded = _data_uri(src) or (self.load_image(src) if self.load_image and src else None)
+        if loaded is None:
+            self.dropped.append(Dropped(f"image {src[:60]!r}", "not inside the import (a web address or a "
+                                        "missing file): save it beside the page and add it as a figure"))
+            return None
+        data, extension = loaded
+        self.image_count += 1
+        return Image(f"afbeelding-{self.image_count}.{extension}", data, _SPACE.sub(" ", element.get("alt", "")).strip())
+
+    def inline_content(self, element: _Element) -> str:
+        parts = [escape_markup(element.text or "")]
+        for child in element:
+            parts.append(self.inline(child))
+            parts.append(escape_markup(child.tail or ""))
+        return _SPACE.sub(" ", "".join(parts)).strip()
+
+    def inline(self, element: _Element) -> str:
+        tag = element.tag
+        if not isinstance(tag, str) or tag in _NOISE_TAGS:
+            return ""
+        if tag == "br":
+            return "\n\n"  # a line break inside a paragraph: kept as a paragraph boundary
+        if tag == "img":
+            image_alt = element.get("alt", "")
+            return escape_markup(image_alt)
+        inner = self.inline_content(element)
+        if not inner:
+            return ""
+        if tag in ("strong", "b"):
+            return _wrap(inner, "**")
+        if tag in ("em", "i"):
+            return _wrap(inner, "*")
+        if tag == "a":
+            href = (element.get("href") or "").strip()
+            if href.lower().startswith(_SAFE_SCHEMES) and "**" not in inner:
+                return f"[{inner}]({href.replace(')', '%29').replace(' ', '%20')})"
+        return inner
+
+
+def _wrap(inner: str, marker: str) -> str:
+    """Emphasis around the words only: markdown needs the markers against the text."""
+    stripped = inner.strip()
+    if not stripped or marker in stripped.replace("\\*", ""):
+        return inner
+    lead, trail = inner[:len(inner) - len(inner.lstrip())], inner[len(inner.rstrip()):]
+    return f"{lead}{marker}{stripped}{marker}{trail}"
+
+
+def _paragraphs(text: str) -> Iterator[Paragraph]:
+    for part in re.split(r"\s*\n\n\s*", text):
+        part = _SPACE.sub(" ", part).strip()
+        if part:
+            yield Paragraph(part)
+
+
+def _outside_article(element: _Element, main: _Element) -> bool:
+    """A <header>/<footer> of the page (not one inside an <article> or <section>)."""
+    parent = element.getparent()
+    while parent is not None and parent is not main:
+        if parent.tag in ("article", "section"):
+            return False
+        parent = parent.getparent()
+    return main.tag not in ("article",)
+
+
+def _data_uri(src: str) -> tuple[bytes, str] | None:
+    match = re.match(r"data:([\w/+.-]+);base64,(.*)", src, re.DOTALL)
+    if not match or match.group(1).lower() not in _IMAGE_TYPES:
+        return None
+    try:
+        return base64.b64decode(match.group(2), validate=False), _IMAGE_TYPES[match.group(1).lower()]
+    except ValueError:
+        return None
+
+
+def _preview(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
