@@ -171,6 +171,9 @@ class _Reader:
         elif tag == "p" and "subtitle" in element.get("class", "") and "subtitle" not in self.properties:
             self.properties["subtitle"] = _SPACE.sub(" ", element.text_content()).strip()
         elif tag == "p" or tag in ("address", "pre", "dl"):
+            for image in list(element.iter("img")):  # Word puts pictures inside a paragraph: keep them as figures
+                yield from self.block(image)
+                image.drop_tree()
             yield from _paragraphs(self.inline_content(element))
         elif tag in ("ul", "ol"):
             items = tuple(self._items(element))
