@@ -107,7 +107,8 @@ def _choose_institution(institutions: dict[str, Institution], wanted: str | None
 
 
 def _all_text(document: Document) -> str:
-    return "\n".join([*(line for node in document.nodes for line in node_lines(node)), *document.running_text])
+    return "\n".join([*(line for node in document.nodes for line in node_lines(node)), *document.running_text,
+                      *document.properties.values()])
 
 
 def _shown(path: Path, root: Path) -> str:
