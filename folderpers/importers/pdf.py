@@ -37,6 +37,7 @@ _NUMBERED = re.compile(r"^(\d{1,2}|[a-z])[.)]$")
 _PAGE_NUMBER = re.compile(r"^\W*(pagina|page|blz\.?|p\.)?\s*\d+(\s*(van|of|/)\s*\d+)?\W*$", re.IGNORECASE)
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)]*$")
+HYPHENS = "-\u2010\u00ad"  # hyphen-minus, the typographic hyphen some fonts use, the soft hyphen
 _GLUE = "\u2060"  # marks where pdfplumber split one word at a font change (e.g. a bold number in brackets)
 
 
@@ -220,8 +221,8 @@ class _PdfReader:
             close = gap is not None and gap < 0.9 * leading or (
                 last is not None and last.page != line.page and not _SENTENCE_END.search(last.text))
             if heading and not marker:
-                if previous and previous.kind == "heading" and same_place and close and last is not None and \
-                        last.size == line.size:
+                if previous and previous.kind == "heading" and same_place and last is not None and \
+                        last.size == line.size and last.page == line.page and line.top - last.bottom < 0.6 * line.size:
                     previous.lines.append(line)
                 else:
                     blocks.append(_Block("heading", [line]))
@@ -297,12 +298,8 @@ def _markup(lines: list[_Line]) -> str:
         for position, (text, bold) in enumerate(line.words):
             if position == 0 and tokens:
                 previous, previous_bold = tokens[-1]
-                if previous.endswith("\u00ad"):
-                    tokens[-1] = (previous[:-1] + text, previous_bold and bold)
-                    continue
-                if previous.endswith("-") and len(previous) > 1 and previous[-2].isalpha():
-                    joined = previous[:-1] + text if previous[-2].islower() and text[:1].islower() else previous + text
-                    tokens[-1] = (joined, previous_bold and bold)
+                if previous[-1:] in HYPHENS and len(previous) > 1 and previous[-2].isalpha():
+                    tokens[-1] = (join_hyphenated(previous, text), previous_bold and bold)
                     continue
             tokens.append((text, bold))
     # Bold only where it says something: not a whole paragraph, not a bolded number (a phone number
@@ -323,6 +320,13 @@ def _markup(lines: list[_Line]) -> str:
         if text:
             parts.append(_escaped(text))
     return " ".join(parts)
+
+
+def join_hyphenated(before: str, after: str) -> str:
+    """Halves of a word broken at a line end: "zorgverze-" + "keraar" is one word, "MRI-" + "scan" keeps its hyphen."""
+    if before[-1:] == "\u00ad" or before[-2:-1].islower() and after[:1].islower():
+        return before[:-1] + after
+    return before[:-1] + "-" + after
 
 
 def _escaped(text: str) -> str:

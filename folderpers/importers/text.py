@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from folderpers.importers.errors import UnreadableSourceError
-from folderpers.importers.pdf import is_bullet
+from folderpers.importers.pdf import HYPHENS, is_bullet, join_hyphenated
 from folderpers.importers.tree import Document, Dropped, Heading, ItemList, Node, Paragraph, escape_markup
 
 _NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+(\S.*)$")
@@ -94,16 +94,14 @@ def _nodes(entries: list[tuple[str, str]]) -> list[Node]:
 def _continues(before: str, line: str) -> bool:
     """`line` goes on with `before`: it starts in lower case, or `before` stopped mid-sentence and is
     long enough to have been wrapped (a short line without a full stop is a heading)."""
-    if line[:1].islower() or before.endswith("-") or before.endswith("\u00ad"):
+    if line[:1].islower() or before[-1:] in HYPHENS:
         return True
     return not _SENTENCE_END.search(before) and len(before.split()) > _MAX_HEADING_WORDS
 
 
 def _join(before: str, line: str) -> str:
-    if before.endswith("\u00ad"):
-        return before[:-1] + line
-    if before.endswith("-") and len(before) > 1 and before[-2].isalpha():
-        return before[:-1] + line if before[-2].islower() and line[:1].islower() else before + line
+    if before[-1:] in HYPHENS and len(before) > 1 and before[-2].isalpha():
+        return join_hyphenated(before, line)
     return f"{before} {line}"
 
 
