@@ -81,6 +81,10 @@ class Registry:
             start, end, replacement = match.start, match.end, match.raw_string
             owners = self._phones.get(uri, [])
             mine = [key for institution, key in owners if institution is self.chosen]
+            if match.raw_string.startswith("(") and ")" not in match.raw_string:
+                start += 1  # the matcher took the bracket before the number: "Label (088 ...)" keeps its own
+                replacement = text[start:end]
+            found = replacement
             if mine and mine[0]:
                 key = mine[0]
                 label = self.chosen.contacts[key].label if self.chosen else ""
@@ -89,18 +93,18 @@ class Registry:
                     start, end, replacement = start - len(label) - 2, end + 1, f"{{contact:{key}}}"
                 else:
                     replacement = f"{{phone:{key}}}"
-                replacements.append(Replacement(match.raw_string, replacement, ""))
+                replacements.append(Replacement(found, replacement, ""))
             elif mine:
-                replacements.append(Replacement(match.raw_string, "", f"{match.raw_string} is the general number of "
+                replacements.append(Replacement(found, "", f"{found} is the general number of "
                                                 f"{self.chosen.name if self.chosen else ''}: keep it, or use the "
                                                 f"contact that fits with {{phone:key}}"))
             elif owners:
                 where = ", ".join(f"{institution.id} ({key or 'general number'})" for institution, key in owners)
-                replacements.append(Replacement(match.raw_string, "", f"phone number {match.raw_string} is in the "
+                replacements.append(Replacement(found, "", f"phone number {found} is in the "
                                                 f"registry of {where}, not of the institution imported for: use a "
                                                 "contact of its own with {phone:key}"))
             else:
-                replacements.append(Replacement(match.raw_string, "", f"phone number {match.raw_string} is in no "
+                replacements.append(Replacement(found, "", f"phone number {found} is in no "
                                                 "registry: add it as a contact to the institution and write "
                                                 "{phone:key}, or keep it if it is not the institution's"))
             out.append(text[last:start])
