@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from folderpers.model.publication import Publication
 from folderpers.render.theme import Theme
+from folderpers.source.corpus import Corpus
 
 if TYPE_CHECKING:
     pass
@@ -48,8 +49,9 @@ class CollectionWriter(Protocol):
 
     def __init__(self, theme: Theme) -> None: ...
 
-    def render(self, entries: list[dict[str, Any]]) -> tuple[Rendered, ...]:
-        """`entries`: the manifest's entry of every output now in dist/ (see manifest.py)."""
+    def render(self, entries: list[dict[str, Any]], corpus: Corpus) -> tuple[Rendered, ...]:
+        """`entries`: the manifest's entry of every output now in dist/ (see manifest.py); `corpus`: the
+        sources, as the build loaded them (loaded when first asked for)."""
 
 
 def output_name(publication: Publication, suffix: str) -> PurePosixPath:
