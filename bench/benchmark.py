@@ -29,9 +29,9 @@ from synthetic import make_corpus  # noqa: E402
 
 from folderpers.build.pipeline import BuildOptions, build  # noqa: E402
 from folderpers.build.workers import Task, WorkerPool, default_jobs  # noqa: E402
-from folderpers.project import Project  # noqa: E402
-from folderpers.render.html import HtmlRenderer  # noqa: E402
 from folderpers.model.publication import Publication  # noqa: E402
+from folderpers.project import Project  # noqa: E402
+from folderpers.render.html import PDF, HtmlRenderer  # noqa: E402
 from folderpers.source.corpus import Corpus  # noqa: E402
 
 MIB = 1024
@@ -61,7 +61,7 @@ def naive_inputs(project: Project, work: Path) -> list[Path]:
     jobs = []
     for publication in publications(project):
         html = work / f"{publication.institution.id}-{publication.folder.slug}.html"
-        html.write_text(html_renderer.render(publication, "pdf", image_url=Path.as_uri), "utf-8")
+        html.write_text(html_renderer.render(publication, PDF, image_url=Path.as_uri), "utf-8")
         jobs.append(html)
     return jobs
 

@@ -15,9 +15,9 @@ The resolve stage walks blocks generically and the renderer picks the partial by
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Union
 
 from folderpers.errors import Location, Problem, SourceError

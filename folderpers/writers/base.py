@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from folderpers.model.publication import Publication
+from folderpers.render.html import Medium
 from folderpers.render.theme import Theme
 from folderpers.source.corpus import Corpus
 
@@ -28,6 +29,7 @@ class Rendered:
 
 class Writer(Protocol):
     kind: ClassVar[str]  # short name, used by --format
+    medium: ClassVar[Medium]  # what its HTML is for (paged or not, interactive or not): templates ask this
     relative_cost: ClassVar[float]  # time to render one publication, against a screen PDF (1.0): for scheduling
 
     def __init__(self, theme: Theme) -> None: ...
