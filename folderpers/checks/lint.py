@@ -35,8 +35,6 @@ SEVERITY: dict[str, Severity] = {
 }
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?::\d{1,5})?$", re.IGNORECASE)
-_ALT = ("alt", "logo_alt")
-_NOT_WORDING = ("sources",)  # references are cited as published: no jargon or sentence advice
 _REGISTRY_HINT = "write a placeholder with a key from the institution's contact registry"
 
 
@@ -48,9 +46,9 @@ def lint_passages(passages: Iterable[Passage], language: str, config: ChecksConf
     for passage in passages:
         findings.extend(_typed_contacts(passage, config.phone_region))
         findings.extend(_links(passage, passage.nodes, rules))
-        if passage.key in _ALT:
+        if passage.role == "alt":
             findings.extend(_alt(passage, config.min_alt_characters))
-        if passage.key not in _NOT_WORDING:
+        if passage.role != "reference":  # cited as published: no jargon or sentence advice
             findings.extend(_jargon(passage, rules))
     findings.extend(_long_sentences(passages, config.max_sentence_words))
     return findings

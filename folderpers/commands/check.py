@@ -13,7 +13,7 @@ import contextlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Iterator, TypeVar
 
 import jinja2
 
@@ -29,9 +29,7 @@ from folderpers.model.folder import Folder, Ignore, Snippet
 from folderpers.model.institution import Institution
 from folderpers.model.publication import Publication
 from folderpers.project import Project
-from folderpers.source.load import load_folder, load_institution, load_snippets
-from folderpers.source.resolve import resolve
-from folderpers.source.schemas import SchemaSet
+from folderpers.source.corpus import Corpus, Selection
 from folderpers.writers import output_name
 
 REPORT_JSON = "check-report.json"
@@ -103,9 +101,9 @@ def main(project: Project, args: argparse.Namespace) -> int:
 
 
 def check(project: Project, options: CheckOptions) -> CheckReport:
-    schemas = SchemaSet(project.schemas)
-    config = load_checks_config(project.checks, schemas)
-    run = _Run(project, options, config, schemas)
+    corpus = Corpus(project, Selection(options.institutions, options.folders))
+    config = load_checks_config(project.checks, corpus.schemas)
+    run = _Run(project, options, config, corpus)
     with run.browser():
         run.institutions_and_folders()
         run.other_pages()
@@ -113,8 +111,8 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
 
 
 class _Run:
-    def __init__(self, project: Project, options: CheckOptions, config: ChecksConfig, schemas: SchemaSet):
-        self.project, self.options, self.config, self.schemas = project, options, config, schemas
+    def __init__(self, project: Project, options: CheckOptions, config: ChecksConfig, corpus: Corpus):
+        self.project, self.options, self.config, self.corpus = project, options, config, corpus
         self.report = CheckReport()
         self.findings: list[Finding] = []
         self.ignores: dict[Path, tuple[Ignore, ...]] = {}
@@ -132,33 +130,31 @@ class _Run:
     def failed(self, error: FolderpersError) -> None:
         self.findings.extend(Finding("source", "error", p.location, p.message, p.hint) for p in error.problems)
 
-    def loaded(self, sources: list[Path], wanted: tuple[str, ...], loader: Callable[[Path, SchemaSet], T]) -> Iterator[T]:
-        """The selected sources, loaded; the problems of those that fail to load are findings."""
-        names = sorted({source.parent.name for source in sources})
-        for name in wanted:
-            if name not in names:
-                self.findings.append(Finding("source", "error", Location(Path(name)), f"{name!r} does not exist",
-                                             f"choose from: {', '.join(names)}"))
-        for source in sources:
-            if wanted and source.parent.name not in wanted:
-                continue
-            try:
-                yield loader(source, self.schemas)
-            except FolderpersError as error:
-                self.failed(error)
-
     def institutions_and_folders(self) -> None:
-        shared = self.snippets(load_snippets(self.project.snippets, self.schemas))
-        institutions = list(self.loaded(self.project.institution_sources(), self.options.institutions, load_institution))
+        for option, problem in self.corpus.unknown_selections():
+            self.findings.append(Finding("source", "error", problem.location, f"{option}: {problem.message}",
+                                         problem.hint))
+        shared = self.snippets(self.corpus.shared_snippets)
+        institutions = [institution for institution in self.loaded(self.corpus.institutions())]
         for institution in institutions:
             self.snippets(institution.snippets)
             self.findings.extend(lint_passages(institution.passages, "", self.config))
-        for folder in self.loaded(self.project.folder_sources(), self.options.folders, load_folder):
+        for folder in self.loaded(self.corpus.folders()):
             self.ignores[folder.source] = folder.ignore
             self.findings.extend(lint_passages(folder.passages, folder.language, self.config))
             for institution in institutions:
                 if folder.published_by(institution.id):
                     self.publication(folder, institution, shared)
+
+    def loaded(self, sources: dict[Any, T | BaseException]) -> Iterator[T]:
+        """The sources that loaded; the problems of those that failed are findings."""
+        for loaded in sources.values():
+            if isinstance(loaded, FolderpersError):
+                self.failed(loaded)
+            elif isinstance(loaded, BaseException):
+                raise loaded
+            else:
+                yield loaded
 
     def snippets(self, snippets: dict[str, Snippet | FolderpersError]) -> dict[str, Snippet | FolderpersError]:
         for snippet in snippets.values():
@@ -168,7 +164,7 @@ class _Run:
 
     def publication(self, folder: Folder, institution: Institution, shared: dict) -> None:
         try:
-            publication = resolve(folder, institution, shared)
+            publication = self.corpus.publication(folder, institution)
         except FolderpersError as error:
             self.failed(error)
             self.report.rows.append(Row(folder, institution.id, frozenset({folder.source, institution.source}),

@@ -1,16 +1,24 @@
 """Content blocks: one frozen dataclass per block type, built from validated YAML.
 
-A block type is the YAML key that starts it (`- heading: ...`), a `$defs` entry in
-schemas/folder.schema.json, a class here, and a partial `templates/blocks/<kind>.html`.
-Adding a type touches those three places only: the resolve stage walks blocks generically and
-the renderer picks the partial by `kind`.
+A block type is four things, and tests/model/test_blocks.py fails, naming what is missing, when one
+is left out:
+- a definition in schemas/folder.schema.json (`definitions`, listed under `block`), whose first key
+  is the type's name (`- heading: ...`);
+- a class here with that `kind`, a `from_source` constructor, and `texts`: the role of each piece of
+  text it reads (what the content checks do with it: see TextRole);
+- its place in BLOCK_TYPES below;
+- a partial `templates/blocks/<kind>.html` (with its CSS in styles/); a type without one says so
+  with `partial = None` (a heading renders as its section's heading; an include is replaced by the
+  snippet's blocks).
+The resolve stage walks blocks generically and the renderer picks the partial by `kind`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Union
 
 from folderpers.errors import Location, Problem, SourceError
 from folderpers.model.inline import RichText
@@ -19,12 +27,24 @@ if TYPE_CHECKING:
     from folderpers.source.reader import SourceReader
     from folderpers.source.yamlsource import YamlPath
 
+TextRole = Literal["prose", "cell", "label", "alt", "reference"]
+"""What a piece of text is, for the content checks (`build.py check`):
+- prose: running text: readability, sentence length, jargon, typed phone numbers;
+- cell: a table cell: read as prose when it is a sentence (ends with . ! or ?), else as a label;
+- label: a heading, title or name: jargon and typed numbers, no sentence checks;
+- alt: alternative text of an image: the alt-text checks;
+- reference: a cited source: cited as published, so links only (no wording advice)."""
+
+TEXT_ROLES: tuple[TextRole, ...] = ("prose", "cell", "label", "alt", "reference")
+
+
 @dataclass(frozen=True)
 class Passage:
     """A piece of text as an author wrote it, and where: what the content checks read
     (`build.py check`), so that each finding can name its file and line."""
 
     key: str  # the YAML key it was written under: text, list, steps, items, table, caption, alt, heading, ...
+    role: TextRole  # what the checks do with it, as the block type (or file) that holds it declares
     nodes: RichText  # its inline markup, placeholders unresolved (plain text fields: one Text node)
     location: Location  # where it starts
 
@@ -40,6 +60,8 @@ class ContactRef:
 @dataclass(frozen=True)
 class Heading:
     kind: ClassVar[str] = "heading"
+    partial: ClassVar[None] = None  # rendered as the heading of its <section> (templates/partials/node.html)
+    texts: ClassVar[Mapping[str, TextRole]] = {"heading": "label"}
     text: str
     level: int
     location: Location | None = field(default=None, compare=False)  # for checks across includes
@@ -52,6 +74,7 @@ class Heading:
 @dataclass(frozen=True)
 class Paragraphs:
     kind: ClassVar[str] = "text"
+    texts: ClassVar[Mapping[str, TextRole]] = {"text": "prose"}
     paragraphs: tuple[RichText, ...]
 
     @classmethod
@@ -64,6 +87,7 @@ class _ItemList:
     """A block that is a list of inline items under its type key."""
 
     kind: ClassVar[str]
+    texts: ClassVar[Mapping[str, TextRole]]
     items: tuple[RichText, ...]
 
     @classmethod
@@ -73,15 +97,18 @@ class _ItemList:
 
 class BulletList(_ItemList):
     kind: ClassVar[str] = "list"
+    texts: ClassVar[Mapping[str, TextRole]] = {"list": "prose"}
 
 
 class Steps(_ItemList):
     kind: ClassVar[str] = "steps"
+    texts: ClassVar[Mapping[str, TextRole]] = {"steps": "prose"}
 
 
 @dataclass(frozen=True)
 class Callout:
     kind: ClassVar[str] = "callout"
+    texts: ClassVar[Mapping[str, TextRole]] = {"title": "label", "text": "prose", "items": "prose"}
     tone: str  # alarm, warning, info or tip
     title: str | None
     paragraphs: tuple[RichText, ...]
@@ -96,6 +123,7 @@ class Callout:
 @dataclass(frozen=True)
 class Contacts:
     kind: ClassVar[str] = "contacts"
+    texts: ClassVar[Mapping[str, TextRole]] = {"title": "label"}
     entries: tuple[Any, ...]  # ContactRef as loaded, model.Contact once resolved
     title: str | None
 
@@ -109,6 +137,7 @@ class Contacts:
 @dataclass(frozen=True)
 class Figure:
     kind: ClassVar[str] = "figure"
+    texts: ClassVar[Mapping[str, TextRole]] = {"alt": "alt", "caption": "prose"}
     image: Path
     alt: str
     caption: RichText
@@ -123,6 +152,7 @@ class Figure:
 @dataclass(frozen=True)
 class Table:
     kind: ClassVar[str] = "table"
+    texts: ClassVar[Mapping[str, TextRole]] = {"table": "cell", "caption": "prose"}
     header: tuple[RichText, ...]
     rows: tuple[tuple[RichText, ...], ...]
     caption: str | None
@@ -151,6 +181,7 @@ class QuestionAnswer:
 @dataclass(frozen=True)
 class Faq:
     kind: ClassVar[str] = "faq"
+    texts: ClassVar[Mapping[str, TextRole]] = {"title": "label", "question": "prose", "answer": "prose"}
     entries: tuple[QuestionAnswer, ...]
     title: str | None
 
@@ -165,6 +196,7 @@ class Faq:
 @dataclass(frozen=True)
 class Sources:
     kind: ClassVar[str] = "sources"
+    texts: ClassVar[Mapping[str, TextRole]] = {"sources": "reference", "title": "label"}
     items: tuple[RichText, ...]
     title: str | None
 
@@ -178,6 +210,8 @@ class Include:
     """A snippet by name; the resolve stage replaces it with the snippet's blocks."""
 
     kind: ClassVar[str] = "include"
+    partial: ClassVar[None] = None  # replaced by the snippet's blocks before rendering: no template
+    texts: ClassVar[Mapping[str, TextRole]] = {}
     name: str
     location: Location
 
@@ -189,6 +223,7 @@ class Include:
 @dataclass(frozen=True)
 class PageBreak:
     kind: ClassVar[str] = "pagebreak"
+    texts: ClassVar[Mapping[str, TextRole]] = {}
 
     @classmethod
     def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> PageBreak:

@@ -7,10 +7,12 @@ All problems found in one file are reported together.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
 from folderpers.errors import Problem, SourceError
+from folderpers.model.blocks import TextRole
 from folderpers.model.folder import Change, Folder, Ignore, Snippet
 from folderpers.model.institution import Address, Colors, Contact, Institution
 from folderpers.project import translation_language
@@ -22,12 +24,16 @@ from folderpers.source.yamlsource import SourceDocument, load_yaml
 DEFAULT_TINT = "#f2f4f7"
 
 
+FOLDER_TEXTS: Mapping[str, TextRole] = {"title": "label", "subtitle": "label", "intro": "prose"}
+INSTITUTION_TEXTS: Mapping[str, TextRole] = {"logo_alt": "alt"}
+
+
 def load_folder(source: Path, schemas: SchemaSet) -> Folder:
     document = load_yaml(source)
     schemas.check(document, "folder")
     if "imported" in document.data:
         raise SourceError(*_unreviewed_import(document))
-    reader = SourceReader(document)
+    reader = SourceReader(document, FOLDER_TEXTS)
     data = document.data
     language = data.get("language", "nl")
     declared = translation_language(source)
@@ -106,7 +112,7 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
         if ("contacts", key, "phone") in phones:
             contacts[key] = Contact(key, entry["label"].strip(), phones[("contacts", key, "phone")],
                                     entry.get("hours"), entry.get("email"))
-    reader = SourceReader(document)
+    reader = SourceReader(document, INSTITUTION_TEXTS)
     try:
         logo = reader.image(("logo",))
     except SourceError as error:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from folderpers.errors import Location, Problem, SourceError
-from folderpers.model.blocks import BLOCK_TYPES, Block, Heading, Passage
+from folderpers.model.blocks import BLOCK_TYPES, Block, Heading, Passage, TextRole
 from folderpers.model.inline import RichText, Text
 from folderpers.source.images import ImageRefused, check_image
 from folderpers.source.inline import MarkupError, parse_inline
@@ -20,10 +22,23 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 class SourceReader:
     """Reads typed values out of a validated SourceDocument, turning markup errors into SourceErrors.
 
-    Every piece of text it reads is also kept as a Passage, in reading order."""
+    Every piece of text it reads is also kept as a Passage, in reading order, with the role that
+    `roles` (the block type's `texts`, or the file's own) gives the key it stands under."""
 
     document: SourceDocument
+    roles: Mapping[str, TextRole] = field(default_factory=dict, compare=False)
     passages: list[Passage] = field(default_factory=list, compare=False)
+
+    def with_roles(self, roles: Mapping[str, TextRole]) -> SourceReader:
+        """The same reader (the same passages) for text whose roles are `roles`."""
+        return dataclasses.replace(self, roles=roles)
+
+    def _passage(self, at: YamlPath, nodes: RichText, location: Location) -> None:
+        key = _key_of(at)
+        if key not in self.roles:  # a programming error: the content checks would silently skip this text
+            raise TypeError(f"text under {key!r} ({self.document.path}) has no role: declare it in the `texts` of "
+                            f"its block type (model/blocks.py), or in the roles of its file")
+        self.passages.append(Passage(key, self.roles[key], nodes, location))
 
     @property
     def directory(self) -> Path:
@@ -40,13 +55,13 @@ class SourceReader:
         except MarkupError as error:
             raise SourceError(Problem(self.document.text_location(at, offset + error.offset),
                                       error.message, error.hint)) from None
-        self.passages.append(Passage(_key_of(at), nodes, self.document.text_location(at, offset)))
+        self._passage(at, nodes, self.document.text_location(at, offset))
         return nodes
 
     def text(self, at: YamlPath) -> str:
         """Plain text (no markup), stripped."""
         value = self.document.get(at).strip()
-        self.passages.append(Passage(_key_of(at), (Text(value),), self.location(at)))
+        self._passage(at, (Text(value),), self.location(at))
         return value
 
     def optional_text(self, data: dict, at: YamlPath, key: str) -> str | None:
@@ -107,7 +122,8 @@ def read_blocks(reader: SourceReader, at: YamlPath) -> tuple[Block, ...]:
     for index, data in enumerate(reader.document.get(at)):
         kind = next(iter(data))  # validation made sure the first key is the block's type
         try:
-            blocks[index] = BLOCK_TYPES[kind].from_source(reader, at + (index,), data)
+            block_type = BLOCK_TYPES[kind]
+            blocks[index] = block_type.from_source(reader.with_roles(block_type.texts), at + (index,), data)
         except SourceError as error:
             problems.extend(error.problems)
     problems.extend(_heading_level_problems(reader, at, blocks))

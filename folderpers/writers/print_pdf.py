@@ -19,6 +19,7 @@ from typing import ClassVar
 from folderpers.errors import Location, Problem, RenderError
 from folderpers.model.publication import Publication
 from folderpers.prepress.colors import CMYK_PROFILE, CmykConverter
+from folderpers.render.html import PRINT, Medium
 from folderpers.render.theme import Theme
 from folderpers.writers.base import Rendered
 
@@ -29,6 +30,7 @@ _STYLESHEETS = ("folder.css", "pdf.css", "print.css")
 
 class PrintWriter:
     kind: ClassVar[str] = "print"
+    medium: ClassVar[Medium] = PRINT
     relative_cost: ClassVar[float] = 2.0  # measured on the examples: CMYK, marks, imposition and preflight
 
     def __init__(self, theme: Theme):
@@ -58,7 +60,7 @@ class PrintWriter:
         roots = publication.asset_roots
         palette = ({name: converter.css(value) for name, value in publication.institution.colors.rgb().items()}
                    if cmyk else None)
-        html = self.theme.html.render(publication, "print", image_url=converter.image_url if cmyk else Path.as_uri,
+        html = self.theme.html.render(publication, self.medium, image_url=converter.image_url if cmyk else Path.as_uri,
                                       palette=palette, svg_url=converter.svg_url if cmyk else None)
         base, renderer = publication.folder.directory, self.theme.pdf_renderer
         document = renderer.layout(html, base, roots, source, stylesheets, variant, warnings, cmyk)

@@ -11,12 +11,14 @@ from typing import ClassVar
 
 from folderpers.errors import Location, Problem, RenderError
 from folderpers.model.publication import Publication
+from folderpers.render.html import PDF, Medium
 from folderpers.render.theme import Theme
 from folderpers.writers.base import Rendered, output_name
 
 
 class ScreenPdfWriter:
     kind: ClassVar[str] = "pdf"
+    medium: ClassVar[Medium] = PDF
     relative_cost: ClassVar[float] = 1.0  # the reference for the other writers' relative_cost
     suffix: ClassVar[str] = ".pdf"
 
@@ -30,7 +32,7 @@ class ScreenPdfWriter:
         return ()
 
     def render(self, publication: Publication) -> tuple[Rendered, ...]:
-        html = self.theme.html.render(publication, "pdf", image_url=Path.as_uri)
+        html = self.theme.html.render(publication, self.medium, image_url=Path.as_uri)
         renderer = self.theme.pdf_renderer
         stylesheets = [renderer.stylesheet("folder.css"), renderer.stylesheet("pdf.css")]
         source = Location(publication.folder.source)

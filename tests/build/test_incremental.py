@@ -7,9 +7,10 @@ import filecmp
 import pytest
 from support import MINIMAL_FOLDER, options
 
-from folderpers.build import manifest, pipeline
+from folderpers.build import manifest
 from folderpers.build.pipeline import build
 from folderpers.project import Project
+from folderpers.source import corpus
 
 EEN = MINIMAL_FOLDER + "  - include: verhinderd\n  - figure: plaatje.svg\n    alt: Een vlak.\n"
 SVG = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'><rect width='10' height='10' fill='#{}'/></svg>"
@@ -100,7 +101,7 @@ def test_a_no_op_build_loads_no_source_and_leaves_the_manifest_alone(project, mo
     def refuse(*args):
         raise AssertionError("a no-op build loaded a source")
     for name in ("load_folder", "load_institution", "load_snippets"):
-        monkeypatch.setattr(pipeline, name, refuse)
+        monkeypatch.setattr(corpus, name, refuse)
     report = build(project.project, options(formats=("web",)))
     assert report.ok and report.count("unchanged") == len(ALL) and report.count("built") == 0
     assert (project.root / "dist/manifest.json").stat().st_mtime_ns == written

@@ -35,7 +35,9 @@ def test_flesch_douma_formula():
 
 def test_readability_of_passages_and_the_hardest_sentences():
     def passage(key, text, line):
-        return Passage(key, parse_inline(text, lambda offset: Location("x.yaml", line)), Location("x.yaml", line))
+        role = {"text": "prose", "heading": "label", "sources": "reference", "table": "cell"}[key]
+        return Passage(key, role, parse_inline(text, lambda offset: Location("x.yaml", line)),
+                       Location("x.yaml", line))
 
     scores = readability([
         passage("text", "U krijgt een verdoving. Daarna spuit de arts het botcement in de ingezakte wervel.", 1),
