@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: files already published stay as they are", file=sys.stderr)
         return 130
-    except Exception as error:  # noqa: BLE001 - a bug: say so briefly, unless asked for the details
+    except Exception as error:
         if getattr(args, "debug", False):
             raise
         print(f"internal error: {type(error).__name__}: {error} (run with --debug for a traceback)", file=sys.stderr)
@@ -109,8 +109,9 @@ def _parser() -> argparse.ArgumentParser:
                                help="preview folders past their review date")
     new_command = commands.add_parser("new", parents=[common], help="start a new folder from a commented example")
     new_command.add_argument("slug", help="its name: lowercase letters, digits and hyphens, e.g. knie-prothese")
-    import_command = commands.add_parser("import", parents=[common], help="turn existing folders (Word .docx, web "
-                                         "pages, PDF, text copied from a PDF) into folders/<slug>/folder.yaml to review")
+    import_command = commands.add_parser("import", parents=[common], help="turn existing folders (Word .docx, "
+                                         "web pages, PDF, text copied from a PDF) into folders/<slug>/folder.yaml "
+                                         "to review")
     import_command.add_argument("sources", nargs="+", metavar="SOURCE", help=".docx, .html, .pdf or .txt files")
     import_command.add_argument("--slug", help="folder name (default: from the file name); only with one SOURCE")
     import_command.add_argument("--institution", "-i", metavar="ID", default=None,

@@ -9,8 +9,8 @@ import zipfile
 from io import BytesIO
 from pathlib import Path
 
-import mammoth
-from lxml import etree
+import mammoth  # type: ignore[import-untyped]
+from lxml import etree  # type: ignore[import-untyped]
 
 from folderpers.importers.errors import UnreadableSourceError
 from folderpers.importers.html import read_html

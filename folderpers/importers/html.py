@@ -16,12 +16,22 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
-import lxml.html
-from lxml.etree import ParserError, _Element
+import lxml.html  # type: ignore[import-untyped]
+from lxml.etree import ParserError, _Element  # type: ignore[import-untyped]
 
 from folderpers.importers.errors import UnreadableSourceError
-from folderpers.importers.tree import Box, Document, Dropped, Heading, Image, ItemList, Node, Paragraph, Table, \
-    escape_markup
+from folderpers.importers.tree import (
+    Box,
+    Document,
+    Dropped,
+    Heading,
+    Image,
+    ItemList,
+    Node,
+    Paragraph,
+    Table,
+    escape_markup,
+)
 
 # Elements whose content is never the folder's text.
 _NOISE_TAGS = {"script", "style", "noscript", "template", "nav", "form", "button", "iframe", "object", "embed",
@@ -62,7 +72,8 @@ def read_html(raw: bytes | str, source_name: str, load_image: ImageLoader | None
         root = lxml.html.document_fromstring(raw)
     except (ParserError, ValueError) as error:
         raise UnreadableSourceError(source_name, f"not readable as HTML ({error})",
-                                    "save the page again (File > Save as, 'Web page, HTML only') and import that")
+                                    "save the page again (File > Save as, 'Web page, HTML only') and import "
+                                    "that") from None
     reader = _Reader(source_name, load_image)
     properties = _page_properties(root)
     main = root.find("body") if whole_body else _main_content(root, reader)
@@ -232,7 +243,8 @@ class _Reader:
             return None
         data, extension = loaded
         self.image_count += 1
-        return Image(f"afbeelding-{self.image_count}.{extension}", data, _SPACE.sub(" ", element.get("alt", "")).strip())
+        alt = _SPACE.sub(" ", element.get("alt", "")).strip()
+        return Image(f"afbeelding-{self.image_count}.{extension}", data, alt)
 
     def inline_content(self, element: _Element) -> str:
         parts = [escape_markup(element.text or "")]

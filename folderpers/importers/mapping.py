@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,8 +94,9 @@ class _Mapper:
         levels = _heading_levels(nodes)
         intro: list[str] = []
         intro_notes: list[str] = []
-        while nodes and isinstance(nodes[0], Paragraph) and not _LET_OP.match(nodes[0].text):
-            text, replaced = self.registry.localise(nodes.pop(0).text)
+        while nodes and isinstance(first := nodes[0], Paragraph) and not _LET_OP.match(first.text):
+            nodes.pop(0)
+            text, replaced = self.registry.localise(first.text)
             intro.append(text)
             intro_notes.extend(self._notes(replaced))
         previous_level = 1
@@ -114,9 +116,9 @@ class _Mapper:
                 self._add({"heading": node.text, **({"level": level} if level != 2 else {})}, "heading")
             elif isinstance(node, Paragraph):
                 texts = [node.text]
-                while index < len(nodes) and isinstance(nodes[index], Paragraph) and not _LET_OP.match(
-                        nodes[index].text) and not _LET_OP.match(node.text):
-                    texts.append(nodes[index].text)  # type: ignore[union-attr]
+                while index < len(nodes) and isinstance(following := nodes[index], Paragraph) and not _LET_OP.match(
+                        following.text) and not _LET_OP.match(node.text):
+                    texts.append(following.text)
                     index += 1
                 if _LET_OP.match(node.text):
                     self._callout("", [node], "a paragraph")
@@ -218,7 +220,7 @@ class _Mapper:
             cells, row_notes = self._localised(list(row))
             rows.append(cells)
             notes.extend(row_notes)
-        self._add({"table": rows}, "table", notes + ["the first row is the header row: check that it is one"])
+        self._add({"table": rows}, "table", [*notes, "the first row is the header row: check that it is one"])
 
     def _figure(self, image: Image) -> None:
         self.images.append(image)
@@ -247,7 +249,7 @@ class _Mapper:
             elif isinstance(node, Heading):
                 self._add({"heading": node.text, "level": 3}, "heading", ["was a heading inside a box"])
 
-    def _callout(self, title: str, nodes: list[Node], origin: str) -> None:
+    def _callout(self, title: str, nodes: Sequence[Node], origin: str) -> None:
         paragraphs = [node.text for node in nodes if isinstance(node, Paragraph)]
         items = [item for node in nodes if isinstance(node, ItemList) for item in node.items]
         wording = " ".join([title, *paragraphs, *items])
@@ -297,7 +299,8 @@ class _Mapper:
         sources: dict[str, str] = {}
         if title:
             metadata["title"] = title
-            sources["title"] = "the document's top heading" if title != properties.get("title") else "its title property"
+            sources["title"] = ("its title property" if title == properties.get("title")
+                                else "the document's top heading")
         else:
             metadata["title"] = UNFILLED
             notes["title"] = "no title found: write the folder's title"

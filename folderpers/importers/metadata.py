@@ -61,7 +61,7 @@ def find_metadata(properties: dict[str, str], colophon: list[str], body: list[st
                 break
     for line, body_line in [(line, False) for line in colophon] + [(line, True) for line in body]:
         for key, pattern in _LABELLED.items():
-            if key in found or body_line and key in ("department", "owner"):
+            if key in found or (body_line and key in ("department", "owner")):
                 continue
             match = pattern.search(line)
             normal = _normalise(key, match.group(1), code_prefixes) if match else None

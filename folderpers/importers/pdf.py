@@ -7,7 +7,7 @@ Rules, in order:
 - a last page of centred lines is the back cover (address block), dropped;
 - the most common size is the body size; a line clearly larger (or larger and bold) is a heading,
   a short bold line at body size the lowest heading; heading levels rank by size;
-- a line that starts with a bullet glyph (•, –, ▪, private-use glyphs of symbol fonts, ...) starts
+- a line that starts with a bullet glyph (•, dashes, ▪, private-use glyphs of symbol fonts, ...) starts
   a list item, one that starts with "1." or "1)" a step; indented lines continue the item;
 - lines join into a paragraph while the spacing stays that of a line; a word broken at the line
   end with a hyphen is joined again when both halves are lower case (MRI- + scan keeps its hyphen);
@@ -18,6 +18,7 @@ Encrypted, image-only (scanned) and damaged files are refused with what to do in
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,18 +33,18 @@ from pdfplumber.utils.exceptions import PdfminerException
 from folderpers.importers.errors import UnreadableSourceError
 from folderpers.importers.tree import Box, Document, Dropped, Heading, ItemList, Node, Paragraph, escape_markup
 
-BULLETS = set("•●▪■◦○·–—-*►▸✓✔➢➤→□❖◆◇")
+BULLETS = set("•●▪■◦○·\u2013\u2014-*►▸✓✔➢➤→□❖◆◇")  # incl. en and em dash
 _NUMBERED = re.compile(r"^(\d{1,2}|[a-z])[.)]$")
 _PAGE_NUMBER = re.compile(r"^\W*(pagina|page|blz\.?|p\.)?\s*\d+(\s*(van|of|/)\s*\d+)?\W*$", re.IGNORECASE)
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?:;][\"'”’)]*$")
+_SENTENCE_END = re.compile(r"[.!?:;][\"'\u201d\u2019)]*$")  # closing quotes may follow
 HYPHENS = "-\u2010\u00ad"  # hyphen-minus, the typographic hyphen some fonts use, the soft hyphen
 _GLUE = "\u2060"  # marks where pdfplumber split one word at a font change (e.g. a bold number in brackets)
 
 
 def is_bullet(word: str) -> bool:
     """A bullet glyph: a common one, or a private-use character (symbol fonts such as Wingdings)."""
-    return len(word) == 1 and (word in BULLETS or 0xE000 <= ord(word) <= 0xF8FF or 0xF0000 <= ord(word))
+    return len(word) == 1 and (word in BULLETS or 0xE000 <= ord(word) <= 0xF8FF or ord(word) >= 0xF0000)
 
 
 @dataclass
@@ -215,10 +216,10 @@ class _PdfReader:
             last = previous.lines[-1] if previous else None
             first_word = line.words[0][0]
             heading = _heading_kind(line, body)
-            marker = is_bullet(first_word) or bool(_NUMBERED.match(first_word)) and len(line.words) > 1
+            marker = is_bullet(first_word) or (bool(_NUMBERED.match(first_word)) and len(line.words) > 1)
             same_place = last is not None and last.box == line.box
             gap = line.top - last.bottom if last and last.page == line.page else None
-            close = gap is not None and gap < 0.9 * leading or (
+            close = (gap is not None and gap < 0.9 * leading) or (
                 last is not None and last.page != line.page and not _SENTENCE_END.search(last.text))
             if heading and not marker:
                 if previous and previous.kind == "heading" and same_place and last is not None and \
@@ -230,11 +231,9 @@ class _PdfReader:
                 ordered = not is_bullet(first_word)
                 blocks.append(_Block("item", [line], ordered=ordered))
                 line.words = line.words[1:]
-            elif previous and same_place and close and previous.kind == "item" and last is not None and \
-                    line.x0 > previous.lines[0].x0 + 1:
-                previous.lines.append(line)
-            elif previous and same_place and close and previous.kind == "paragraph" and last is not None and \
-                    abs(last.size - line.size) < 0.3:
+            elif previous and last is not None and same_place and close and (
+                    (previous.kind == "item" and line.x0 > previous.lines[0].x0 + 1)  # an item's indented next line
+                    or (previous.kind == "paragraph" and abs(last.size - line.size) < 0.3)):
                 previous.lines.append(line)
             else:
                 blocks.append(_Block("paragraph", [line]))
@@ -253,7 +252,7 @@ class _PdfReader:
             elif block.kind == "item":
                 previous = flat[-1][1] if flat else None
                 if isinstance(previous, ItemList) and previous.ordered == block.ordered and flat[-1][0] == box:
-                    flat[-1] = (box, ItemList(previous.items + (markup,), block.ordered))
+                    flat[-1] = (box, ItemList((*previous.items, markup), block.ordered))
                 else:
                     flat.append((box, ItemList((markup,), block.ordered)))
             else:
@@ -324,7 +323,7 @@ def _markup(lines: list[_Line]) -> str:
 
 def join_hyphenated(before: str, after: str) -> str:
     """Halves of a word broken at a line end: "zorgverze-" + "keraar" is one word, "MRI-" + "scan" keeps its hyphen."""
-    if before[-1:] == "\u00ad" or before[-2:-1].islower() and after[:1].islower():
+    if before[-1:] == "\u00ad" or (before[-2:-1].islower() and after[:1].islower()):
         return before[:-1] + after
     return before[:-1] + "-" + after
 
@@ -342,7 +341,7 @@ def _body_size(lines: list[_Line]) -> float:
 
 def _leading(lines: list[_Line], body: float) -> float:
     """The usual gap between two lines of body text: what keeps lines in one paragraph."""
-    gaps = [second.top - first.bottom for first, second in zip(lines, lines[1:], strict=False)
+    gaps = [second.top - first.bottom for first, second in itertools.pairwise(lines)
             if first.page == second.page and first.size == second.size == body and second.top > first.bottom]
     if not gaps:
         return body * 0.6

@@ -21,7 +21,7 @@ from folderpers.importers.pdf import HYPHENS, is_bullet, join_hyphenated
 from folderpers.importers.tree import Document, Dropped, Heading, ItemList, Node, Paragraph, escape_markup
 
 _NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+(\S.*)$")
-_SENTENCE_END = re.compile(r"[.!?;:][\"'”’)]*$")
+_SENTENCE_END = re.compile(r"[.!?;:][\"'\u201d\u2019)]*$")
 _MAX_HEADING_WORDS = 12
 
 
@@ -42,7 +42,8 @@ def read_text_file(path: Path) -> Document:
 
 def read_text(text: str, source_name: str) -> Document:
     dropped: list[Dropped] = []
-    lines = [line.replace("\u00a0", " ").rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    lines = [line.rstrip() for line in text.split("\n")]
     entries: list[tuple[str, str]] = []  # (kind, text): kind is blank, bullet, step or line
     previous = None
     for line in lines:
@@ -80,7 +81,7 @@ def _nodes(entries: list[tuple[str, str]]) -> list[Node]:
             ordered = kind == "step"
             last_node = nodes[-1] if nodes else None
             if isinstance(last_node, ItemList) and last_node.ordered == ordered:
-                nodes[-1] = ItemList(last_node.items + (escape_markup(text),), ordered)
+                nodes[-1] = ItemList((*last_node.items, escape_markup(text)), ordered)
             else:
                 nodes.append(ItemList((escape_markup(text),), ordered))
         elif kind == "line":
@@ -107,7 +108,7 @@ def _join(before: str, line: str) -> str:
 
 def _is_heading(text: str, following: list[str] | None) -> bool:
     words = len(text.split())
-    if words > _MAX_HEADING_WORDS or following is None or following[0] == "blank" and False:
+    if words > _MAX_HEADING_WORDS or following is None or (following[0] == "blank" and False):
         return False
     if text.endswith("?"):
         return words <= 10 and following[0] in ("line", "bullet", "step")

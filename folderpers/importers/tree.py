@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Union
 
 _MARKUP_CHARACTERS = re.compile(r"([\\*_\[\]{}`])")
 
@@ -57,7 +56,7 @@ class Box:
     children: tuple[Node, ...]
 
 
-Node = Union[Heading, Paragraph, ItemList, Table, Image, Box]
+Node = Heading | Paragraph | ItemList | Table | Image | Box
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from support import REPO
 
 from folderpers.cli import main
 
-PAGE = "<html><body><main><h1>Gipsverband</h1><p>Houd het gips droog.</p><ul><li>niet nat</li></ul></main></body></html>"
+PAGE = ("<html><body><main><h1>Gipsverband</h1><p>Houd het gips droog.</p><ul><li>niet nat</li></ul></main>"
+        "</body></html>")
 
 
 def _project(tmp_path: Path) -> Path:

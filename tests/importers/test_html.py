@@ -31,7 +31,7 @@ PAGE = """<!doctype html><html lang="nl"><head><title>Maagonderzoek | Ziekenhuis
 <div id="cookie-banner"><p>Wij gebruiken cookies. Akkoord?</p><button>Accepteren</button></div>
 <header><nav><ul><li><a href="/">Home</a></li><li><a href="/zorg">Patiëntenzorg</a></li></ul></nav>
   <form><input name="q"><button>Zoeken</button></form></header>
-<div class="breadcrumb">Home › Folders › Maag</div>
+<div class="breadcrumb">Home / Folders / Maag</div>
 <{wrapper}>{content}</{wrapper}>
 <footer><p>© Ziekenhuis Westerhaven · Privacyverklaring · Disclaimer</p></footer>
 </body></html>"""
