@@ -51,7 +51,14 @@ ImageLoader = Callable[[str], "tuple[bytes, str] | None"]  # src -> (data, exten
 
 
 def read_html_file(path: Path) -> Document:
-    raw = path.read_bytes()
+    data = path.read_bytes()
+    raw: bytes | str = data
+    try:  # most pages are UTF-8, also those that do not say so; lxml would guess Latin-1 for them
+        text = data.decode("utf-8")
+        if not re.match(r"\s*<\?xml[^>]*encoding", text):  # lxml refuses text that declares an encoding
+            raw = text
+    except UnicodeDecodeError:
+        pass
     base = path.parent.resolve()
 
     def load_local(src: str) -> tuple[bytes, str] | None:
@@ -87,8 +94,11 @@ def read_html(raw: bytes | str, source_name: str, load_image: ImageLoader | None
 def _page_properties(root: _Element) -> dict[str, str]:
     properties: dict[str, str] = {}
     title = root.findtext(".//title")
-    if title and title.strip():
-        properties["title"] = _SPACE.sub(" ", title).strip()
+    if title and title.strip():  # "Maagonderzoek | Ziekenhuis X": the page's own part, and the site's
+        parts = re.split(r"\s+[|\u2013\u2014-]\s+", _SPACE.sub(" ", title).strip(), maxsplit=1)
+        properties["title"] = parts[0]
+        if len(parts) > 1:
+            properties["site"] = parts[1]
     for meta in root.iter("meta"):
         name = (meta.get("name") or meta.get("property") or "").lower()
         content = _SPACE.sub(" ", meta.get("content") or "").strip()
@@ -190,6 +200,8 @@ class _Reader:
             items = tuple(self._items(element))
             if items:
                 yield ItemList(items, ordered=tag == "ol")
+        elif tag == "table" and len(cells := element.xpath(".//td|.//th")) == 1:  # a one-cell table is a box
+            yield from self._box(cells[0])
         elif tag == "table":
             table = self._table(element)
             if table:
@@ -200,16 +212,21 @@ class _Reader:
                 yield image
         elif tag == "aside" or tag == "blockquote" or (
                 tag in ("div", "section") and _BOX_NAMES.search(f"{element.get('id', '')} {element.get('class', '')}")):
-            children = tuple(self.blocks(element))
-            title = ""
-            if children and isinstance(children[0], Heading):
-                title, children = children[0].text, children[1:]
-            if children:
-                yield Box(title, children)
+            yield from self._box(element)
         elif tag == "hr":
             return
         else:  # div, section, article, figure, header/footer inside the article: their blocks in order
             yield from self.blocks(element)
+
+    def _box(self, element: _Element) -> Iterator[Node]:
+        children = tuple(self.blocks(element))
+        title = ""
+        if children and isinstance(children[0], Heading):
+            title, children = children[0].text, children[1:]
+        if children:
+            yield Box(title, children)
+        elif title:
+            yield Paragraph(escape_markup(title))
 
     def _items(self, element: _Element) -> Iterator[str]:
         """List items; a nested list's items follow their parent item (the schema has no nesting)."""

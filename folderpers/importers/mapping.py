@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from folderpers.importers.glyphs import BULLETS
 from folderpers.importers.localise import Registry, Replacement
 from folderpers.importers.metadata import (
     UNFILLED,
@@ -27,6 +28,7 @@ from folderpers.importers.metadata import (
     UNFILLED_REVIEW,
     UNFILLED_VERSION,
     find_metadata,
+    is_colophon_line,
 )
 from folderpers.importers.tree import (
     Box,
@@ -88,7 +90,7 @@ class _Mapper:
         self.colophon: list[str] = list(document.running_text)  # running headers/footers name code and version
 
     def run(self) -> ImportedFolder:
-        nodes = list(self.document.nodes)
+        nodes = normalise(list(self.document.nodes))
         title, nodes = self._title(nodes)
         nodes = self._without_colophon(nodes)
         levels = _heading_levels(nodes)
@@ -109,6 +111,11 @@ class _Mapper:
                 if _CALLOUT_HEADING.search(node.text) and index < section_end and not any(
                         isinstance(n, (Heading, Box, Table, Image)) for n in nodes[index:section_end]):
                     self._callout(node.text, nodes[index:section_end], "a section")
+                    index = section_end
+                    continue
+                section = nodes[index:section_end]
+                if section and all(isinstance(n, Paragraph) for n in section) and self._contact(
+                        Box(node.text, tuple(section))):  # a contact's name as a heading, then its details
                     index = section_end
                     continue
                 level = min(levels[node.level], previous_level + 1)
@@ -159,6 +166,8 @@ class _Mapper:
                 heading = nodes[tops[0]]
                 assert isinstance(heading, Heading)
                 title, nodes = heading.text, nodes[tops[0] + 1:]
+            elif not title and isinstance(nodes[0], Heading):  # a document that starts with its title
+                title, nodes = nodes[0].text, nodes[1:]
         subtitle = self.document.properties.get("subtitle", "")
         if subtitle and nodes and isinstance(nodes[0], Paragraph) and nodes[0].text == escape_markup(subtitle):
             nodes = nodes[1:]
@@ -171,6 +180,9 @@ class _Mapper:
             node = nodes[index]
             if isinstance(node, Heading) and _COLOPHON_HEADING.match(node.text):
                 end = _section_end(nodes, index + 1, node.level)
+                # a colophon's "Versie 2.1" may have been read as a heading: the section goes on
+                while end < len(nodes) and is_colophon_line(node_lines(nodes[end])[0]):
+                    end = _section_end(nodes, end + 1, node.level)
                 for inner in nodes[index + 1:end]:
                     self.colophon.extend(node_lines(inner))
                 self.dropped.append(Dropped(f"section {node.text!r}", "a colophon: read for the metadata; the build "
@@ -229,15 +241,21 @@ class _Mapper:
                 if image.alt else "write the alt text: what the image shows, for readers who cannot see it")
         self._add({"figure": image.name, "alt": alt}, "figure", [note])
 
-    def _box(self, box: Box) -> None:
+    def _contact(self, box: Box) -> bool:
+        """Add the box as a contact (to the contacts block just before, if there is one) when it is one."""
         contact = self._contact_card(box)
-        if contact:
-            previous = self.blocks[-1] if self.blocks else {}
-            if "contacts" in previous and contact not in previous["contacts"]:
-                previous["contacts"].append(contact)
-            else:
-                self._add({"contacts": [contact]}, "contacts",
-                          ["contact details recognised from the registry: the build prints them from there"])
+        if not contact:
+            return False
+        previous = self.blocks[-1] if self.blocks else {}
+        if "contacts" in previous and contact not in previous["contacts"]:
+            previous["contacts"].append(contact)
+        else:
+            self._add({"contacts": [contact]}, "contacts",
+                      ["contact details recognised from the registry: the build prints them from there"])
+        return True
+
+    def _box(self, box: Box) -> None:
+        if self._contact(box):
             return
         inner = [node for node in box.children if isinstance(node, (Paragraph, ItemList))]
         self._callout(box.title, inner, "a box")
@@ -340,6 +358,49 @@ class _Mapper:
         return ImportedFolder(metadata, notes, tuple(self.blocks), tuple(tuple(n) for n in self.notes),
                               tuple(self.images), dict(self.recognised), tuple(self.dropped),
                               self.registry.chosen.id if self.registry.chosen else None, sources)
+
+
+_MANUAL_BULLET = re.compile("^(?:[" + re.escape("".join(sorted(BULLETS - {"*"}))) + "\ue000-\uf8ff]|\\\\\\*)\\s+")
+_MANUAL_NUMBER = re.compile(r"^\d{1,2}[.)]\s+")
+_BOLD_ONLY = re.compile(r"^\*\*((?:(?!\*\*).)+)\*\*$")
+_UNESCAPE = re.compile(r"\\([\\*_\[\]{}`])")
+_BOLD_HEADING_LEVEL = 99  # below every real heading level: ranked as the lowest level in use
+
+
+def normalise(nodes: list[Node]) -> list[Node]:
+    """What authors type by hand in Word or on a page, read as the structure it shows: paragraphs
+    starting with a bullet glyph or "-" are a list, two or more starting "1.", "2." are steps, and a
+    short paragraph that is bold as a whole (no full stop at the end) is a heading."""
+    result: list[Node] = []
+    index = 0
+    while index < len(nodes):
+        node = nodes[index]
+        if isinstance(node, Box):
+            result.append(Box(node.title, tuple(normalise(list(node.children)))))
+            index += 1
+            continue
+        if not isinstance(node, Paragraph):
+            result.append(node)
+            index += 1
+            continue
+        for pattern, ordered, minimum in ((_MANUAL_BULLET, False, 1), (_MANUAL_NUMBER, True, 2)):
+            end = index
+            while end < len(nodes) and isinstance(item := nodes[end], Paragraph) and pattern.match(item.text):
+                end += 1
+            if end - index >= minimum:
+                items = tuple(pattern.sub("", paragraph.text, count=1) for paragraph in nodes[index:end]
+                              if isinstance(paragraph, Paragraph))
+                result.append(ItemList(items, ordered))
+                index = end
+                break
+        else:
+            bold = _BOLD_ONLY.match(node.text)
+            if bold and len(node.text.split()) <= 12 and not re.search(r"[.;,]$", bold.group(1)):
+                result.append(Heading(_UNESCAPE.sub(r"\1", bold.group(1)), _BOLD_HEADING_LEVEL))
+            else:
+                result.append(node)
+            index += 1
+    return result
 
 
 def _heading_levels(nodes: list[Node]) -> dict[int, int]:

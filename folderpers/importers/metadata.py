@@ -34,9 +34,16 @@ _LABELLED = {
     "department": re.compile(r"^\s*(?:afdeling|department)\s*:?\s+(.+?)\s*$", re.IGNORECASE),
     "owner": re.compile(r"^\s*(?:inhoudelijk verantwoordelijk|eigenaar|owner)\s*:?\s+(.+?)\s*$", re.IGNORECASE),
 }
-# Keys some producers (folderpers itself among them) write into a PDF's document information.
-_PROPERTY_KEYS = {"code": ("documentcode", "code"), "version": ("version",), "approved": ("approvaldate",),
-                  "review": ("reviewdate",), "department": ("department", "category"), "owner": ("owner",)}
+# Keys some producers (folderpers itself among them) write into a PDF's document information, and
+# custom properties document systems put into Word files.
+_PROPERTY_KEYS = {
+    "code": ("documentcode", "code", "documentnummer", "foldercode", "documentid"),
+    "version": ("version", "versie", "versienummer"),
+    "approved": ("approvaldate", "vastgesteld", "vaststellingsdatum", "datum vaststelling", "goedgekeurd",
+                 "publicatiedatum"),
+    "review": ("reviewdate", "herzien", "herziening", "herzieningsdatum", "revisiedatum", "evaluatiedatum"),
+    "department": ("department", "afdeling", "vakgroep", "category"),
+    "owner": ("owner", "eigenaar", "inhoudelijk verantwoordelijk", "verantwoordelijke")}
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,11 @@ def find_metadata(properties: dict[str, str], colophon: list[str], body: list[st
             if normal:
                 found[key] = Found(normal, f"colophon: {line.strip()[:70]!r}")
     return found
+
+
+def is_colophon_line(line: str) -> bool:
+    """A line of a colophon: a label such as Versie, Vastgesteld, Afdeling with its value."""
+    return any(pattern.search(line) for pattern in _LABELLED.values())
 
 
 def _normalise(key: str, value: str, code_prefixes: tuple[str, ...]) -> str | None:

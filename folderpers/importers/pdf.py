@@ -31,20 +31,14 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from folderpers.importers.errors import UnreadableSourceError
+from folderpers.importers.glyphs import HYPHENS, is_bullet, join_hyphenated
 from folderpers.importers.tree import Box, Document, Dropped, Heading, ItemList, Node, Paragraph, escape_markup
 
-BULLETS = set("•●▪■◦○·\u2013\u2014-*►▸✓✔➢➤→□❖◆◇")  # incl. en and em dash
 _NUMBERED = re.compile(r"^(\d{1,2}|[a-z])[.)]$")
 _PAGE_NUMBER = re.compile(r"^\W*(pagina|page|blz\.?|p\.)?\s*\d+(\s*(van|of|/)\s*\d+)?\W*$", re.IGNORECASE)
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;][\"'\u201d\u2019)]*$")  # closing quotes may follow
-HYPHENS = "-\u2010\u00ad"  # hyphen-minus, the typographic hyphen some fonts use, the soft hyphen
 _GLUE = "\u2060"  # marks where pdfplumber split one word at a font change (e.g. a bold number in brackets)
-
-
-def is_bullet(word: str) -> bool:
-    """A bullet glyph: a common one, or a private-use character (symbol fonts such as Wingdings)."""
-    return len(word) == 1 and (word in BULLETS or 0xE000 <= ord(word) <= 0xF8FF or ord(word) >= 0xF0000)
 
 
 @dataclass
@@ -319,13 +313,6 @@ def _markup(lines: list[_Line]) -> str:
         if text:
             parts.append(_escaped(text))
     return " ".join(parts)
-
-
-def join_hyphenated(before: str, after: str) -> str:
-    """Halves of a word broken at a line end: "zorgverze-" + "keraar" is one word, "MRI-" + "scan" keeps its hyphen."""
-    if before[-1:] == "\u00ad" or (before[-2:-1].islower() and after[:1].islower()):
-        return before[:-1] + after
-    return before[:-1] + "-" + after
 
 
 def _escaped(text: str) -> str:

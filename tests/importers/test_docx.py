@@ -158,3 +158,64 @@ def test_encrypted_or_broken_word_file_is_refused(repo_project, tmp_path: Path) 
         with pytest.raises(UnreadableSourceError, match=words_in_message):
             import_source(repo_project, source)
     assert list(repo_project.folders.iterdir()) == []
+
+
+CUSTOM_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+ xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">
+<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Afdeling"><vt:lpwstr>Orthopedie</vt:lpwstr></property>
+<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="3" name="Eigenaar"><vt:lpwstr>Orthopedisch chirurg</vt:lpwstr></property>
+</Properties>"""
+
+
+def _with_custom_properties(path: Path) -> None:
+    """Add custom document properties, as a document management system writes them (python-docx cannot)."""
+    import zipfile
+    parts = {}
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            parts[name] = archive.read(name)
+    parts["docProps/custom.xml"] = CUSTOM_XML.encode()
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/docProps/custom.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.custom-properties+xml"/></Types>')
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdCustom" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/custom-properties" Target="docProps/custom.xml"/></Relationships>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_word_file_typed_by_hand(repo_project, tmp_path: Path) -> None:
+    """No heading or list styles: bold lines as headings, typed bullets and numbers, a one-cell table as
+    a box, metadata in custom properties and in the page footer."""
+    document = docx.Document()
+    document.sections[0].footer.paragraphs[0].text = (
+        "Documentcode ZWH-ORT-002 · Versie 3.0 · vastgesteld 1 maart 2025 · herzien uiterlijk 1 maart 2028")
+    title = document.add_paragraph()
+    title.add_run("Heupprothese").bold = True
+    document.add_paragraph("Deze folder is voor mensen die een nieuwe heup krijgen.")
+    heading = document.add_paragraph()
+    heading.add_run("Wat neemt u mee").bold = True
+    for item in ("• uw medicijnen", "• uw krukken"):
+        document.add_paragraph(item)
+    heading = document.add_paragraph()
+    heading.add_run("Hoe gaat het").bold = True
+    for item in ("1. U meldt zich bij de balie.", "2. U krijgt een infuus."):
+        document.add_paragraph(item)
+    box = document.add_table(rows=1, cols=1)
+    box.cell(0, 0).text = "Let op: bel direct bij koorts."
+    path = tmp_path / "heup.docx"
+    document.save(path)
+    _with_custom_properties(path)
+    result = import_source(repo_project, path, institution_id="westerhaven")
+    data = yaml.safe_load(result.folder_yaml.read_text(encoding="utf-8"))
+    assert data["title"] == "Heupprothese"
+    assert [block["heading"] for block in data["blocks"] if "heading" in block] == ["Wat neemt u mee", "Hoe gaat het"]
+    assert {"list": ["uw medicijnen", "uw krukken"]} in data["blocks"]
+    assert {"steps": ["U meldt zich bij de balie.", "U krijgt een infuus."]} in data["blocks"]
+    assert {"callout": "alarm", "text": "Let op: bel direct bij koorts."} in data["blocks"]
+    assert (data["code"], data["version"], data["approved"], data["review"]) == (
+        "ORT-002", "3.0", "2025-03-01", "2028-03-01")  # from the footer; the institution's prefix taken off
+    assert (data["department"], data["owner"]) == ("Orthopedie", "Orthopedisch chirurg")  # custom properties
