@@ -32,12 +32,23 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from folderpers.importers.errors import UnreadableSourceError
 from folderpers.importers.glyphs import HYPHENS, is_bullet, join_hyphenated
-from folderpers.importers.tree import Box, Document, Dropped, Heading, ItemList, Node, Paragraph, escape_markup
+from folderpers.importers.tree import (
+    Box,
+    Document,
+    Dropped,
+    Heading,
+    ItemList,
+    Node,
+    Paragraph,
+    Table,
+    escape_markup,
+)
 
 _NUMBERED = re.compile(r"^(\d{1,2}|[a-z])[.)]$")
 _PAGE_NUMBER = re.compile(r"^\W*(pagina|page|blz\.?|p\.)?\s*\d+(\s*(van|of|/)\s*\d+)?\W*$", re.IGNORECASE)
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;][\"'\u201d\u2019)]*$")  # closing quotes may follow
+_CELL_GAP = 1.2  # a gap between words wider than this many font sizes separates table cells
 _GLUE = "\u2060"  # marks where pdfplumber split one word at a font change (e.g. a bold number in brackets)
 
 
@@ -51,6 +62,8 @@ class _Line:
     words: list[tuple[str, bool]]  # (text, bold)
     size: float
     box: int | None = None  # index of the box it stands in
+    starts: list[float] = field(default_factory=list)  # x of each cell: where a wide gap starts new text
+    breaks: list[int] = field(default_factory=list)  # index of the first word of each cell after the first
 
     @property
     def text(self) -> str:
@@ -64,10 +77,10 @@ class _Line:
 
 @dataclass
 class _Block:
-    kind: str  # heading, paragraph, item
+    kind: str  # heading, paragraph, item, table
     lines: list[_Line]
-    tokens: list[tuple[str, bool]] = field(default_factory=list)
     ordered: bool = False
+    table: Table | None = None
 
 
 def read_pdf(path: Path) -> Document:
@@ -129,16 +142,20 @@ class _PdfReader:
             bold = bool(_BOLD_FONT.search(word["fontname"]))
             if current and abs(word["top"] - current.top) <= max(2.0, 0.3 * word["size"]) and \
                     word["x0"] >= current.x1 - 1:
-                if word["x0"] - current.x1 < 0.15 * word["size"]:  # split only by a change of font: one word
+                gap = word["x0"] - current.x1
+                if gap < 0.15 * word["size"]:  # split only by a change of font: one word
                     text, was_bold = current.words[-1]
                     current.words[-1] = (text + _GLUE + word["text"], was_bold and bold)
                 else:
+                    if gap > _CELL_GAP * word["size"]:  # far more than a space: the next table cell
+                        current.breaks.append(len(current.words))
+                        current.starts.append(word["x0"])
                     current.words.append((word["text"], bold))
                 current.x1, current.bottom = word["x1"], max(current.bottom, word["bottom"])
                 current.size = max(current.size, word["size"]) if not is_bullet(word["text"]) else current.size
             else:
                 lines.append(_Line(index, word["top"], word["bottom"], word["x0"], word["x1"], [(word["text"], bold)],
-                                   0.0 if is_bullet(word["text"]) else word["size"]))
+                                   0.0 if is_bullet(word["text"]) else word["size"], starts=[word["x0"]]))
         for line in lines:
             line.size = round(line.size or 0.0, 1)
         return sorted(lines, key=lambda line: (line.top, line.x0))
@@ -205,7 +222,15 @@ class _PdfReader:
         heading_sizes = sorted({line.size for line in lines if _heading_kind(line, body) == "large"}, reverse=True)
         blocks: list[_Block] = []
         leading = _leading(lines, body)
-        for line in lines:
+        tables = _tables(lines, leading)
+        skip_to = 0
+        for number, line in enumerate(lines):
+            if number < skip_to:
+                continue
+            if number in tables:
+                skip_to, table = tables[number]
+                blocks.append(_Block("table", lines[number:skip_to], table=table))
+                continue
             previous = blocks[-1] if blocks else None
             last = previous.lines[-1] if previous else None
             first_word = line.words[0][0]
@@ -239,7 +264,9 @@ class _PdfReader:
         for block in blocks:
             box = block.lines[0].box
             markup = _markup(block.lines)
-            if block.kind == "heading":
+            if block.table is not None:
+                flat.append((box, block.table))
+            elif block.kind == "heading":
                 plain = " ".join(line.text for line in block.lines)
                 level = levels.get(block.lines[0].size, len(heading_sizes) + 1)
                 flat.append((box, Heading(plain, level)))
@@ -284,11 +311,55 @@ def _heading_kind(line: _Line, body: float) -> str:
     return ""
 
 
+def _tables(lines: list[_Line], leading: float) -> dict[int, tuple[int, Table]]:
+    """Runs of lines whose text stands in the same columns (cells apart by wide gaps), as tables:
+    {index of the first line: (index after the last, table)}. A row starts after a gap wider than a
+    line's; lines in between continue the cells of their row."""
+    tables: dict[int, tuple[int, Table]] = {}
+    index = 0
+    while index < len(lines):
+        first = lines[index]
+        if len(first.starts) < 2:
+            index += 1
+            continue
+        columns, end, with_cells = first.starts, index + 1, 1
+        while end < len(lines):
+            line, before = lines[end], lines[end - 1]
+            if line.page != first.page or line.box != first.box or abs(line.size - first.size) > 0.5 or \
+                    line.top - before.bottom > 4 * leading or not all(
+                        any(abs(x - column) <= 3 for column in columns) for x in line.starts):
+                break
+            with_cells += len(line.starts) >= 2
+            end += 1
+        if with_cells >= 2:
+            tables[index] = (end, _table(lines[index:end], columns, leading))
+            index = end
+        else:
+            index += 1
+    return tables
+
+
+def _table(lines: list[_Line], columns: list[float], leading: float) -> Table:
+    rows: list[list[list[list[tuple[str, bool]]]]] = []  # row -> column -> lines of words
+    for number, line in enumerate(lines):
+        if not rows or line.top - lines[number - 1].bottom > leading:
+            rows.append([[] for _ in columns])
+        bounds = [0, *line.breaks, len(line.words)]
+        for start, stop, x in zip(bounds, bounds[1:], line.starts, strict=False):
+            column = min(range(len(columns)), key=lambda c: abs(columns[c] - x))
+            rows[-1][column].append(line.words[start:stop])
+    return Table(tuple(tuple(_markup_words(cell) for cell in row) for row in rows))
+
+
 def _markup(lines: list[_Line]) -> str:
-    """The lines' words as inline markup: hyphenated line ends joined, bold runs in **...**."""
+    return _markup_words([line.words for line in lines])
+
+
+def _markup_words(lines: list[list[tuple[str, bool]]]) -> str:
+    """Lines of words as inline markup: hyphenated line ends joined, bold runs in **...**."""
     tokens: list[tuple[str, bool]] = []
-    for line in lines:
-        for position, (text, bold) in enumerate(line.words):
+    for words in lines:
+        for position, (text, bold) in enumerate(words):
             if position == 0 and tokens:
                 previous, previous_bold = tokens[-1]
                 if previous[-1:] in HYPHENS and len(previous) > 1 and previous[-2].isalpha():
@@ -297,6 +368,8 @@ def _markup(lines: list[_Line]) -> str:
             tokens.append((text, bold))
     # Bold only where it says something: not a whole paragraph, not a bolded number (a phone number
     # becomes a placeholder that the theme styles itself).
+    if not tokens:
+        return ""
     if all(bold for _, bold in tokens) or not any(bold for _, bold in tokens):
         tokens = [(text, False) for text, _ in tokens]
     parts: list[str] = []

@@ -90,6 +90,8 @@ def test_round_trip_keeps_headings_lists_steps_callouts_and_contacts(example_bui
     assert [block["contacts"] for block in imported["blocks"] if "contacts" in block] == \
         [block["contacts"] for block in original["blocks"] if "contacts" in block]
     assert sum(1 for block in imported["blocks"] if "steps" in block) >= 2
+    assert [block["table"] for block in imported["blocks"] if "table" in block] == \
+        [block["table"] for block in original["blocks"] if "table" in block]  # rebuilt from the cells' columns
     for key in ("title", "subtitle", "code", "department", "owner", "version", "approved", "review"):
         assert str(imported[key]) == str(original[key]), key  # from the PDF's properties and colophon
     text = result.folder_yaml.read_text(encoding="utf-8")
@@ -97,6 +99,29 @@ def test_round_trip_keeps_headings_lists_steps_callouts_and_contacts(example_bui
     filled_in(result.folder_yaml)
     report = build(repo_project, options(institutions=("westerhaven",), formats=("pdf",)))
     assert report.ok, [str(outcome) for outcome in report.outcomes]
+
+
+def test_text_copied_out_of_a_folderpers_pdf(example_build, repo_project, tmp_path: Path) -> None:
+    """The pipeline's PDF as text (running headers, page numbers, cover and back cover copied along)."""
+    dist, _ = example_build
+    with pdfplumber.open(dist / "westerhaven" / "vertebroplastiek.pdf") as pdf:
+        copied = "\n".join(page.extract_text() for page in pdf.pages)
+    source = tmp_path / "vertebroplastiek.txt"
+    source.write_text(copied, encoding="utf-8")
+    result = import_source(repo_project, source, institution_id="westerhaven")
+    westerhaven = load_institution(REPO / "institutions/westerhaven/institution.yaml", SchemaSet(REPO / "schemas"))
+    source_words, source_structure = folder_text(REPO / "folders/vertebroplastiek/folder.yaml", westerhaven)
+    imported_words, imported_structure = folder_text(result.folder_yaml, westerhaven)
+    recall = word_recall(source_words, imported_words)
+    headings, lists = structure_recall(source_structure, imported_structure)
+    FIGURES["text (copied out of the pipeline's PDF)"] = f"{recall:.1%} words, headings {headings:.0%}, lists {lists:.0%}"
+    print(f"\ntext from pipeline PDF: word recall {recall:.1%}; headings {headings:.0%}, lists {lists:.0%}")
+    assert recall >= 0.97
+    assert headings == 1.0 and lists == 1.0
+    imported = yaml.safe_load(result.folder_yaml.read_text(encoding="utf-8"))
+    assert (imported["title"], imported["subtitle"], imported["code"], imported["version"]) == (
+        "Vertebroplastiek", "Een ingezakte wervel verstevigen met botcement", "RAD-014", "2.1")
+    assert {"contacts": ["radiologie", "dagbehandeling", "afsprakenbureau"]} in imported["blocks"]
 
 
 def test_plain_weasyprint_pdf(plain_pdf: Path, repo_project, filled_in) -> None:
