@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import phonenumbers
+
 from folderpers.errors import FolderpersError, Location, Problem
 from folderpers.importers.errors import ImportRefusedError
 from folderpers.importers.localise import Registry
@@ -95,15 +97,27 @@ def _institutions(project: Project) -> dict[str, Institution]:
 
 def _choose_institution(institutions: dict[str, Institution], wanted: str | None,
                         document_text: str) -> Institution | None:
-    """The institution asked for; else the one whose name the document uses most; else none."""
+    """The institution asked for; else the one whose name the document uses most; else the one whose
+    registry has most of the document's phone numbers; else none."""
     if wanted:
         if wanted not in institutions:
             raise ImportRefusedError(Problem(Location(Path("institutions") / wanted), f"no institution {wanted!r}",
                                              f"choose one of: {', '.join(sorted(institutions)) or '(none)'}"))
         return institutions[wanted]
-    counts = {key: document_text.count(institution.name) for key, institution in institutions.items()}
-    best = max(sorted(counts), key=lambda key: counts[key], default=None)
-    return institutions[best] if best is not None and counts[best] else None
+    for count in (lambda institution: document_text.count(institution.name),
+                  lambda institution: _registry_numbers(institution, document_text)):
+        counts = {key: count(institution) for key, institution in institutions.items()}
+        best = max(sorted(counts), key=lambda key: counts[key], default=None)
+        if best is not None and counts[best]:
+            return institutions[best]
+    return None
+
+
+def _registry_numbers(institution: Institution, text: str) -> int:
+    """How many phone numbers in `text` are in the institution's registry."""
+    known = {institution.phone.uri, *(contact.phone.uri for contact in institution.contacts.values())}
+    return sum(1 for match in phonenumbers.PhoneNumberMatcher(text, institution.country)
+               if phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.RFC3966) in known)
 
 
 def _all_text(document: Document) -> str:

@@ -166,8 +166,8 @@ class _Mapper:
                 heading = nodes[tops[0]]
                 assert isinstance(heading, Heading)
                 title, nodes = heading.text, nodes[tops[0] + 1:]
-            elif not title and isinstance(nodes[0], Heading):  # a document that starts with its title
-                title, nodes = nodes[0].text, nodes[1:]
+            elif isinstance(nodes[0], Heading) and (not title or nodes[0].text == title):
+                title, nodes = nodes[0].text, nodes[1:]  # a document that starts with its title
         subtitle = self.document.properties.get("subtitle", "")
         if subtitle and nodes and isinstance(nodes[0], Paragraph) and nodes[0].text == escape_markup(subtitle):
             nodes = nodes[1:]

@@ -7,9 +7,10 @@ All problems found in one file are reported together.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from folderpers.errors import Problem, SourceError
 from folderpers.model.blocks import TextRole
@@ -150,10 +151,19 @@ def _unreviewed_import(document: SourceDocument) -> list[Problem]:
                         f"{document.data['imported']!r} and has not been reviewed: it is not built or published",
                         "check every '# REVIEW:' comment in this file, fill in what says TODO, then delete the "
                         "'imported:' line")]
-    for key in ("title", "code", "department", "owner"):
-        if "TODO" in str(document.data.get(key, "")):
-            problems.append(Problem(document.location((key,)), f"'{key}' is still TODO", f"fill in the {key}"))
-    return problems
+
+    def todo(value: Any, at: tuple) -> Iterator[Problem]:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                yield from todo(inner, (*at, key))
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                yield from todo(inner, (*at, index))
+        elif isinstance(value, str) and value.startswith("TODO"):
+            name = ".".join(str(part) for part in at)
+            yield Problem(document.location(at), f"'{name}' is still TODO", "fill it in")
+
+    return problems + list(todo(document.data, ()))
 
 
 def _ignore(document: SourceDocument) -> tuple[Ignore, ...]:

@@ -50,3 +50,21 @@ def test_bad_sources_and_options_are_clear_errors(tmp_path: Path, capsys) -> Non
     assert main(["import", str(page), "--institution", "nergens"], root=root) == 1
     assert "no institution 'nergens'" in capsys.readouterr().err
     assert list((root / "folders").iterdir()) == []
+
+
+def test_institution_found_by_its_numbers_and_unreviewed_import_refused(tmp_path: Path, capsys) -> None:
+    root = _project(tmp_path)
+    page = tmp_path / "uitslag.html"
+    page.write_text("<main><h1>Uitslag</h1><p>Bel 088-7641000 voor uw uitslag.</p>"
+                    "<img src='data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4"
+                    "z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg=='></main>", encoding="utf-8")
+    assert main(["import", str(page)], root=root) == 0
+    written = root / "folders" / "uitslag"
+    assert "for institution 'meerzicht'" in (written / "folder.yaml").read_text(encoding="utf-8")
+    assert "{phone:" in (written / "folder.yaml").read_text(encoding="utf-8")
+    assert (written / "afbeelding-1.png").read_bytes().startswith(b"\x89PNG")
+    capsys.readouterr()
+    assert main(["build", "--folder", "uitslag", "--format", "web", "--today", "2026-11-21"], root=root) == 1
+    out = capsys.readouterr()
+    shown = out.out + out.err
+    assert "has not been reviewed" in shown and "'code' is still TODO" in shown and "alt' is still TODO" in shown
