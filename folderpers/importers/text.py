@@ -25,6 +25,7 @@ _PAGE_NUMBER = re.compile(r"^\W*(pagina|page|blz\.?|p\.)?\s*#(\s*(van|of|/)\s*#)
 _NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+(\S.*)$")
 _SENTENCE_END = re.compile(r"[.!?;:][\"'\u201d\u2019)]*$")
 _MAX_HEADING_WORDS = 12
+_MAX_ABOVE_TITLE = 3
 _MIN_PAGE_LINES = 12  # a running header recurs once a page; a page of a folder has more lines than this
 
 
@@ -156,6 +157,15 @@ def _with_title(nodes: list[Node], dropped: list[Dropped]) -> tuple[list[Node], 
     """The run of heading-like lines a copied cover starts with (logo text, department, title,
     subtitle): the last but one is the title and the last the subtitle (unless it asks a question,
     then it is the first section); what stands before the title is cover text."""
+    start = 0  # a few short lines before the first heading: a web page's navigation, a cover's logo text
+    while start < min(len(nodes), _MAX_ABOVE_TITLE) and isinstance(node := nodes[start], Paragraph) and \
+            len(node.text.split()) <= 8:
+        start += 1
+    if start < len(nodes) and isinstance(nodes[start], Heading):
+        for node in nodes[:start]:
+            assert isinstance(node, Paragraph)
+            dropped.append(Dropped(repr(node.text), "short text above the title (navigation or cover)"))
+        nodes = nodes[start:]
     run = 0
     while run < len(nodes) and isinstance(nodes[run], Heading):
         run += 1
@@ -194,7 +204,7 @@ def _is_heading(text: str, following: list[str] | None) -> bool:
     a line of contact details ("Telefoon: 088 215 1800", "E-mail: ...@...")."""
     words = len(text.split())
     details = "@" in text or "://" in text or sum(character.isdigit() for character in text) >= 5
-    if words > _MAX_HEADING_WORDS or following is None or details:
+    if words > _MAX_HEADING_WORDS or following is None or details or not (text[:1].isupper() or text[:1].isdigit()):
         return False
     if text.endswith("?"):
         return words <= 10 and following[0] in ("line", "bullet", "step")
