@@ -161,7 +161,8 @@ def _unreviewed_import(document: SourceDocument) -> list[Problem]:
                 yield from todo(inner, (*at, index))
         elif isinstance(value, str) and value.startswith("TODO"):
             name = ".".join(str(part) for part in at)
-            yield Problem(document.location(at), f"'{name}' is still TODO", "fill it in")
+            yield Problem(document.location(at), f"'{name}' is still TODO",
+                          "fill in the real value (the '# REVIEW:' comment above it says what)")
 
     return problems + list(todo(document.data, ()))
 
