@@ -86,7 +86,7 @@ def read_html(raw: bytes | str, source_name: str, load_image: ImageLoader | None
     main = root.find("body") if whole_body else _main_content(root, reader)
     if main is None:
         raise UnreadableSourceError(source_name, "the page has no body", "import the page as saved by a browser")
-    reader.prune(main)
+    reader.prune(main, main)
     nodes = tuple(reader.blocks(main))
     return Document(source_name, nodes, {**properties, **reader.properties}, tuple(reader.dropped))
 
@@ -104,9 +104,9 @@ def _page_properties(root: _Element) -> dict[str, str]:
         content = _SPACE.sub(" ", meta.get("content") or "").strip()
         if content and name in ("description", "keywords", "author", "dcterms.modified", "dcterms.created"):
             properties[name] = content
-    language = root.get("lang")
-    if language:
-        properties["language"] = language.split("-")[0].lower()
+    language = (root.get("lang") or "").split("-")[0].lower()
+    if re.fullmatch(r"[a-z]{2}", language):
+        properties["language"] = language
     return properties
 
 
@@ -132,19 +132,20 @@ class _Reader:
         self.properties: dict[str, str] = {}  # what the content itself says about the document (its subtitle)
         self.image_count = 0
 
-    def prune(self, main: _Element) -> None:
-        """Remove what is never content, saying what and why."""
-        for element in list(main.iter()):
-            if not isinstance(element.tag, str) or element.getparent() is None:
-                if not isinstance(element.tag, str) and element.getparent() is not None:  # comments, PIs
-                    element.drop_tree()
+    def prune(self, element: _Element, main: _Element) -> None:
+        """Remove what is never content below `element`, saying what and why (once: not again for
+        what a removed element held)."""
+        for child in list(element):
+            if not isinstance(child.tag, str):  # comments, processing instructions
+                child.drop_tree()
                 continue
-            reason = self._noise_reason(element, main)
+            reason = self._noise_reason(child, main)
             if reason:
-                text = _SPACE.sub(" ", element.text_content()).strip()
-                self.dropped.append(Dropped(f"<{element.tag}> {_preview(text)!r}" if text else f"<{element.tag}>",
-                                            reason))
-                element.drop_tree()
+                text = _SPACE.sub(" ", child.text_content()).strip()
+                self.dropped.append(Dropped(f"<{child.tag}> {_preview(text)!r}" if text else f"<{child.tag}>", reason))
+                child.drop_tree()
+            else:
+                self.prune(child, main)
 
     @staticmethod
     def _noise_reason(element: _Element, main: _Element) -> str:

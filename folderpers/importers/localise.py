@@ -62,6 +62,7 @@ class Registry:
                 escaped = re.escape(contact.email.replace("_", "\\_"))
                 text, count = re.subn(rf"(?<![\w.@]){escaped}(?![\w@])", f"{{email:{contact.key}}}", text)
                 replacements.extend([Replacement(contact.email, f"{{email:{contact.key}}}", "")] * count)
+        text = self._hours(text, chosen, replacements)
         host = urlsplit(chosen.website).hostname or ""
         if host:
             bare = re.escape(host.removeprefix("www."))
@@ -72,6 +73,19 @@ class Registry:
         for email in _EMAIL.findall(text):
             replacements.append(Replacement(email, "", f"e-mail address {email} is in no contact of the registry: "
                                             "add it to a contact and write {email:key}, or keep it"))
+        return text
+
+    @staticmethod
+    def _hours(text: str, chosen: Institution, replacements: list[Replacement]) -> str:
+        """A contact's opening hours after a placeholder of that contact: `{hours:key}` (many contacts
+        share the same hours, so only the contact the text names decides)."""
+        for mention in re.finditer(r"\{(?:contact|phone|email):([a-z0-9_-]+)\}", text):
+            hours = chosen.contacts[mention.group(1)].hours if mention.group(1) in chosen.contacts else None
+            at = text.find(hours, mention.end()) if hours else -1
+            if hours and at >= 0:
+                placeholder = f"{{hours:{mention.group(1)}}}"
+                text = text[:at] + placeholder + text[at + len(hours):]
+                replacements.append(Replacement(hours, placeholder, ""))
         return text
 
     def _phone_numbers(self, text: str, replacements: list[Replacement]) -> str:

@@ -31,12 +31,10 @@ _MIN_PAGE_LINES = 12  # a running header recurs once a page; a page of a folder 
 
 def read_text_file(path: Path) -> Document:
     raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:  # saved by an older Windows program
+        text = raw.decode("cp1252", errors="replace")
     if "\x00" in text or not text.strip():
         raise UnreadableSourceError(path, "the file holds no readable text" if not text.strip() else
                                     "the file is not plain text", "copy the text out of the PDF again and save it "

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from folderpers.errors import Location, Problem
+from folderpers.importers.errors import ImportRefusedError
 from folderpers.importers.mapping import ImportedFolder
 
 REPORT_NAME = "import-report.txt"
@@ -109,8 +111,9 @@ def write_folder(folder: ImportedFolder, directory: Path, *, force: bool) -> tup
         for image in folder.images:
             (staging / image.name).write_bytes(image.data)
         if directory.exists():
-            if not force:
-                raise FileExistsError(directory)
+            if not force:  # made meanwhile: the command checked before it began
+                raise ImportRefusedError(Problem(Location(directory), "this folder already exists",
+                                                 "choose another name with --slug, or replace it with --force"))
             shutil.rmtree(directory)
         staging.rename(directory)
     finally:

@@ -37,3 +37,21 @@ def fill_in(folder_yaml: Path) -> None:
 @pytest.fixture
 def filled_in():
     return fill_in
+
+
+@pytest.fixture
+def measure():
+    """Measure an import against its source and print the figures (`pytest -s tests/importers` shows them):
+    (word recall, heading recall, list recall)."""
+    from folderpers.importers.recall import Structure, folder_text, structure_recall, word_recall
+
+    def measured(name: str, source_words: list[str], source_structure: Structure, folder_yaml: Path,
+                 institution=None) -> tuple[float, float, float]:
+        imported_words, imported_structure = folder_text(folder_yaml, institution)
+        recall = word_recall(source_words, imported_words)
+        headings, lists = structure_recall(source_structure, imported_structure)
+        print(f"\n{name}: word recall {recall:.1%} of {len(source_words)} words; "
+              f"headings {headings:.0%}, lists {lists:.0%}")
+        return recall, headings, lists
+
+    return measured

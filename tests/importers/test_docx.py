@@ -19,7 +19,7 @@ from folderpers.build.pipeline import build
 from folderpers.commands.import_ import import_source
 from folderpers.errors import SourceError
 from folderpers.importers.errors import UnreadableSourceError
-from folderpers.importers.recall import Structure, folder_text, structure_recall, word_recall, words
+from folderpers.importers.recall import Structure, words
 from folderpers.source.load import load_folder
 from folderpers.source.schemas import SchemaSet
 
@@ -105,15 +105,12 @@ def word_file(tmp_path: Path) -> tuple[Path, list[str], Structure]:
     return (path, *make_docx(path))
 
 
-def test_docx_keeps_every_word_heading_and_list(repo_project, word_file, filled_in) -> None:
+def test_docx_keeps_every_word_heading_and_list(repo_project, word_file, filled_in, measure) -> None:
     path, source_words, structure = word_file
     result = import_source(repo_project, path, institution_id="westerhaven")
     folder_yaml = repo_project.folders / "knie-prothese" / "folder.yaml"
     assert result.folder_yaml == folder_yaml
-    imported_words, imported_structure = folder_text(folder_yaml)
-    recall = word_recall(source_words, imported_words)
-    headings, lists = structure_recall(structure, imported_structure)
-    print(f"\nDOCX: word recall {recall:.1%} of {len(source_words)} words; headings {headings:.0%}, lists {lists:.0%}")
+    recall, headings, lists = measure("Word file (python-docx)", source_words, structure, folder_yaml)
     assert recall >= 0.99
     assert (headings, lists) == (1.0, 1.0)
     text = folder_yaml.read_text(encoding="utf-8")
@@ -140,6 +137,9 @@ def test_docx_keeps_every_word_heading_and_list(repo_project, word_file, filled_
 def test_unknown_number_is_kept_and_marked_with_its_line(repo_project, word_file) -> None:
     path, _, _ = word_file
     result = import_source(repo_project, path, institution_id="westerhaven")
+    first = {file.name: file.read_bytes() for file in result.folder_yaml.parent.iterdir()}
+    import_source(repo_project, path, institution_id="westerhaven", force=True)
+    assert {file.name: file.read_bytes() for file in result.folder_yaml.parent.iterdir()} == first  # reproducible
     lines = result.folder_yaml.read_text(encoding="utf-8").splitlines()
     review = next(i for i, line in enumerate(lines) if "REVIEW: phone number 088-1110001" in line)
     assert "is in no registry" in lines[review]  # the number is in no registry of the project
@@ -163,8 +163,10 @@ def test_encrypted_or_broken_word_file_is_refused(repo_project, tmp_path: Path) 
 CUSTOM_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
  xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">
-<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Afdeling"><vt:lpwstr>Orthopedie</vt:lpwstr></property>
-<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="3" name="Eigenaar"><vt:lpwstr>Orthopedisch chirurg</vt:lpwstr></property>
+<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Afdeling">
+ <vt:lpwstr>Orthopedie</vt:lpwstr></property>
+<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="3" name="Eigenaar">
+ <vt:lpwstr>Orthopedisch chirurg</vt:lpwstr></property>
 </Properties>"""
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from folderpers.commands.import_ import import_source
-from folderpers.importers.recall import Structure, folder_text, structure_recall, word_recall, words
+from folderpers.importers.recall import Structure, words
 
 CONTENT = """
 <article>
@@ -39,7 +39,8 @@ NOISE = ("cookies", "accepteren", "home", "patiëntenzorg", "zoeken", "privacyve
 
 
 @pytest.mark.parametrize("wrapper", ["main", "div"])  # with <main>, and a page that does not mark its content
-def test_web_page_main_content_is_kept_and_noise_dropped(repo_project, tmp_path: Path, wrapper: str) -> None:
+def test_web_page_main_content_is_kept_and_noise_dropped(repo_project, tmp_path: Path, wrapper: str,
+                                                         measure) -> None:
     content = CONTENT.replace("{phone}", "088 215 1111")
     if wrapper == "div":  # nothing marks the content: the rules for page furniture must do the work
         content = content.replace("article>", "div>")
@@ -59,10 +60,8 @@ def test_web_page_main_content_is_kept_and_noise_dropped(repo_project, tmp_path:
     from folderpers.source.schemas import SchemaSet
     westerhaven = load_institution(repo_project.institutions / "westerhaven" / "institution.yaml",
                                    SchemaSet(repo_project.schemas))
-    imported_words, imported_structure = folder_text(result.folder_yaml, westerhaven)
-    recall = word_recall(source_words, imported_words)
-    headings, lists = structure_recall(structure, imported_structure)
-    print(f"\nHTML: word recall {recall:.1%} of {len(source_words)} words; headings {headings:.0%}, lists {lists:.0%}")
+    recall, headings, lists = measure(f"web page (content in <{wrapper}>)", source_words, structure,
+                                      result.folder_yaml, westerhaven)
     assert recall >= 0.99
     assert (headings, lists) == (1.0, 1.0)
     text = result.folder_yaml.read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ from support import REPO, options
 from folderpers.build.pipeline import build
 from folderpers.commands.import_ import import_source
 from folderpers.importers.errors import UnreadableSourceError
-from folderpers.importers.recall import Structure, folder_text, structure_recall, word_recall, words
+from folderpers.importers.recall import Structure, folder_text, words
 from folderpers.source.load import load_institution
 from folderpers.source.schemas import SchemaSet
 
@@ -45,7 +45,6 @@ ARTICLE = TITLE + SECTIONS.replace("<h2>", "<h2>Deel 1: ") + SECTIONS.replace("<
 STYLE = "@page { size: A5; margin: 2cm 1.8cm; @bottom-center { content: 'Pagina ' counter(page); font-size: 8pt } }" \
         " body { font-family: 'DejaVu Sans'; font-size: 10pt; hyphens: auto } h1 { font-size: 20pt }" \
         " h2 { font-size: 15pt } h3 { font-size: 12pt }"
-FIGURES: dict[str, str] = {}
 
 
 def _source_words() -> list[str]:
@@ -68,20 +67,16 @@ def plain_pdf(tmp_path_factory) -> Path:
     return path
 
 
-def test_round_trip_keeps_headings_lists_steps_callouts_and_contacts(example_build, repo_project, filled_in) -> None:
+def test_round_trip_keeps_headings_lists_steps_callouts_and_contacts(example_build, repo_project, filled_in,
+                                                                     measure) -> None:
     dist, _ = example_build
     pdf = dist / "westerhaven" / "vertebroplastiek.pdf"
     result = import_source(repo_project, pdf)
     assert result.folder.institution == "westerhaven"  # chosen because the PDF names it
     westerhaven = load_institution(REPO / "institutions/westerhaven/institution.yaml", SchemaSet(REPO / "schemas"))
     source = REPO / "folders/vertebroplastiek/folder.yaml"
-    source_words, source_structure = folder_text(source, westerhaven)
-    imported_words, imported_structure = folder_text(result.folder_yaml, westerhaven)
-    recall = word_recall(source_words, imported_words)
-    headings, lists = structure_recall(source_structure, imported_structure)
-    FIGURES["PDF (folderpers pipeline, round trip)"] = f"{recall:.1%} words, headings {headings:.0%}, lists {lists:.0%}"
-    print(f"\nPDF round trip: word recall {recall:.1%} of {len(source_words)} words; headings {headings:.0%}, "
-          f"lists {lists:.0%}")
+    recall, headings, lists = measure("PDF round trip (pipeline)", *folder_text(source, westerhaven),
+                                      result.folder_yaml, westerhaven)
     assert recall >= 0.97
     assert headings == 1.0 and lists == 1.0
     original, imported = (yaml.safe_load(path.read_text("utf-8")) for path in (source, result.folder_yaml))
@@ -101,7 +96,7 @@ def test_round_trip_keeps_headings_lists_steps_callouts_and_contacts(example_bui
     assert report.ok, [str(outcome) for outcome in report.outcomes]
 
 
-def test_text_copied_out_of_a_folderpers_pdf(example_build, repo_project, tmp_path: Path) -> None:
+def test_text_copied_out_of_a_folderpers_pdf(example_build, repo_project, tmp_path: Path, measure) -> None:
     """The pipeline's PDF as text (running headers, page numbers, cover and back cover copied along)."""
     dist, _ = example_build
     with pdfplumber.open(dist / "westerhaven" / "vertebroplastiek.pdf") as pdf:
@@ -110,12 +105,9 @@ def test_text_copied_out_of_a_folderpers_pdf(example_build, repo_project, tmp_pa
     source.write_text(copied, encoding="utf-8")
     result = import_source(repo_project, source, institution_id="westerhaven")
     westerhaven = load_institution(REPO / "institutions/westerhaven/institution.yaml", SchemaSet(REPO / "schemas"))
-    source_words, source_structure = folder_text(REPO / "folders/vertebroplastiek/folder.yaml", westerhaven)
-    imported_words, imported_structure = folder_text(result.folder_yaml, westerhaven)
-    recall = word_recall(source_words, imported_words)
-    headings, lists = structure_recall(source_structure, imported_structure)
-    FIGURES["text (copied out of the pipeline's PDF)"] = f"{recall:.1%} words, headings {headings:.0%}, lists {lists:.0%}"
-    print(f"\ntext from pipeline PDF: word recall {recall:.1%}; headings {headings:.0%}, lists {lists:.0%}")
+    recall, headings, lists = measure("text copied out of the pipeline's PDF",
+                                      *folder_text(REPO / "folders/vertebroplastiek/folder.yaml", westerhaven),
+                                      result.folder_yaml, westerhaven)
     assert recall >= 0.97
     assert headings == 1.0 and lists == 1.0
     imported = yaml.safe_load(result.folder_yaml.read_text(encoding="utf-8"))
@@ -124,13 +116,9 @@ def test_text_copied_out_of_a_folderpers_pdf(example_build, repo_project, tmp_pa
     assert {"contacts": ["radiologie", "dagbehandeling", "afsprakenbureau"]} in imported["blocks"]
 
 
-def test_plain_weasyprint_pdf(plain_pdf: Path, repo_project, filled_in) -> None:
+def test_plain_weasyprint_pdf(plain_pdf: Path, repo_project, filled_in, measure) -> None:
     result = import_source(repo_project, plain_pdf)
-    imported_words, imported_structure = folder_text(result.folder_yaml)
-    recall = word_recall(_source_words(), imported_words)
-    headings, lists = structure_recall(_structure(), imported_structure)
-    FIGURES["PDF (plain WeasyPrint, untagged)"] = f"{recall:.1%} words, headings {headings:.0%}, lists {lists:.0%}"
-    print(f"\nPDF plain: word recall {recall:.1%}; headings {headings:.0%}, lists {lists:.0%}")
+    recall, headings, lists = measure("PDF from plain WeasyPrint", _source_words(), _structure(), result.folder_yaml)
     assert recall >= 0.97
     assert headings == 1.0 and lists == 1.0
     assert "Pagina" not in result.folder_yaml.read_text(encoding="utf-8")  # the running footer is gone
@@ -139,19 +127,16 @@ def test_plain_weasyprint_pdf(plain_pdf: Path, repo_project, filled_in) -> None:
 
 
 @pytest.mark.parametrize("bullet", ["•", "\uf0b7"])  # as copied from a PDF; U+F0B7: Symbol-font bullet (private use)
-def test_text_copied_out_of_a_pdf(plain_pdf: Path, repo_project, tmp_path: Path, bullet: str) -> None:
+def test_text_copied_out_of_a_pdf(plain_pdf: Path, repo_project, tmp_path: Path, bullet: str, measure) -> None:
     with pdfplumber.open(plain_pdf) as pdf:
         copied = "\n".join(page.extract_text() for page in pdf.pages).replace("•", bullet)
     source = tmp_path / "heupoperatie.txt"
     source.write_text(copied, encoding="utf-8")
     result = import_source(repo_project, source)
-    imported_words, imported_structure = folder_text(result.folder_yaml)
-    recall = word_recall(_source_words(), imported_words)
-    headings, lists = structure_recall(_structure(), imported_structure)
-    FIGURES[f"text (bullet U+{ord(bullet):04X})"] = f"{recall:.1%} words, headings {headings:.0%}, lists {lists:.0%}"
-    print(f"\ntext {bullet!r}: word recall {recall:.1%}; headings {headings:.0%}, lists {lists:.0%}")
+    recall, headings, lists = measure(f"text copied out of that PDF, bullets U+{ord(bullet):04X}", _source_words(),
+                                      _structure(), result.folder_yaml)
     assert recall >= 0.97
-    assert lists == 1.0
+    assert headings == 1.0 and lists == 1.0
 
 
 def _encrypted(plain: Path, target: Path) -> Path:
@@ -177,9 +162,3 @@ def test_unusable_pdf_is_refused_and_nothing_written(plain_pdf, repo_project, tm
     with pytest.raises(UnreadableSourceError, match=message):
         import_source(repo_project, source)
     assert list(repo_project.folders.iterdir()) == []
-
-
-def test_print_figures() -> None:
-    """The measured figures of this module (run with -s to see them)."""
-    for name, figures in FIGURES.items():
-        print(f"{name}: {figures}")
