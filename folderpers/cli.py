@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: files already published stay as they are", file=sys.stderr)
         return 130
-    except Exception as error:  # noqa: BLE001 - a bug: say so briefly, unless asked for the details
+    except Exception as error:
         if getattr(args, "debug", False):
             raise
         print(f"internal error: {type(error).__name__}: {error} (run with --debug for a traceback)", file=sys.stderr)

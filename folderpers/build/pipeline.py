@@ -7,11 +7,11 @@ institution's, a failed render that one output. Every outcome is reported as it 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable, Iterator
 
 from folderpers.build.manifest import Manifest, combined_digest, entries_current, input_digests, output_entry
 from folderpers.build.publish import publish, remove_leftovers

@@ -11,9 +11,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, TypeVar
+from typing import Any, TypeVar
 
 import jinja2
 
@@ -156,13 +157,14 @@ class _Run:
             else:
                 yield loaded
 
-    def snippets(self, snippets: dict[str, Snippet | FolderpersError]) -> dict[str, Snippet | FolderpersError]:
+    def snippets(self, snippets: Mapping[str, Snippet | FolderpersError]) -> Mapping[str, Snippet | FolderpersError]:
         for snippet in snippets.values():
             if isinstance(snippet, Snippet):
                 self.ignores[snippet.source] = snippet.ignore
         return snippets
 
-    def publication(self, folder: Folder, institution: Institution, shared: dict) -> None:
+    def publication(self, folder: Folder, institution: Institution,
+                    shared: Mapping[str, Snippet | FolderpersError]) -> None:
         try:
             publication = self.corpus.publication(folder, institution)
         except FolderpersError as error:

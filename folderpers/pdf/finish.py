@@ -15,8 +15,8 @@ import contextlib
 import hashlib
 import io
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pikepdf
 

@@ -8,6 +8,7 @@ caching live in one place and nothing reads a YAML file twice.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -97,10 +98,8 @@ class Corpus:
     def folders(self) -> dict[Path, Folder | BaseException]:
         """Every selected folder by source, or the error that stops it from loading."""
         for source in self.folder_sources:
-            try:
+            with contextlib.suppress(Exception):  # recorded in self._folders
                 self.folder(source)
-            except Exception:  # noqa: BLE001, S110 - recorded in self._folders
-                pass
         return {source: self._folders[source] for source in self.folder_sources}
 
     def institution(self, institution_id: str) -> Institution:
@@ -116,10 +115,8 @@ class Corpus:
     def institutions(self) -> dict[str, Institution | BaseException]:
         """Every selected institution by id, or the error that stops it from loading."""
         for institution_id in self.institution_ids:
-            try:
+            with contextlib.suppress(Exception):  # recorded in self._institutions
                 self.institution(institution_id)
-            except Exception:  # noqa: BLE001, S110 - recorded in self._institutions
-                pass
         return {institution_id: self._institutions[institution_id] for institution_id in self.institution_ids}
 
     @cached_property

@@ -5,12 +5,13 @@ from __future__ import annotations
 import filecmp
 
 import pytest
-from support import MINIMAL_FOLDER, options
 
 from folderpers.build import manifest
 from folderpers.build.pipeline import build
 from folderpers.project import Project
 from folderpers.source import corpus
+
+from support import MINIMAL_FOLDER, options
 
 EEN = MINIMAL_FOLDER + "  - include: verhinderd\n  - figure: plaatje.svg\n    alt: Een vlak.\n"
 SVG = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'><rect width='10' height='10' fill='#{}'/></svg>"
