@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from folderpers.writers.base import Rendered, Writer
 
 DEFAULT_MAX_TASKS = 100
+PDF_RENDERER_MODULE = "folderpers.render.pdf"  # counts WeasyPrint's time; named, not imported (it imports WeasyPrint)
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def render_task(writers: dict[str, Writer], theme: Theme, task: Task) -> Done:
 
 
 def _weasyprint_seconds() -> float:
-    module = sys.modules.get("folderpers.render_pdf")  # not imported: nothing rendered with WeasyPrint yet
+    module = sys.modules.get(PDF_RENDERER_MODULE)  # not imported: nothing rendered with WeasyPrint yet
     return module.seconds_in_weasyprint() if module else 0.0
 
 
@@ -92,7 +93,8 @@ def _rss_kib() -> int:
 def _worker_main(connection: Connection, project: Project) -> None:
     from folderpers.render.theme import Theme
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    theme, writers = Theme(project), dict[str, Writer]()
+    theme = Theme(project)
+    writers: dict[str, Writer] = {}
     theme.pdf_renderer  # noqa: B018 - imports WeasyPrint and sets up fonts before the first task arrives
     # What is alive now (modules, fonts) lives as long as the worker: keep the garbage collector from
     # scanning it again at every full collection while documents are rendered (about 2 % of the time).

@@ -1,5 +1,5 @@
 """PDF/UA-1 checks on a finished, tagged PDF: the machine-checkable Matterhorn conditions that
-matter for leaflets (../shared/BRIEF.md §3). veraPDF is the reference validator; this checks what
+matter for leaflets. veraPDF is the reference validator; this checks what
 a build can check fast, on every screen PDF it writes (an error fails that output).
 
 Each check has a kind (README, "Checks"); its findings name the PDF file and, where it helps,

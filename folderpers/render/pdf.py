@@ -54,7 +54,7 @@ class RenderedPdf:
     data: bytes
     pages: int
     warnings: tuple[str, ...]  # WeasyPrint's warnings (e.g. ignored CSS); errors raise instead
-    structure: StructureHints  # what the tagged PDF does not say about its structure (see tagging.py)
+    structure: StructureHints  # what the tagged PDF does not say about its structure (see pdf/structure.py)
 
 
 class _Collector(logging.Handler):

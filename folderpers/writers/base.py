@@ -52,7 +52,7 @@ class CollectionWriter(Protocol):
     def __init__(self, theme: Theme) -> None: ...
 
     def render(self, entries: list[dict[str, Any]], corpus: Corpus) -> tuple[Rendered, ...]:
-        """`entries`: the manifest's entry of every output now in dist/ (see manifest.py); `corpus`: the
+        """`entries`: the manifest's entry of every output now in dist/ (see build/manifest.py); `corpus`: the
         sources, as the build loaded them (loaded when first asked for)."""
 
 

@@ -1,7 +1,7 @@
 """The screen PDF: tagged PDF/UA-1 for the intranet and for reading on screen.
 
-Its structure tree is finished beyond WeasyPrint (tagging.py), and the finished file must pass
-the PDF/UA checks (pdf_checks.py): an error fails the output, so no inaccessible PDF is published.
+Its structure tree is finished beyond WeasyPrint (pdf/structure.py), and the finished file must pass
+the PDF/UA checks (checks/pdf_ua.py): an error fails the output, so no inaccessible PDF is published.
 """
 
 from __future__ import annotations

@@ -109,3 +109,13 @@ def _publications(tmp_project):
     institutions = [load_institution(source, schemas) for source in project.institution_sources()]
     return [resolve(load_folder(source, schemas), institution, snippets)
             for source in project.folder_sources() for institution in institutions]
+
+
+def test_the_time_inside_weasyprint_is_counted(tmp_project):
+    import importlib
+
+    from folderpers.build.workers import PDF_RENDERER_MODULE
+    assert hasattr(importlib.import_module(PDF_RENDERER_MODULE), "seconds_in_weasyprint")
+    tmp_project.folder("een")
+    report = build(tmp_project.project, options(formats=("pdf",), institutions=("alpha",), jobs=0))
+    assert report.ok and 0 < report.weasyprint_seconds <= report.render_seconds
