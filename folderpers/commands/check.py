@@ -30,12 +30,14 @@ from folderpers.model.folder import Folder, Ignore, Snippet
 from folderpers.model.institution import Institution
 from folderpers.model.publication import Publication
 from folderpers.project import Project
+from folderpers.render.theme import Theme
 from folderpers.source.corpus import Corpus, Selection
-from folderpers.writers import output_name
+from folderpers.writers import WRITERS
 
 REPORT_JSON = "check-report.json"
 REPORT_HTML = "check-report.html"
 READABILITY_LANGUAGES = ("nl",)  # Flesch-Douma and the syllable counts are for Dutch
+CHECKED_KINDS = ("pdf", "web")  # the outputs readers get: PDF/UA for paged ones, axe-core for pages
 T = TypeVar("T")
 
 
@@ -114,6 +116,7 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
 class _Run:
     def __init__(self, project: Project, options: CheckOptions, config: ChecksConfig, corpus: Corpus):
         self.project, self.options, self.config, self.corpus = project, options, config, corpus
+        self.writers = [WRITERS[kind](Theme(project)) for kind in CHECKED_KINDS]  # they name the files
         self.report = CheckReport()
         self.findings: list[Finding] = []
         self.ignores: dict[Path, tuple[Ignore, ...]] = {}
@@ -209,16 +212,18 @@ class _Run:
     def outputs(self, publication: Publication) -> tuple[Path, ...]:
         if not self.options.outputs:
             return ()
-        paths = tuple(self.project.dist / output_name(publication, suffix) for suffix in (".pdf", ".html"))
-        for path in paths:
-            if not path.is_file():
-                self.findings.append(Finding("missing-output", "error", Location(path), "not built",
-                                             "run `build.py` first, or check with --content-only"))
-            elif path.suffix == ".pdf":
-                self.findings.extend(check_pdf(path.read_bytes(), path))
-            else:
-                self.page(path)
-        return paths
+        paths = []
+        for writer in self.writers:
+            for path in (self.project.dist / relative for relative in writer.paths(publication)):
+                paths.append(path)
+                if not path.is_file():
+                    self.findings.append(Finding("missing-output", "error", Location(path), "not built",
+                                                 "run `build.py` first, or check with --content-only"))
+                elif writer.medium.paged:
+                    self.findings.extend(check_pdf(path.read_bytes(), path))
+                else:
+                    self.page(path)
+        return tuple(paths)
 
     def page(self, path: Path) -> None:
         assert self.web is not None
