@@ -25,14 +25,14 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from synthetic import make_corpus  # noqa: E402
+from folderpers.build.pipeline import BuildOptions, build
+from folderpers.build.workers import Task, WorkerPool, default_jobs
+from folderpers.model.publication import Publication
+from folderpers.project import Project
+from folderpers.render.html import PDF, HtmlRenderer
+from folderpers.source.corpus import Corpus
 
-from folderpers.build.pipeline import BuildOptions, build  # noqa: E402
-from folderpers.build.workers import Task, WorkerPool, default_jobs  # noqa: E402
-from folderpers.model.publication import Publication  # noqa: E402
-from folderpers.project import Project  # noqa: E402
-from folderpers.render.html import PDF, HtmlRenderer  # noqa: E402
-from folderpers.source.corpus import Corpus  # noqa: E402
+from synthetic import make_corpus
 
 MIB = 1024
 

@@ -7,11 +7,11 @@ institution's, a failed render that one output. Every outcome is reported as it 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable, Iterator
 
 from folderpers.build.manifest import Manifest, combined_digest, entries_current, input_digests, output_entry
 from folderpers.build.publish import publish, remove_leftovers
@@ -257,14 +257,13 @@ def _publish(run: _Build, done: Done, manifest: Manifest) -> None:
 def _publish_collection(run: _Build, writer: CollectionWriter, manifest: Manifest, corpus: Corpus) -> None:
     try:
         outputs = writer.render(manifest.current(), corpus)
-        for output in outputs:
-            publish(run.project.dist / output.path, output.data, run.project.dist)
+        written = [publish(run.project.dist / output.path, output.data, run.project.dist) for output in outputs]
     except Exception as error:  # noqa: BLE001
         run.failure(f"{writer.kind} (of everything in {_shown(run.project.dist, run.project)})", error)
         return
-    for output in outputs:
-        run.record(Outcome("built", _shown(run.project.dist / output.path, run.project), pages=output.pages,
-                           warnings=output.warnings, notes=output.notes))
+    for output, was_written in zip(outputs, written, strict=True):
+        run.record(Outcome("built" if was_written else "unchanged", _shown(run.project.dist / output.path, run.project),
+                           pages=output.pages, warnings=output.warnings, notes=output.notes))
 
 
 def _shown(path: Path, project: Project) -> str:

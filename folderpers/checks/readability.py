@@ -10,9 +10,9 @@ of one syllable. A score is a signal, not a verdict: it says where to look.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterable, Iterator
+from functools import cache, lru_cache
 
 import pyphen
 
@@ -88,7 +88,7 @@ def words(text: str) -> list[str]:
     return [match.group(0) for match in WORD.finditer(text)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _dictionary(language: str) -> pyphen.Pyphen:
     return pyphen.Pyphen(lang=language, left=1, right=1)
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, TypeVar
+from typing import Any, TypeVar
 
 import jinja2
 
@@ -29,12 +30,14 @@ from folderpers.model.folder import Folder, Ignore, Snippet
 from folderpers.model.institution import Institution
 from folderpers.model.publication import Publication
 from folderpers.project import Project
+from folderpers.render.theme import Theme
 from folderpers.source.corpus import Corpus, Selection
-from folderpers.writers import output_name
+from folderpers.writers import WRITERS
 
 REPORT_JSON = "check-report.json"
 REPORT_HTML = "check-report.html"
 READABILITY_LANGUAGES = ("nl",)  # Flesch-Douma and the syllable counts are for Dutch
+CHECKED_KINDS = ("pdf", "web")  # the outputs readers get: PDF/UA for paged ones, axe-core for pages
 T = TypeVar("T")
 
 
@@ -113,6 +116,7 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
 class _Run:
     def __init__(self, project: Project, options: CheckOptions, config: ChecksConfig, corpus: Corpus):
         self.project, self.options, self.config, self.corpus = project, options, config, corpus
+        self.writers = [WRITERS[kind](Theme(project)) for kind in CHECKED_KINDS]  # they name the files
         self.report = CheckReport()
         self.findings: list[Finding] = []
         self.ignores: dict[Path, tuple[Ignore, ...]] = {}
@@ -156,13 +160,14 @@ class _Run:
             else:
                 yield loaded
 
-    def snippets(self, snippets: dict[str, Snippet | FolderpersError]) -> dict[str, Snippet | FolderpersError]:
+    def snippets(self, snippets: Mapping[str, Snippet | FolderpersError]) -> Mapping[str, Snippet | FolderpersError]:
         for snippet in snippets.values():
             if isinstance(snippet, Snippet):
                 self.ignores[snippet.source] = snippet.ignore
         return snippets
 
-    def publication(self, folder: Folder, institution: Institution, shared: dict) -> None:
+    def publication(self, folder: Folder, institution: Institution,
+                    shared: Mapping[str, Snippet | FolderpersError]) -> None:
         try:
             publication = self.corpus.publication(folder, institution)
         except FolderpersError as error:
@@ -207,16 +212,18 @@ class _Run:
     def outputs(self, publication: Publication) -> tuple[Path, ...]:
         if not self.options.outputs:
             return ()
-        paths = tuple(self.project.dist / output_name(publication, suffix) for suffix in (".pdf", ".html"))
-        for path in paths:
-            if not path.is_file():
-                self.findings.append(Finding("missing-output", "error", Location(path), "not built",
-                                             "run `build.py` first, or check with --content-only"))
-            elif path.suffix == ".pdf":
-                self.findings.extend(check_pdf(path.read_bytes(), path))
-            else:
-                self.page(path)
-        return paths
+        paths = []
+        for writer in self.writers:
+            for path in (self.project.dist / relative for relative in writer.paths(publication)):
+                paths.append(path)
+                if not path.is_file():
+                    self.findings.append(Finding("missing-output", "error", Location(path), "not built",
+                                                 "run `build.py` first, or check with --content-only"))
+                elif writer.medium.paged:
+                    self.findings.extend(check_pdf(path.read_bytes(), path))
+                else:
+                    self.page(path)
+        return tuple(paths)
 
     def page(self, path: Path) -> None:
         assert self.web is not None

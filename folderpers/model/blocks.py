@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, Self
 
 from folderpers.errors import Location, Problem, SourceError
 from folderpers.model.inline import RichText
@@ -67,7 +67,7 @@ class Heading:
     location: Location | None = field(default=None, compare=False)  # for checks across includes
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Heading:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Heading:
         return cls(reader.text(at + ("heading",)), int(data.get("level", 2)), reader.location(at))
 
 
@@ -78,7 +78,7 @@ class Paragraphs:
     paragraphs: tuple[RichText, ...]
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Paragraphs:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Paragraphs:
         return cls(reader.paragraphs(at + ("text",)))
 
 
@@ -91,7 +91,7 @@ class _ItemList:
     items: tuple[RichText, ...]
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> _ItemList:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Self:
         return cls(reader.items(at + (cls.kind,)))
 
 
@@ -115,7 +115,7 @@ class Callout:
     items: tuple[RichText, ...]
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Callout:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Callout:
         return cls(data["callout"], reader.optional_text(data, at, "title"),
                    reader.optional_paragraphs(data, at, "text"), reader.optional_items(data, at, "items"))
 
@@ -128,7 +128,7 @@ class Contacts:
     title: str | None
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Contacts:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Contacts:
         refs = tuple(ContactRef(key, reader.location(at + ("contacts", index)))
                      for index, key in enumerate(data["contacts"]))
         return cls(refs, reader.optional_text(data, at, "title"))
@@ -144,7 +144,7 @@ class Figure:
     size: str
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Figure:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Figure:
         caption = reader.rich(at + ("caption",)) if "caption" in data else ()
         return cls(reader.image(at + ("figure",)), reader.text(at + ("alt",)), caption, data.get("size", "medium"))
 
@@ -159,7 +159,7 @@ class Table:
     row_headers: bool
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Table:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Table:
         rows = data["table"]
         width = len(rows[0])
         for index, row in enumerate(rows):
@@ -186,7 +186,7 @@ class Faq:
     title: str | None
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Faq:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Faq:
         entries = tuple(QuestionAnswer(reader.text(at + ("faq", index, "question")),
                                        reader.paragraphs(at + ("faq", index, "answer")))
                         for index in range(len(data["faq"])))
@@ -201,7 +201,7 @@ class Sources:
     title: str | None
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Sources:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Sources:
         return cls(reader.items(at + ("sources",)), reader.optional_text(data, at, "title"))
 
 
@@ -216,7 +216,7 @@ class Include:
     location: Location
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Include:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Include:
         return cls(data["include"], reader.location(at + ("include",)))
 
 
@@ -226,11 +226,23 @@ class PageBreak:
     texts: ClassVar[Mapping[str, TextRole]] = {}
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> PageBreak:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> PageBreak:
         return cls()
 
 
-Block = Union[Heading, Paragraphs, BulletList, Steps, Callout, Contacts, Figure, Table, Faq, Sources, Include, PageBreak]
-BLOCK_TYPES: dict[str, type] = {cls.kind: cls for cls in (
+Block = Heading | Paragraphs | BulletList | Steps | Callout | Contacts | Figure | Table | Faq | Sources | Include | PageBreak
+
+
+class BlockType(Protocol):
+    """What every block class has (see the module's docstring)."""
+
+    kind: ClassVar[str]
+    texts: ClassVar[Mapping[str, TextRole]]
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Block: ...
+
+
+BLOCK_TYPES: dict[str, type[BlockType]] = {cls.kind: cls for cls in (
     Heading, Paragraphs, BulletList, Steps, Callout, Contacts, Figure, Table, Faq, Sources, Include, PageBreak)}
 

@@ -30,8 +30,9 @@ from __future__ import annotations
 import contextlib
 import re
 from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pikepdf
 import pydyf
@@ -186,7 +187,7 @@ class _Joiner:
     def __init__(self, pdf: pikepdf.Pdf, hints: StructureHints):
         self.pdf, self.hints = pdf, hints.elements
         self.replaced: dict[tuple[int, int], pikepdf.Object | None] = {}  # joined or dropped -> what remains
-        self.ids: dict[bytes, pikepdf.String] = {}  # /ID of a joined or dropped header cell -> the one that remains
+        self.ids: dict[bytes, pikepdf.Object] = {}  # /ID of a joined or dropped header cell -> the one that remains
         self.reachable: set[tuple[int, int]] = set()  # the elements left in the tree, found while joining
 
     def hint(self, element) -> ElementHint | None:
@@ -269,7 +270,7 @@ class _Joiner:
         for page in self.pdf.pages:
             if "/StructParents" not in page.obj:
                 continue
-            owners = list(parent_tree[int(page.obj.StructParents)])
+            owners: list[Any] = list(parent_tree[int(page.obj.StructParents)])
             artifacts: dict[int, Artifact] = {}
             for mcid, owner in enumerate(owners):
                 remaining = self._remaining(owner)
@@ -328,7 +329,9 @@ def _rewrite_marks(content: bytes, artifacts: dict[int, Artifact], mcids: int) -
     """The content with the artifacts' marks rewritten, found by pattern, which is much faster than
     parsing every operator of the page; None if the marks found are not exactly MCIDs 0 to `mcids`-1,
     each once (the stream is written differently, or the pattern matched inside a string)."""
-    pieces, found, start = [], [], 0
+    pieces: list[bytes] = []
+    found: list[int] = []
+    start = 0
     for match in _MARKED.finditer(content):
         mcid = int(match[1])
         found.append(mcid)

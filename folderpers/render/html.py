@@ -10,11 +10,12 @@ from __future__ import annotations
 import base64
 import mimetypes
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -118,7 +119,7 @@ class HtmlRenderer:
         self.environment.filters["plain"] = plain_text
         self.template = self.environment.get_template("folder.html")
 
-    @lru_cache(maxsize=None)
+    @cache
     def labels(self, language: str) -> dict[str, Any]:
         """Interface words for `language` from templates/labels/<language>.yaml."""
         path = self.project.templates / "labels" / f"{language.split('-')[0]}.yaml"
@@ -177,7 +178,7 @@ class HtmlRenderer:
             count=count,
             labels=self.labels(publication.language), palette=palette or publication.institution.colors.rgb())
 
-    @lru_cache(maxsize=None)
+    @cache
     def _stylesheet(self, medium: Medium) -> Markup:
         """A page that is not paged gets the project's CSS inlined; PDFs get it as pre-parsed stylesheets."""
         if medium.paged:

@@ -13,15 +13,15 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Iterator, Sequence
 
 _import_started = time.perf_counter()
-from weasyprint import CSS, HTML  # noqa: E402 - timed: importing WeasyPrint is part of its time
-from weasyprint.document import Document, Page  # noqa: E402
-from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint import CSS, HTML
+from weasyprint.document import Document, Page
+from weasyprint.text.fonts import FontConfiguration
 
 from folderpers.errors import Location, Problem, RenderError
 from folderpers.pdf.structure import StructureHints, recording
@@ -54,7 +54,7 @@ class RenderedPdf:
     data: bytes
     pages: int
     warnings: tuple[str, ...]  # WeasyPrint's warnings (e.g. ignored CSS); errors raise instead
-    structure: StructureHints  # what the tagged PDF does not say about its structure (see tagging.py)
+    structure: StructureHints  # what the tagged PDF does not say about its structure (see pdf/structure.py)
 
 
 class _Collector(logging.Handler):
@@ -77,7 +77,7 @@ class PdfRenderer:
         # rendered with them gets that profile as its output intent; RGB documents get none.
         self.cmyk_profiles: dict = {}
 
-    @lru_cache(maxsize=None)
+    @cache
     def stylesheet(self, name: str, css: str | None = None, profile_roots: tuple[Path, ...] = ()) -> CSS:
         """A parsed stylesheet: styles/<name>, or the given CSS text (cached under `name`).
 

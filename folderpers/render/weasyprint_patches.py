@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import weasyprint
 from weasyprint.pdf import tags as weasyprint_tags

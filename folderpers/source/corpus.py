@@ -8,6 +8,7 @@ caching live in one place and nothing reads a YAML file twice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -85,42 +86,20 @@ class Corpus:
 
     def folder(self, source: Path) -> Folder:
         """The folder in `source`, loaded and validated (SourceError when it has errors)."""
-        if source not in self._folders:
-            try:
-                folder = load_folder(source, self.schemas)
-                self._check_institution_ids(folder)
-                self._folders[source] = folder
-            except Exception as error:  # noqa: BLE001 - kept and raised again to every caller
-                self._folders[source] = error
-        return _value(self._folders[source])
+        return _cached(self._folders, source, lambda: self._load_folder(source))
 
     def folders(self) -> dict[Path, Folder | BaseException]:
         """Every selected folder by source, or the error that stops it from loading."""
-        for source in self.folder_sources:
-            try:
-                self.folder(source)
-            except Exception:  # noqa: BLE001, S110 - recorded in self._folders
-                pass
-        return {source: self._folders[source] for source in self.folder_sources}
+        return {source: _outcome(self.folder, source) for source in self.folder_sources}
 
     def institution(self, institution_id: str) -> Institution:
         """The institution `institution_id`, loaded and validated (a FolderpersError when it has errors)."""
-        if institution_id not in self._institutions:
-            source = self.project.institutions / institution_id / "institution.yaml"
-            try:
-                self._institutions[institution_id] = load_institution(source, self.schemas)
-            except Exception as error:  # noqa: BLE001 - kept and raised again to every caller
-                self._institutions[institution_id] = error
-        return _value(self._institutions[institution_id])
+        source = self.project.institutions / institution_id / "institution.yaml"
+        return _cached(self._institutions, institution_id, lambda: load_institution(source, self.schemas))
 
     def institutions(self) -> dict[str, Institution | BaseException]:
         """Every selected institution by id, or the error that stops it from loading."""
-        for institution_id in self.institution_ids:
-            try:
-                self.institution(institution_id)
-            except Exception:  # noqa: BLE001, S110 - recorded in self._institutions
-                pass
-        return {institution_id: self._institutions[institution_id] for institution_id in self.institution_ids}
+        return {institution_id: _outcome(self.institution, institution_id) for institution_id in self.institution_ids}
 
     @cached_property
     def shared_snippets(self) -> dict[str, Snippet | SourceError]:
@@ -133,18 +112,35 @@ class Corpus:
         """What `institution` publishes of `folder` (ResolveError listing every unresolved reference)."""
         return resolve(folder, institution, self.shared_snippets)
 
-    def _check_institution_ids(self, folder: Folder) -> None:
+    def _load_folder(self, source: Path) -> Folder:
+        folder = load_folder(source, self.schemas)
         unknown = [name for name in folder.institutions or () if name not in self.all_institution_ids]
         if unknown:
             raise SourceError(Problem(folder.location_of("institutions"), f"unknown institution {unknown[0]!r}",
                                       f"institutions are: {', '.join(sorted(self.all_institution_ids))}"))
+        return folder
 
 
+K = TypeVar("K")
 T = TypeVar("T")
 
 
-def _value(loaded: T | BaseException) -> T:
+def _cached(cache: dict[K, T | BaseException], key: K, load: Callable[[], T]) -> T:
+    """What `load` gives for `key`, loaded once; an error is kept too, and raised to every caller."""
+    if key not in cache:
+        try:
+            cache[key] = load()
+        except Exception as error:  # noqa: BLE001 - kept and raised again to every caller
+            cache[key] = error
+    loaded = cache[key]
     if isinstance(loaded, BaseException):
         raise loaded
     return loaded
 
+
+def _outcome(get: Callable[[K], T], key: K) -> T | BaseException:
+    """`get(key)`, or the error it raises."""
+    try:
+        return get(key)
+    except Exception as error:  # noqa: BLE001 - the caller reports it
+        return error

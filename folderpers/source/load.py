@@ -20,7 +20,7 @@ from folderpers.project import translation_language
 from folderpers.source.phones import parse_phone
 from folderpers.source.reader import SourceReader, read_blocks
 from folderpers.source.schemas import SchemaSet
-from folderpers.source.yamlsource import SourceDocument, load_yaml
+from folderpers.source.yamlsource import SourceDocument, YamlPath, load_yaml
 
 DEFAULT_TINT = "#f2f4f7"
 
@@ -129,7 +129,7 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
         logo=logo,
         logo_alt=reader.text(("logo_alt",)),
         colors=Colors(colors["primary"], colors["accent"], colors.get("tint", DEFAULT_TINT),
-                      {name: tuple(int(part) / 100 for part in value) for name, value in colors["cmyk"].items()}
+                      {name: _cmyk(value) for name, value in colors["cmyk"].items()}
                       if "cmyk" in colors else None),
         font=data["font"].strip(),
         font_location=document.location(("font",)),
@@ -152,7 +152,7 @@ def _unreviewed_import(document: SourceDocument) -> list[Problem]:
                         "check every '# REVIEW:' comment in this file, fill in what says TODO, then delete the "
                         "'imported:' line")]
 
-    def todo(value: Any, at: tuple) -> Iterator[Problem]:
+    def todo(value: Any, at: YamlPath) -> Iterator[Problem]:
         if isinstance(value, dict):
             for key, inner in value.items():
                 yield from todo(inner, (*at, key))
@@ -177,7 +177,13 @@ def _ignore(document: SourceDocument) -> tuple[Ignore, ...]:
     return tuple(result)
 
 
-def _date(document, at: tuple) -> date:
+def _cmyk(percentages: list[str]) -> tuple[float, float, float, float]:
+    """C, M, Y, K in percent (validated: four whole numbers) as fractions 0..1."""
+    c, m, y, k = (int(part) / 100 for part in percentages)
+    return c, m, y, k
+
+
+def _date(document: SourceDocument, at: YamlPath) -> date:
     text = document.get(at)
     try:
         return date.fromisoformat(text)

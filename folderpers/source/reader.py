@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from folderpers.errors import Location, Problem, SourceError
 from folderpers.model.blocks import BLOCK_TYPES, Block, Heading, Passage, TextRole
@@ -60,11 +61,11 @@ class SourceReader:
 
     def text(self, at: YamlPath) -> str:
         """Plain text (no markup), stripped."""
-        value = self.document.get(at).strip()
+        value: str = self.document.get(at).strip()
         self._passage(at, (Text(value),), self.location(at))
         return value
 
-    def optional_text(self, data: dict, at: YamlPath, key: str) -> str | None:
+    def optional_text(self, data: Mapping[str, Any], at: YamlPath, key: str) -> str | None:
         return self.text(at + (key,)) if key in data else None
 
     def paragraphs(self, at: YamlPath) -> tuple[RichText, ...]:
@@ -82,15 +83,15 @@ class SourceReader:
     def items(self, at: YamlPath) -> tuple[RichText, ...]:
         return tuple(self.rich(at + (index,)) for index in range(len(self.document.get(at))))
 
-    def optional_paragraphs(self, data: dict, at: YamlPath, key: str) -> tuple[RichText, ...]:
+    def optional_paragraphs(self, data: Mapping[str, Any], at: YamlPath, key: str) -> tuple[RichText, ...]:
         return self.paragraphs(at + (key,)) if key in data else ()
 
-    def optional_items(self, data: dict, at: YamlPath, key: str) -> tuple[RichText, ...]:
+    def optional_items(self, data: Mapping[str, Any], at: YamlPath, key: str) -> tuple[RichText, ...]:
         return self.items(at + (key,)) if key in data else ()
 
     def image(self, at: YamlPath) -> Path:
         """An image file next to the YAML file; it must exist and lie inside that directory."""
-        name = self.document.get(at)
+        name: str = self.document.get(at)
         directory = self.directory.resolve()
         path = (directory / name).resolve()
         if (directory / name).is_symlink() and path.parent != directory:
@@ -108,7 +109,7 @@ class SourceReader:
             raise SourceError(Problem(self.location(at), f"image {name!r} {refused}",
                                       "use a plain, self-contained image file (export it again from the drawing "
                                       "program, as plain SVG, PNG or JPEG)")) from None
-        return path
+        return Path(path)
 
 
 def _key_of(at: YamlPath) -> str:
@@ -118,7 +119,8 @@ def _key_of(at: YamlPath) -> str:
 
 def read_blocks(reader: SourceReader, at: YamlPath) -> tuple[Block, ...]:
     """Build the blocks of a validated document; every problem in any block is reported at once."""
-    blocks, problems = {}, []
+    blocks: dict[int, Block] = {}
+    problems: list[Problem] = []
     for index, data in enumerate(reader.document.get(at)):
         kind = next(iter(data))  # validation made sure the first key is the block's type
         try:

@@ -52,10 +52,26 @@ class CollectionWriter(Protocol):
     def __init__(self, theme: Theme) -> None: ...
 
     def render(self, entries: list[dict[str, Any]], corpus: Corpus) -> tuple[Rendered, ...]:
-        """`entries`: the manifest's entry of every output now in dist/ (see manifest.py); `corpus`: the
+        """`entries`: the manifest's entry of every output now in dist/ (see build/manifest.py); `corpus`: the
         sources, as the build loaded them (loaded when first asked for)."""
 
 
 def output_name(publication: Publication, suffix: str) -> PurePosixPath:
     """dist/<institution>/<slug><suffix>; a translation adds its language: <slug>.<lang><suffix>."""
     return PurePosixPath(publication.institution.id) / f"{publication.stem}{suffix}"
+
+
+class OneFileWriter:
+    """What writers that make one file per publication share: dist/<institution>/<stem><suffix>,
+    made from the publication's sources and the theme only."""
+
+    suffix: ClassVar[str]
+
+    def __init__(self, theme: Theme):
+        self.theme = theme
+
+    def paths(self, publication: Publication) -> tuple[PurePosixPath, ...]:
+        return (output_name(publication, self.suffix),)
+
+    def inputs(self, publication: Publication) -> tuple[Path, ...]:
+        return ()

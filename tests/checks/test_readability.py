@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from support import MINIMAL_FOLDER
 
 from folderpers.checks.readability import douma, readability, split_sentences, syllables, words
 from folderpers.commands.check import CheckOptions, check
 from folderpers.errors import Location
 from folderpers.model.blocks import Passage
 from folderpers.source.inline import parse_inline
+
+from support import MINIMAL_FOLDER
 
 
 @pytest.mark.parametrize("word, count", [

@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from support import REPO
-
 from folderpers.cli import main
+
+from support import REPO
 
 PAGE = ("<html><body><main><h1>Gipsverband</h1><p>Houd het gips droog.</p><ul><li>niet nat</li></ul></main>"
         "</body></html>")

@@ -7,9 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import REPO
 
 from folderpers.project import Project
+
+from support import REPO
 
 
 @pytest.fixture

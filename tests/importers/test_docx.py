@@ -13,7 +13,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches
 from PIL import Image as PillowImage
-from support import options
 
 from folderpers.build.pipeline import build
 from folderpers.commands.import_ import import_source
@@ -22,6 +21,8 @@ from folderpers.importers.errors import UnreadableSourceError
 from folderpers.importers.recall import Structure, words
 from folderpers.source.load import load_folder
 from folderpers.source.schemas import SchemaSet
+
+from support import options
 
 TITLE = "Een nieuwe knie"
 SECTIONS = [  # (heading, level, paragraphs, bullet items, numbered items)

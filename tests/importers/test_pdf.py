@@ -13,7 +13,6 @@ import weasyprint
 import yaml
 from lxml import html
 from PIL import Image as PillowImage
-from support import REPO, options
 
 from folderpers.build.pipeline import build
 from folderpers.commands.import_ import import_source
@@ -21,6 +20,8 @@ from folderpers.importers.errors import UnreadableSourceError
 from folderpers.importers.recall import Structure, folder_text, words
 from folderpers.source.load import load_institution
 from folderpers.source.schemas import SchemaSet
+
+from support import REPO, options
 
 TITLE = "<h1>Herstel na een heupoperatie</h1>"
 SECTIONS = """

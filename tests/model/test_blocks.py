@@ -7,10 +7,11 @@ import json
 from typing import Any
 
 import pytest
-from support import REPO
 
 from folderpers.model.blocks import BLOCK_TYPES, TEXT_ROLES
 from folderpers.source.schemas import SchemaSet
+
+from support import REPO
 
 SCHEMA = json.loads((REPO / "schemas/folder.schema.json").read_text())
 DEFINITIONS = SCHEMA["definitions"]

@@ -3,13 +3,14 @@
 from pathlib import Path
 
 import pytest
-from support import MINIMAL_FOLDER, REPO
 
 from folderpers.model.blocks import BLOCK_TYPES, Heading, Paragraphs
 from folderpers.render.html import PDF, PRINT, WEB, HtmlRenderer, Section, css_string, data_url, sectioned
 from folderpers.source.load import load_folder, load_institution, load_snippets
 from folderpers.source.resolve import resolve
 from folderpers.source.schemas import SchemaSet
+
+from support import MINIMAL_FOLDER, REPO
 
 SCHEMAS = SchemaSet(REPO / "schemas")
 

@@ -4,12 +4,13 @@ import io
 
 import pikepdf
 import pytest
-from support import MINIMAL_FOLDER, REPO, options
 
 from folderpers.build.pipeline import build
 from folderpers.errors import Location, RenderError
 from folderpers.project import Project
 from folderpers.render.pdf import PdfRenderer
+
+from support import MINIMAL_FOLDER, REPO, options
 
 PAGE = '<html lang="nl"><head><title>T</title></head><body><h1>T</h1>{}</body></html>'
 

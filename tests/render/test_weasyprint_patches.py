@@ -6,12 +6,13 @@ import io
 
 import pikepdf
 import pytest
-from support import REPO
 
 from folderpers.errors import EngineError, Location
 from folderpers.project import Project
 from folderpers.render import weasyprint_patches
 from folderpers.render.pdf import PdfRenderer
+
+from support import REPO
 
 HTML = """<html lang="nl"><head><title>T</title><style>@page { @bottom-center { content: "pagina " counter(page) } }
 </style></head><body><h1>T</h1><p>Bel de polikliniek bij koorts boven 38,5 °C — ’s nachts ook.</p>

@@ -1,7 +1,6 @@
 """Resolving a folder for an institution: placeholders, contact blocks and includes."""
 
 import pytest
-from support import MINIMAL_FOLDER, REPO
 
 from folderpers.errors import ResolveError
 from folderpers.model.blocks import Callout, Contacts, Paragraphs
@@ -10,6 +9,8 @@ from folderpers.model.institution import Contact
 from folderpers.source.load import load_folder, load_institution, load_snippets
 from folderpers.source.resolve import resolve
 from folderpers.source.schemas import SchemaSet
+
+from support import MINIMAL_FOLDER, REPO
 
 SCHEMAS = SchemaSet(REPO / "schemas")
 
