@@ -21,7 +21,9 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,7 @@ from folderpers.importers.tree import (
     Document,
     Dropped,
     Heading,
+    Image,
     ItemList,
     Node,
     Paragraph,
@@ -48,6 +51,9 @@ _NUMBERED = re.compile(r"^(\d{1,2}|[a-z])[.)]$")
 _PAGE_NUMBER = re.compile(r"^\W*(pagina|page|blz\.?|p\.)?\s*\d+(\s*(van|of|/)\s*\d+)?\W*$", re.IGNORECASE)
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;][\"'\u201d\u2019)]*$")  # closing quotes may follow
+_DRAWING_CURVES = 10  # a page with more curves than this holds a drawing (bullets and boxes are not curves)
+_MIN_PICTURE = 20  # points: smaller images are decoration (icons, rules)
+_PICTURE_DPI = 150
 _CELL_GAP = 1.2  # a gap between words wider than this many font sizes separates table cells
 _GLUE = "\u2060"  # marks where pdfplumber split one word at a font change (e.g. a bold number in brackets)
 
@@ -81,6 +87,15 @@ class _Block:
     lines: list[_Line]
     ordered: bool = False
     table: Table | None = None
+    figure: _Figure | None = None
+
+
+@dataclass(frozen=True)
+class _Figure:
+    page: int
+    top: float
+    png: bytes
+    alt: str  # from the tagged PDF's Figure element, "" when it has none
 
 
 def read_pdf(path: Path) -> Document:
@@ -116,18 +131,13 @@ class _PdfReader:
                                             "ocrmypdf) on it first and check the text")
             raise UnreadableSourceError(self.path, "the PDF has no text", "import the Word original instead")
         self._drop_running(pages, lines_by_page)
-        self._drop_back_cover(pages, lines_by_page)
+        back_cover = self._drop_back_cover(pages, lines_by_page)
         for index, page in enumerate(pages):
             self._mark_boxes(page, lines_by_page[index])
-            if page.images:
-                self.dropped.append(Dropped(f"{len(page.images)} image(s) on page {index + 1}",
-                                            "images are not taken out of a PDF: add them as figures from the original"))
-            if len(page.curves) > 10:
-                self.dropped.append(Dropped(f"a drawing on page {index + 1}", "vector drawings are not taken out of a "
-                                            "PDF: add it as a figure (SVG) from the original"))
+        figures = self._figures(pages[:-1] if back_cover else pages)
         lines = [line for page_lines in lines_by_page for line in page_lines]
         body = _body_size(lines)
-        nodes = self._nodes(lines, body)
+        nodes = self._nodes(lines, body, figures)
         return Document(self.path.name, tuple(nodes), _properties(self.pdf.metadata), tuple(self.dropped),
                         tuple(dict.fromkeys(self.running)))
 
@@ -182,9 +192,9 @@ class _PdfReader:
             self.dropped.append(Dropped(f"running headers/footers and page numbers ({shown[:120]})",
                                         "repeated on every page; read for the code, version and dates"))
 
-    def _drop_back_cover(self, pages: list[Any], lines_by_page: list[list[_Line]]) -> None:
+    def _drop_back_cover(self, pages: list[Any], lines_by_page: list[list[_Line]]) -> bool:
         if len(pages) < 3 or not lines_by_page[-1]:
-            return
+            return False
         last, width = lines_by_page[-1], pages[-1].width
         left = min((line.x0 for page_lines in lines_by_page[:-1] for line in page_lines), default=0.0)
         centred = [line for line in last if abs((line.x0 + line.x1) / 2 - width / 2) < 0.06 * width
@@ -194,6 +204,34 @@ class _PdfReader:
                                         "a back cover (address block); the build prints its own"))
             self.running.extend(line.text for line in last)
             last.clear()
+            return True
+        return False
+
+    def _figures(self, pages: list[Any]) -> list[_Figure]:
+        """The pictures: every raster image, and a page's vector drawing (many curves) as one picture,
+        rendered to PNG (pdfium); their alt texts from a tagged PDF's Figure elements when a page has
+        as many of those as pictures. Pictures in the running header/footer bands are left out."""
+        alts: dict[int, list[str]] = {}
+        for element in _figure_elements(self.pdf.structure_tree):
+            alts.setdefault(element.get("page_number", 0), []).append(element.get("alt_text") or "")
+        figures: list[_Figure] = []
+        for index, page in enumerate(pages):
+            regions = [(image["x0"], image["top"], image["x1"], image["bottom"]) for image in page.images
+                       if image["x1"] - image["x0"] >= _MIN_PICTURE and image["bottom"] - image["top"] >= _MIN_PICTURE]
+            if len(page.curves) > _DRAWING_CURVES:
+                curves = page.curves
+                regions.append((min(c["x0"] for c in curves), min(c["top"] for c in curves),
+                                max(c["x1"] for c in curves), max(c["bottom"] for c in curves)))
+            regions = sorted((max(x0, 0), max(top, 0), min(x1, page.width), min(bottom, page.height))
+                             for x0, top, x1, bottom in regions
+                             if bottom > 0.1 * page.height and top < 0.9 * page.height)
+            page_alts = alts.get(index + 1, [])
+            for number, region in enumerate(regions):
+                picture = BytesIO()
+                page.crop(region, strict=False).to_image(resolution=_PICTURE_DPI).original.save(picture, "PNG")
+                alt = page_alts[number] if len(page_alts) == len(regions) else ""
+                figures.append(_Figure(index, region[1], picture.getvalue(), alt))
+        return figures
 
     def _mark_boxes(self, page: Any, lines: list[_Line]) -> None:
         """Lines on a framed or shaded rectangle that is not a full-width band or a table cell."""
@@ -218,20 +256,23 @@ class _PdfReader:
 
     # --- blocks ----------------------------------------------------------------------------------
 
-    def _nodes(self, lines: list[_Line], body: float) -> list[Node]:
+    def _nodes(self, lines: list[_Line], body: float, figures: list[_Figure]) -> list[Node]:
         heading_sizes = sorted({line.size for line in lines if _heading_kind(line, body) == "large"}, reverse=True)
         blocks: list[_Block] = []
         leading = _leading(lines, body)
         tables = _tables(lines, leading)
         skip_to = 0
+        waiting = list(figures)
         for number, line in enumerate(lines):
+            while waiting and (waiting[0].page, waiting[0].top) < (line.page, line.top):
+                blocks.append(_Block("figure", [], figure=waiting.pop(0)))
             if number < skip_to:
                 continue
             if number in tables:
                 skip_to, table = tables[number]
                 blocks.append(_Block("table", lines[number:skip_to], table=table))
                 continue
-            previous = blocks[-1] if blocks else None
+            previous = blocks[-1] if blocks and blocks[-1].lines else None
             last = previous.lines[-1] if previous else None
             first_word = line.words[0][0]
             heading = _heading_kind(line, body)
@@ -256,12 +297,18 @@ class _PdfReader:
                 previous.lines.append(line)
             else:
                 blocks.append(_Block("paragraph", [line]))
+        blocks.extend(_Block("figure", [], figure=figure) for figure in waiting)
         return self._tree(blocks, body, heading_sizes)
 
     def _tree(self, blocks: list[_Block], body: float, heading_sizes: list[float]) -> list[Node]:
         flat: list[tuple[int | None, Node]] = []
         levels = {size: rank + 1 for rank, size in enumerate(heading_sizes)}
+        pictures = 0
         for block in blocks:
+            if block.figure is not None:
+                pictures += 1
+                flat.append((None, Image(f"afbeelding-{pictures}.png", block.figure.png, block.figure.alt)))
+                continue
             box = block.lines[0].box
             markup = _markup(block.lines)
             if block.table is not None:
@@ -309,6 +356,13 @@ def _heading_kind(line: _Line, body: float) -> str:
     if line.bold and line.size >= body * 0.98 and words <= 12 and not _SENTENCE_END.search(line.text.rstrip("?")):
         return "bold"
     return ""
+
+
+def _figure_elements(elements: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for element in elements:
+        if element.get("type") == "Figure":
+            yield element
+        yield from _figure_elements(element.get("children", []))
 
 
 def _tables(lines: list[_Line], leading: float) -> dict[int, tuple[int, Table]]:

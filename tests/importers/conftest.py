@@ -32,6 +32,7 @@ def fill_in(folder_yaml: Path) -> None:
     text = re.sub(r"(?m)^(department|owner|title): TODO$", r"\1: Ingevuld", text)
     text = re.sub(r"(?m)^approved: .*$", "approved: '2026-01-10'", text)
     text = re.sub(r"(?m)^review: .*$", "review: '2028-01-10'", text)
+    text = re.sub(r"(?m)^(\s*)alt: 'TODO: .*'$", r"\1alt: Een afbeelding die bij de tekst hoort", text)
     folder_yaml.write_text(text, encoding="utf-8")
 
 

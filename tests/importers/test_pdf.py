@@ -4,6 +4,8 @@ files that must be refused."""
 
 from __future__ import annotations
 
+import base64
+from io import BytesIO
 from pathlib import Path
 
 import pdfplumber
@@ -32,6 +34,7 @@ SECTIONS = """
    Elke dag loopt u een stukje verder. Zo wordt uw nieuwe heup sterker.</p>
 <ul><li>Draag stevige schoenen met een platte zool.</li><li>Zit op een hoge stoel met armleuningen.</li>
     <li>Buig uw heup de eerste zes weken niet verder dan negentig graden.</li></ul>
+<img src="data:image/png;base64,{PICTURE}" style="width: 4cm">
 <h2>Thuis</h2>
 <p>Thuis gaat het herstel verder. Verdeel uw activiteiten over de dag en rust tussendoor.</p>
 <ol><li>Doe elke ochtend de oefeningen die u van de fysiotherapeut kreeg.</li>
@@ -42,6 +45,9 @@ SECTIONS = """
 <h2>Wanneer belt u?</h2>
 <p>Bel de polikliniek als de wond rood, warm of dik wordt, of als u koorts krijgt boven 38,5 graden.</p>
 """
+_PNG = BytesIO()
+PillowImage.new("RGB", (80, 60), (40, 120, 200)).save(_PNG, "PNG")
+SECTIONS = SECTIONS.replace("{PICTURE}", base64.b64encode(_PNG.getvalue()).decode())
 ARTICLE = TITLE + SECTIONS.replace("<h2>", "<h2>Deel 1: ") + SECTIONS.replace("<h2>", "<h2>Deel 2: ")  # several pages
 STYLE = "@page { size: A5; margin: 2cm 1.8cm; @bottom-center { content: 'Pagina ' counter(page); font-size: 8pt } }" \
         " body { font-family: 'DejaVu Sans'; font-size: 10pt; hyphens: auto } h1 { font-size: 20pt }" \
@@ -86,6 +92,9 @@ def test_round_trip_keeps_headings_lists_steps_callouts_and_contacts(example_bui
     assert [block["contacts"] for block in imported["blocks"] if "contacts" in block] == \
         [block["contacts"] for block in original["blocks"] if "contacts" in block]
     assert sum(1 for block in imported["blocks"] if "steps" in block) >= 2
+    figures = [block for block in imported["blocks"] if "figure" in block]  # the drawing, rendered, with its alt
+    assert [figure["alt"] for figure in figures] == [block["alt"] for block in original["blocks"] if "figure" in block]
+    assert (result.folder_yaml.parent / figures[0]["figure"]).read_bytes().startswith(b"\x89PNG")
     assert [block["table"] for block in imported["blocks"] if "table" in block] == \
         [block["table"] for block in original["blocks"] if "table" in block]  # rebuilt from the cells' columns
     for key in ("title", "subtitle", "code", "department", "owner", "version", "approved", "review"):
@@ -122,7 +131,10 @@ def test_plain_weasyprint_pdf(plain_pdf: Path, repo_project, filled_in, measure)
     recall, headings, lists = measure("PDF from plain WeasyPrint", _source_words(), _structure(), result.folder_yaml)
     assert recall >= 0.97
     assert headings == 1.0 and lists == 1.0
-    assert "Pagina" not in result.folder_yaml.read_text(encoding="utf-8")  # the running footer is gone
+    text = result.folder_yaml.read_text(encoding="utf-8")
+    assert "Pagina" not in text  # the running footer is gone
+    assert text.count("alt: 'TODO: beschrijf wat de afbeelding laat zien'") == 2  # both pictures, no alt in the PDF
+    assert (result.folder_yaml.parent / "afbeelding-2.png").read_bytes().startswith(b"\x89PNG")
     filled_in(result.folder_yaml)
     assert build(repo_project, options(formats=("web",))).ok
 
