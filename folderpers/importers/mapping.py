@@ -61,13 +61,21 @@ _WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
+class Note:
+    """What a person must check about a block."""
+
+    text: str
+    anchor: str = ""  # the text in the block it is about (a phone number): the report names that line
+
+
+@dataclass(frozen=True)
 class ImportedFolder:
     """A folder made from an imported document, before it is written."""
 
     metadata: dict[str, Any]  # in the order written: title, subtitle, intro, code, ..., imported, keywords
     metadata_notes: dict[str, str]  # key -> what a person must do
     blocks: tuple[dict[str, Any], ...]
-    block_notes: tuple[tuple[str, ...], ...]  # per block: what a person must check
+    block_notes: tuple[tuple[Note, ...], ...]  # per block: what a person must check
     images: tuple[Image, ...]
     recognised: dict[str, int]  # block kind (and "placeholder") -> how many
     dropped: tuple[Dropped, ...]
@@ -83,7 +91,7 @@ class _Mapper:
     def __init__(self, document: Document, registry: Registry, code_prefixes: tuple[str, ...]):
         self.document, self.registry, self.code_prefixes = document, registry, code_prefixes
         self.blocks: list[dict[str, Any]] = []
-        self.notes: list[list[str]] = []
+        self.notes: list[list[Note]] = []
         self.images: list[Image] = []
         self.recognised: Counter[str] = Counter()
         self.dropped: list[Dropped] = list(document.dropped)
@@ -95,7 +103,7 @@ class _Mapper:
         nodes = self._without_colophon(nodes)
         levels = _heading_levels(nodes)
         intro: list[str] = []
-        intro_notes: list[str] = []
+        intro_notes: list[Note] = []
         while nodes and isinstance(first := nodes[0], Paragraph) and not _LET_OP.match(first.text):
             nodes.pop(0)
             text, replaced = self.registry.localise(first.text)
@@ -144,7 +152,7 @@ class _Mapper:
                 self._add({"text": "\n\n".join(intro)}, "text", intro_notes)
                 intro, intro_notes = [], []
             else:
-                self._add({"text": UNFILLED}, "text", ["the source had no text that could be imported"])
+                self._add({"text": UNFILLED}, "text", [Note("the source had no text that could be imported")])
         return self._folder(title, intro, intro_notes)
 
     # --- structure -------------------------------------------------------------------------------
@@ -195,24 +203,25 @@ class _Mapper:
 
     # --- blocks ----------------------------------------------------------------------------------
 
-    def _add(self, block: dict[str, Any], kind: str, notes: list[str] | None = None) -> None:
+    def _add(self, block: dict[str, Any], kind: str, notes: list[Note] | None = None) -> None:
         self.blocks.append(block)
         self.notes.append(list(notes or []))
         self.recognised[kind] += 1
 
-    def _localised(self, texts: list[str] | tuple[str, ...]) -> tuple[list[str], list[str]]:
-        results, notes = [], []
+    def _localised(self, texts: list[str] | tuple[str, ...]) -> tuple[list[str], list[Note]]:
+        results: list[str] = []
+        notes: list[Note] = []
         for text in texts:
             localised, replaced = self.registry.localise(text)
             results.append(localised)
             notes.extend(self._notes(replaced))
         return results, notes
 
-    def _notes(self, replaced: list[Replacement]) -> list[str]:
+    def _notes(self, replaced: list[Replacement]) -> list[Note]:
         for replacement in replaced:
             if replacement.placeholder:
                 self.recognised["placeholder " + replacement.placeholder.split(":")[0].strip("{}")] += 1
-        return [replacement.note for replacement in replaced if replacement.note]
+        return [Note(replacement.note, replacement.found) for replacement in replaced if replacement.note]
 
     def _text_block(self, kind: str, text: str) -> None:
         (localised,), notes = self._localised([text])
@@ -227,19 +236,20 @@ class _Mapper:
         if len(table.rows) < 2:
             self._text_block("text", "\n\n".join(" ".join(cell for cell in row if cell) for row in table.rows))
             return
-        rows, notes = [], []
+        rows: list[list[str]] = []
+        notes: list[Note] = []
         for row in table.rows:
             cells, row_notes = self._localised(list(row))
             rows.append(cells)
             notes.extend(row_notes)
-        self._add({"table": rows}, "table", [*notes, "the first row is the header row: check that it is one"])
+        self._add({"table": rows}, "table", [*notes, Note("the first row is the header row: check that it is one")])
 
     def _figure(self, image: Image) -> None:
         self.images.append(image)
         alt = image.alt or ALT_TODO
         note = (f"alt text taken from the source ({image.alt[:40]!r}...): check that it says what the image shows"
                 if image.alt else "write the alt text: what the image shows, for readers who cannot see it")
-        self._add({"figure": image.name, "alt": alt}, "figure", [note])
+        self._add({"figure": image.name, "alt": alt}, "figure", [Note(note)])
 
     def _contact(self, box: Box) -> bool:
         """Add the box as a contact (to the contacts block just before, if there is one) when it is one."""
@@ -251,7 +261,7 @@ class _Mapper:
             previous["contacts"].append(contact)
         else:
             self._add({"contacts": [contact]}, "contacts",
-                      ["contact details recognised from the registry: the build prints them from there"])
+                      [Note("contact details recognised from the registry: the build prints them from there")])
         return True
 
     def _box(self, box: Box) -> None:
@@ -265,7 +275,7 @@ class _Mapper:
             elif isinstance(node, Image):
                 self._figure(node)
             elif isinstance(node, Heading):
-                self._add({"heading": node.text, "level": 3}, "heading", ["was a heading inside a box"])
+                self._add({"heading": node.text, "level": 3}, "heading", [Note("was a heading inside a box")])
 
     def _callout(self, title: str, nodes: Sequence[Node], origin: str) -> None:
         paragraphs = [node.text for node in nodes if isinstance(node, Paragraph)]
@@ -274,8 +284,8 @@ class _Mapper:
         kind = ("alarm" if _ALARM.search(wording) else "warning" if _WARNING.search(wording)
                 else "tip" if _TIP.search(title or wording) else "info")
         block: dict[str, Any] = {"callout": kind}
-        notes = [f"{origin} in the source; kind "
-                 f"'{kind}' chosen from its wording: check it (alarm, warning, info or tip)"]
+        notes = [Note(f"{origin} in the source; kind "
+                      f"'{kind}' chosen from its wording: check it (alarm, warning, info or tip)")]
         if title:
             block["title"] = title
         if paragraphs:
@@ -308,7 +318,7 @@ class _Mapper:
 
     # --- metadata --------------------------------------------------------------------------------
 
-    def _folder(self, title: str, intro: list[str], intro_notes: list[str]) -> ImportedFolder:
+    def _folder(self, title: str, intro: list[str], intro_notes: list[Note]) -> ImportedFolder:
         properties = self.document.properties
         body_lines = [line for block in self.blocks for line in _block_lines(block) if len(line.split()) <= 12]
         found = find_metadata(properties, self.colophon, body_lines, self.code_prefixes)
@@ -329,7 +339,7 @@ class _Mapper:
         if intro:
             metadata["intro"] = "\n\n".join(intro)
             if intro_notes:
-                notes["intro"] = "; ".join(intro_notes)
+                notes["intro"] = "; ".join(note.text for note in intro_notes)
         defaults = {"code": UNFILLED, "department": UNFILLED, "owner": UNFILLED, "version": UNFILLED_VERSION,
                     "approved": UNFILLED_APPROVED, "review": UNFILLED_REVIEW}
         what = {"code": "the folder code (capitals, digits, hyphens; without the institution's prefix)",

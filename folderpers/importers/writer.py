@@ -20,6 +20,7 @@ from folderpers.importers.errors import ImportRefusedError
 from folderpers.importers.mapping import ImportedFolder
 
 REPORT_NAME = "import-report.txt"
+_NO_FOLDING = 1_000_000
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/folder.schema.json\n"
 
 
@@ -45,33 +46,41 @@ class Review:
 
 
 def render_yaml(folder: ImportedFolder) -> tuple[str, list[Review]]:
-    """The text of folder.yaml and the review notes with the lines they stand on."""
+    """The text of folder.yaml and the review notes with the lines they are about."""
     lines: list[str] = [SCHEMA_LINE.rstrip("\n"),
                         f"# Imported from {folder.metadata['imported']} by `build.py import`"
                         + (f" for institution {folder.institution!r}." if folder.institution else ".")]
     reviews: list[Review] = []
 
-    def comment(note: str, indent: str) -> None:
-        for number, part in enumerate(_wrap(note, 100 - len(indent))):
+    def comment(text: str, indent: str) -> None:
+        for number, part in enumerate(_wrap(text, 100 - len(indent))):
             lines.append(f"{indent}# {'REVIEW: ' if number == 0 else '        '}{part}")
-        reviews.append(Review(len(lines) + 1, note))
 
     for key, value in folder.metadata.items():
-        note = folder.metadata_notes.get(key)
-        if note:
-            comment(note, "")
+        metadata_note = folder.metadata_notes.get(key)
+        if metadata_note:
+            comment(metadata_note, "")
+            reviews.append(Review(len(lines) + 1, metadata_note))
         lines.extend(_dump({key: value}).splitlines())
     lines.append("")
     lines.append("blocks:")
     for block, notes in zip(folder.blocks, folder.block_notes, strict=True):
-        for note in dict.fromkeys(notes):
-            comment(note, "  ")
+        unique = list(dict.fromkeys(notes))
+        for note in unique:
+            comment(note.text, "  ")
+        start = len(lines)
         lines.extend("  " + line for line in _dump([block]).splitlines())
+        for note in unique:  # the line the note is about: where its phone number stands, else the block's first
+            at = next((start + offset for offset, line in enumerate(lines[start:])
+                       if note.anchor and note.anchor in line), start)
+            reviews.append(Review(at + 1, note.text))
     return "\n".join(lines) + "\n", reviews
 
 
 def _dump(value: Any) -> str:
-    return yaml.dump(value, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110, default_flow_style=False)
+    """YAML without folded lines: a paragraph is one line, so a review note can name the line of its number."""
+    return yaml.dump(value, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=_NO_FOLDING,
+                     default_flow_style=False)
 
 
 def _wrap(text: str, width: int) -> list[str]:
