@@ -55,6 +55,9 @@ _CALLOUT_HEADING = re.compile(r"\b(bel (dan )?(direct|meteen|onmiddellijk)|alarm
 _LET_OP = re.compile(r"^\W{0,4}(let op|pas op|waarschuwing|belangrijk)\s*[:!]", re.IGNORECASE)
 _COLOPHON_HEADING = re.compile(r"^(colofon|over deze (folder|brochure|informatie)|about this (leaflet|folder)|"
                                r"documentinformatie)\W*$", re.IGNORECASE)
+_FAQ_HEADING = re.compile(r"^(veel ?gestelde vragen|vragen en antwoorden|faq|frequently asked questions)\W*$",
+                          re.IGNORECASE)
+_SOURCES_HEADING = re.compile(r"^(bronnen|bronvermelding|literatuur|referenties|references|sources)\W*$", re.IGNORECASE)
 _CONTACT_FIELD_WORDS = {"telefoon", "tel", "telefoonnummer", "bereikbaar", "e-mail", "email", "mail", "phone",
                         "hours", "openingstijden", "bereikbaarheid"}
 _WORD = re.compile(r"\w+")
@@ -116,6 +119,15 @@ class _Mapper:
             index += 1
             if isinstance(node, Heading):
                 section_end = _section_end(nodes, index)
+                if _FAQ_HEADING.match(node.text) and (faq_end := self._faq(node.text, nodes, index)):
+                    index = faq_end
+                    continue
+                if _SOURCES_HEADING.match(node.text) and section_end == index + 1 and \
+                        isinstance(sources := nodes[index], ItemList):
+                    localised, notes = self._localised(sources.items)
+                    self._add({"sources": localised, "title": node.text}, "sources", notes)
+                    index = section_end
+                    continue
                 if _CALLOUT_HEADING.search(node.text) and index < section_end and not any(
                         isinstance(n, (Heading, Box, Table, Image)) for n in nodes[index:section_end]):
                     self._callout(node.text, nodes[index:section_end], "a section")
@@ -250,6 +262,25 @@ class _Mapper:
         note = (f"alt text taken from the source ({image.alt[:40]!r}...): check that it says what the image shows"
                 if image.alt else "write the alt text: what the image shows, for readers who cannot see it")
         self._add({"figure": image.name, "alt": alt}, "figure", [Note(note)])
+
+    def _faq(self, title: str, nodes: list[Node], index: int) -> int:
+        """Questions (headings that end in "?") each with their answer after a "Veelgestelde vragen"
+        heading: one faq block. Returns where it ends, 0 when there are none."""
+        entries, notes = [], []
+        while index < len(nodes) and isinstance(question := nodes[index], Heading) and question.text.endswith("?"):
+            end = index + 1
+            while end < len(nodes) and isinstance(nodes[end], Paragraph):
+                end += 1
+            if end == index + 1:
+                break
+            (answer,), answer_notes = self._localised(["\n\n".join(node_lines(n)[0] for n in nodes[index + 1:end])])
+            entries.append({"question": question.text, "answer": answer})
+            notes.extend(answer_notes)
+            index = end
+        if not entries:
+            return 0
+        self._add({"faq": entries, "title": title}, "faq", notes)
+        return index
 
     def _contact(self, box: Box) -> bool:
         """Add the box as a contact (to the contacts block just before, if there is one) when it is one."""

@@ -92,6 +92,9 @@ def test_round_trip_keeps_headings_lists_steps_callouts_and_contacts(example_bui
     assert [block["contacts"] for block in imported["blocks"] if "contacts" in block] == \
         [block["contacts"] for block in original["blocks"] if "contacts" in block]
     assert sum(1 for block in imported["blocks"] if "steps" in block) >= 2
+    for kind in ("faq", "sources"):  # read back as what they were, with their titles
+        assert [(block["title"], len(block[kind])) for block in imported["blocks"] if kind in block] == \
+            [(block["title"], len(block[kind])) for block in original["blocks"] if kind in block]
     figures = [block for block in imported["blocks"] if "figure" in block]  # the drawing, rendered, with its alt
     assert [figure["alt"] for figure in figures] == [block["alt"] for block in original["blocks"] if "figure" in block]
     assert (result.folder_yaml.parent / figures[0]["figure"]).read_bytes().startswith(b"\x89PNG")
