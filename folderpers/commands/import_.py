@@ -56,8 +56,8 @@ def main(project: Project, args: argparse.Namespace) -> int:
             continue
         shown = _shown(result.folder_yaml, project.root)
         counts = ", ".join(f"{n} {kind}" for kind, n in sorted(result.folder.recognised.items()))
-        print(f"imported {source} -> {shown} ({counts}); {result.reviews} places to review, "
-              f"{len(result.folder.dropped)} things dropped: see {_shown(result.report, project.root)}")
+        print(f"imported {source} -> {shown} ({counts}); to review: {result.reviews}, dropped: "
+              f"{len(result.folder.dropped)}; see {_shown(result.report, project.root)}")
     if failed:
         print(f"{failed} of {len(sources)} sources not imported; nothing was written for them", file=sys.stderr)
     return 1 if failed else 0

@@ -8,6 +8,9 @@ Rules (the same for every source format):
   `contacts` block when it holds nothing but a registry contact's details; a section whose heading
   says "bel direct", "alarm", "let op", ... and a paragraph that starts "Let op:" become callouts too;
   the kind follows the wording (alarm: call at once; warning: take care; tip; else info);
+- questions (headings ending in "?") with answers under "Veelgestelde vragen" become `faq`, a list
+  under "Bronnen" `sources`; a contact's name as a heading with only its details, `contacts`;
+- what authors type by hand is read as the structure it shows (see `normalise`);
 - a colophon section ("Colofon", "Over deze folder") is read for metadata, not imported as text;
 - images become figures whose alt text a person must write or check.
 """
