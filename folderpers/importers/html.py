@@ -13,11 +13,13 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable, Iterator
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote
 
 import lxml.html  # type: ignore[import-untyped]
 from lxml.etree import ParserError, _Element  # type: ignore[import-untyped]
+from PIL import Image as PillowImage
 
 from folderpers.importers.errors import UnreadableSourceError
 from folderpers.importers.tree import (
@@ -255,6 +257,10 @@ class _Reader:
     def _image(self, element: _Element) -> Image | None:
         src = element.get("src", "")
         loaded = _data_uri(src) or (self.load_image(src) if self.load_image and src else None)
+        if isinstance(loaded, str):
+            self.dropped.append(Dropped(f"an image of type {loaded}", "only PNG, JPEG and SVG can be figures (and "
+                                        "what converts to PNG): save it as PNG or SVG and add it as a figure"))
+            return None
         if loaded is None:
             self.dropped.append(Dropped(f"image {src[:60]!r}", "not inside the import (a web address or a "
                                         "missing file): save it beside the page and add it as a figure"))
@@ -320,14 +326,26 @@ def _outside_article(element: _Element, main: _Element) -> bool:
     return main.tag not in ("article",)
 
 
-def _data_uri(src: str) -> tuple[bytes, str] | None:
+def _data_uri(src: str) -> tuple[bytes, str] | str | None:
+    """An embedded image as (data, extension); GIF, BMP, TIFF and WebP converted to PNG; the type
+    when it cannot be a figure (EMF/WMF drawings from Word); None when `src` is no embedded image."""
     match = re.match(r"data:([\w/+.-]+);base64,(.*)", src, re.DOTALL)
-    if not match or match.group(1).lower() not in _IMAGE_TYPES:
+    if not match:
         return None
+    kind = match.group(1).lower()
     try:
-        return base64.b64decode(match.group(2), validate=False), _IMAGE_TYPES[match.group(1).lower()]
+        data = base64.b64decode(match.group(2), validate=False)
     except ValueError:
-        return None
+        return kind
+    if kind in _IMAGE_TYPES:
+        return data, _IMAGE_TYPES[kind]
+    try:
+        with PillowImage.open(BytesIO(data)) as picture:
+            converted = BytesIO()
+            picture.convert("RGBA").save(converted, "PNG")
+            return converted.getvalue(), "png"
+    except (OSError, ValueError):  # Pillow reads no EMF/WMF on Linux
+        return kind
 
 
 def _preview(text: str) -> str:

@@ -22,6 +22,7 @@ from folderpers.importers.glyphs import HYPHENS, is_bullet, join_hyphenated
 from folderpers.importers.tree import Document, Dropped, Heading, ItemList, Node, Paragraph, escape_markup
 
 _PAGE_NUMBER = re.compile(r"^\W*(pagina|page|blz\.?|p\.)?\s*#(\s*(van|of|/)\s*#)?\W*$", re.IGNORECASE)
+_SUB_BULLET = re.compile(r"^o[ \t]+\S")  # Word's second-level bullet "o" (Courier New), copied as a letter
 _NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+(\S.*)$")
 _SENTENCE_END = re.compile(r"[.!?;:][\"'\u201d\u2019)]*$")
 _MAX_HEADING_WORDS = 12
@@ -60,7 +61,8 @@ def read_text(text: str, source_name: str) -> Document:
         previous = stripped or previous
         if not stripped:
             entries.append(("blank", ""))
-        elif is_bullet(stripped[0]) and (len(stripped) == 1 or stripped[1] in " \t" or stripped[0] in "•▪●"):
+        elif (is_bullet(stripped[0]) and (len(stripped) == 1 or stripped[1] in " \t" or stripped[0] in "•▪●")) or \
+                _SUB_BULLET.match(stripped):
             entries.append(("bullet", stripped[1:].strip()))
         elif _NUMBERED.match(stripped):
             entries.append(("step", _NUMBERED.match(stripped).group(2)))  # type: ignore[union-attr]
