@@ -69,3 +69,25 @@ def test_web_page_main_content_is_kept_and_noise_dropped(repo_project, tmp_path:
     assert "{phone:spoedeisende-hulp}" in text and "callout: alarm" in text
     report = result.report.read_text(encoding="utf-8")
     assert ("main content" if wrapper == "main" else "cookie-banner") in report
+
+
+def test_pictures_that_cannot_be_figures_are_converted_or_reported(repo_project, tmp_path: Path) -> None:
+    import base64
+    from io import BytesIO
+
+    from PIL import Image as PillowImage
+    gif = BytesIO()
+    PillowImage.new("RGB", (30, 20), (200, 0, 0)).save(gif, "GIF")
+    source = tmp_path / "plaatjes.html"
+    source.write_text(f"<main><h1>Plaatjes</h1><p>Tekst.</p>"
+                      f"<img alt='Een rood vlak' src='data:image/gif;base64,{base64.b64encode(gif.getvalue()).decode()}'>"
+                      "<img src='data:image/x-emf;base64,AQAAAGwAAAA='><img src='https://elders.example/foto.jpg'>"
+                      "</main>", encoding="utf-8")
+    result = import_source(repo_project, source)
+    picture = result.folder_yaml.parent / "afbeelding-1.png"
+    assert picture.read_bytes().startswith(b"\x89PNG")
+    with PillowImage.open(picture) as converted:
+        assert converted.size == (30, 20)
+    assert "alt: Een rood vlak" in result.folder_yaml.read_text(encoding="utf-8")
+    report = result.report.read_text(encoding="utf-8")
+    assert "an image of type image/x-emf" in report and "'https://elders.example/foto.jpg'" in report
