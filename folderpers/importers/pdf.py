@@ -12,7 +12,7 @@ Rules, in order:
 - lines join into a paragraph while the spacing stays that of a line; a word broken at the line
   end with a hyphen is joined again when both halves are lower case (MRI- + scan keeps its hyphen);
 - text on a framed or shaded rectangle (not a full-width band) is a box: a callout candidate;
-- bold words inside a paragraph stay bold.
+- bold and italic words inside a paragraph stay bold and italic.
 Encrypted, image-only (scanned) and damaged files are refused with what to do instead.
 """
 
@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -50,12 +50,19 @@ from folderpers.importers.tree import (
 _NUMBERED = re.compile(r"^(\d{1,2}|[a-z])[.)]$")
 _PAGE_NUMBER = re.compile(r"^\W*(pagina|page|blz\.?|p\.)?\s*\d+(\s*(van|of|/)\s*\d+)?\W*$", re.IGNORECASE)
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_ITALIC_FONT = re.compile(r"italic|oblique", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;][\"'\u201d\u2019)]*$")  # closing quotes may follow
 _DRAWING_CURVES = 10  # a page with more curves than this holds a drawing (bullets and boxes are not curves)
 _MIN_PICTURE = 20  # points: smaller images are decoration (icons, rules)
 _PICTURE_DPI = 150
 _CELL_GAP = 1.2  # a gap between words wider than this many font sizes separates table cells
 _GLUE = "\u2060"  # marks where pdfplumber split one word at a font change (e.g. a bold number in brackets)
+
+
+class _Word(NamedTuple):
+    text: str
+    bold: bool
+    italic: bool
 
 
 @dataclass
@@ -65,7 +72,7 @@ class _Line:
     bottom: float
     x0: float
     x1: float
-    words: list[tuple[str, bool]]  # (text, bold)
+    words: list[_Word]
     size: float
     box: int | None = None  # index of the box it stands in
     starts: list[float] = field(default_factory=list)  # x of each cell: where a wide gap starts new text
@@ -73,12 +80,12 @@ class _Line:
 
     @property
     def text(self) -> str:
-        return " ".join(text for text, _ in self.words).replace(_GLUE, "")
+        return " ".join(word.text for word in self.words).replace(_GLUE, "")
 
     @property
     def bold(self) -> bool:
-        letters = [len(text) for text, bold in self.words if bold]
-        return sum(letters) >= 0.7 * sum(len(text) for text, _ in self.words)
+        letters = [len(word.text) for word in self.words if word.bold]
+        return sum(letters) >= 0.7 * sum(len(word.text) for word in self.words)
 
 
 @dataclass
@@ -149,22 +156,26 @@ class _PdfReader:
         lines: list[_Line] = []
         for word in words:
             current = lines[-1] if lines else None
-            bold = bool(_BOLD_FONT.search(word["fontname"]))
+            styled = _Word(word["text"], bool(_BOLD_FONT.search(word["fontname"])),
+                           bool(_ITALIC_FONT.search(word["fontname"])))
             if current and abs(word["top"] - current.top) <= max(2.0, 0.3 * word["size"]) and \
                     word["x0"] >= current.x1 - 1:
                 gap = word["x0"] - current.x1
                 if gap < 0.15 * word["size"]:  # split only by a change of font: one word
-                    text, was_bold = current.words[-1]
-                    current.words[-1] = (text + _GLUE + word["text"], was_bold and bold)
+                    before = current.words[-1]
+                    if any(character.isalpha() for character in styled.text):  # punctuation takes the word's style
+                        before = before._replace(bold=before.bold and styled.bold,
+                                                 italic=before.italic and styled.italic)
+                    current.words[-1] = before._replace(text=before.text + _GLUE + styled.text)
                 else:
                     if gap > _CELL_GAP * word["size"]:  # far more than a space: the next table cell
                         current.breaks.append(len(current.words))
                         current.starts.append(word["x0"])
-                    current.words.append((word["text"], bold))
+                    current.words.append(styled)
                 current.x1, current.bottom = word["x1"], max(current.bottom, word["bottom"])
                 current.size = max(current.size, word["size"]) if not is_bullet(word["text"]) else current.size
             else:
-                lines.append(_Line(index, word["top"], word["bottom"], word["x0"], word["x1"], [(word["text"], bold)],
+                lines.append(_Line(index, word["top"], word["bottom"], word["x0"], word["x1"], [styled],
                                    0.0 if is_bullet(word["text"]) else word["size"], starts=[word["x0"]]))
         for line in lines:
             line.size = round(line.size or 0.0, 1)
@@ -274,7 +285,7 @@ class _PdfReader:
                 continue
             previous = blocks[-1] if blocks and blocks[-1].lines else None
             last = previous.lines[-1] if previous else None
-            first_word = line.words[0][0]
+            first_word = line.words[0].text
             heading = _heading_kind(line, body)
             marker = is_bullet(first_word) or (bool(_NUMBERED.match(first_word)) and len(line.words) > 1)
             same_place = last is not None and last.box == line.box
@@ -394,7 +405,7 @@ def _tables(lines: list[_Line], leading: float) -> dict[int, tuple[int, Table]]:
 
 
 def _table(lines: list[_Line], columns: list[float], leading: float) -> Table:
-    rows: list[list[list[list[tuple[str, bool]]]]] = []  # row -> column -> lines of words
+    rows: list[list[list[list[_Word]]]] = []  # row -> column -> lines of words
     for number, line in enumerate(lines):
         if not rows or line.top - lines[number - 1].bottom > leading:
             rows.append([[] for _ in columns])
@@ -409,36 +420,30 @@ def _markup(lines: list[_Line]) -> str:
     return _markup_words([line.words for line in lines])
 
 
-def _markup_words(lines: list[list[tuple[str, bool]]]) -> str:
-    """Lines of words as inline markup: hyphenated line ends joined, bold runs in **...**."""
-    tokens: list[tuple[str, bool]] = []
+def _markup_words(lines: list[list[_Word]]) -> str:
+    """Lines of words as inline markup: hyphenated line ends joined, bold runs in **...**, italic
+    runs in *...*."""
+    tokens: list[_Word] = []
     for words in lines:
-        for position, (text, bold) in enumerate(words):
+        for position, word in enumerate(words):
             if position == 0 and tokens:
-                previous, previous_bold = tokens[-1]
-                if previous[-1:] in HYPHENS and len(previous) > 1 and previous[-2].isalpha():
-                    tokens[-1] = (join_hyphenated(previous, text), previous_bold and bold)
+                previous = tokens[-1]
+                if previous.text[-1:] in HYPHENS and len(previous.text) > 1 and previous.text[-2].isalpha():
+                    tokens[-1] = _Word(join_hyphenated(previous.text, word.text), previous.bold and word.bold,
+                                       previous.italic and word.italic)
                     continue
-            tokens.append((text, bold))
-    # Bold only where it says something: not a whole paragraph, not a bolded number (a phone number
-    # becomes a placeholder that the theme styles itself).
+            tokens.append(word)
     if not tokens:
         return ""
-    if all(bold for _, bold in tokens) or not any(bold for _, bold in tokens):
-        tokens = [(text, False) for text, _ in tokens]
+    # Bold only where it says something: not a whole paragraph (a heading, a table's header row).
+    if all(token.bold for token in tokens):
+        tokens = [token._replace(bold=False) for token in tokens]
     parts: list[str] = []
-    run: list[str] = []
-    for text, bold in [*tokens, ("", False)]:
-        if bold:
-            run.append(text)
-            continue
-        if run:
-            joined = " ".join(run)
-            letters = any(character.isalpha() for character in joined)
-            parts.append(f"**{_escaped(joined)}**" if letters else _escaped(joined))
-            run = []
-        if text:
-            parts.append(_escaped(text))
+    for style, run in itertools.groupby(tokens, key=lambda token: (token.bold, token.italic)):
+        text = _escaped(" ".join(token.text for token in run))
+        # A styled number stays plain: a phone number becomes a placeholder the theme styles itself.
+        marker = ("**" if style[0] else "") + ("*" if style[1] else "")
+        parts.append(f"{marker}{text}{marker}" if marker and any(c.isalpha() for c in text) else text)
     return " ".join(parts)
 
 
