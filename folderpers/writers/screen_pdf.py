@@ -7,31 +7,23 @@ the conformance layer (checks/conformance.py: page-validation, PDF/UA-1) and the
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import ClassVar
 
 from folderpers.errors import Location, Problem, RenderError
 from folderpers.model.publication import Publication
-from folderpers.render.theme import Theme
-from folderpers.writers.base import Rendered, output_name
+from folderpers.render.html import PDF, Medium
+from folderpers.writers.base import OneFileWriter, Rendered
 
 
-class ScreenPdfWriter:
+class ScreenPdfWriter(OneFileWriter):
     kind: ClassVar[str] = "pdf"
+    medium: ClassVar[Medium] = PDF
     relative_cost: ClassVar[float] = 1.0  # the reference for the other writers' relative_cost
     suffix: ClassVar[str] = ".pdf"
 
-    def __init__(self, theme: Theme):
-        self.theme = theme
-
-    def paths(self, publication: Publication) -> tuple[PurePosixPath, ...]:
-        return (output_name(publication, self.suffix),)
-
-    def inputs(self, publication: Publication) -> tuple[Path, ...]:
-        return ()
-
     def render(self, publication: Publication) -> tuple[Rendered, ...]:
-        html = self.theme.html.render(publication, "pdf", image_url=Path.as_uri)
+        html = self.theme.html.render(publication, self.medium, image_url=Path.as_uri)
         renderer = self.theme.pdf_renderer
         stylesheets = [renderer.stylesheet("folder.css"), renderer.stylesheet("pdf.css")]
         source = Location(publication.folder.source)

@@ -14,10 +14,11 @@ from pathlib import Path
 import jsonschema
 import pikepdf
 import pytest
-from support import REPO
 
 from folderpers.checks.pdf_file import check_file, is_print_pdf
 from folderpers.cli import main
+
+from support import REPO
 
 
 @pytest.fixture(scope="module")
