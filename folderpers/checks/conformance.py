@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import io
 import logging
+import multiprocessing
+import os
 import re
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,20 +90,39 @@ def _validate(data: bytes, path: Path, pdf: pikepdf.Pdf | None, profile: page.Va
               declared: bool) -> Validation:
     name = _PROFILE_NAMES[profile]
     start = time.perf_counter()
+    if _validated_in not in (None, os.getpid()):
+        # A process forked from one that used the validator: its thread pool (rayon) did not survive
+        # the fork, and a call here would wait for ever. Validate in a fresh process instead.
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as fresh:
+            outcome = fresh.submit(_failures, data, profile).result()
+    else:
+        outcome = _failures(data, profile)
+    if isinstance(outcome, str):
+        findings: tuple[Finding, ...] = (unreadable(path, outcome),)
+    else:
+        pages = _PageFinder(pdf)
+        findings = tuple(Finding(KIND, "error", Location(path), _message(name, rule, message, number, pages),
+                                 f"{name} rule {rule} ({VALIDATOR})", rule) for rule, message, number in outcome)
+    return Validation(name, declared, findings, (time.perf_counter() - start) * 1000)
+
+
+_validated_in: int | None = None  # the process whose thread pool the validator has started
+
+
+def _failures(data: bytes, profile: page.ValidationProfile) -> list[tuple[str, str, int | None]] | str:
+    """(rule id, message, object number) of each failed rule, or why the file cannot be read."""
+    global _validated_in
+    _validated_in = os.getpid()
     try:
         report = page.validate_pdf_bytes(data, profile=profile, limits=LIMITS)
     except page.PageError as error:
-        findings: tuple[Finding, ...] = (unreadable(path, f"{VALIDATOR}: {error}"),)
+        return f"{VALIDATOR}: {error}"
     except BaseException as error:  # a panic in the Rust code arrives as pyo3's PanicException (BaseException)
         if type(error).__name__ != "PanicException":
             raise
-        findings = (unreadable(path, f"{VALIDATOR} failed on this file: {error}"),)
-    else:
-        pages = _PageFinder(pdf)
-        findings = tuple(Finding(KIND, "error", Location(path), _message(name, failure, pages),
-                                 f"{name} rule {failure.rule_id} ({VALIDATOR})", failure.rule_id)
-                         for failure in report.failures)
-    return Validation(name, declared, findings, (time.perf_counter() - start) * 1000)
+        return f"{VALIDATOR} failed on this file: {error}"
+    return [(failure.rule_id, failure.message, failure.object_id.object_number if failure.object_id else None)
+            for failure in report.failures]
 
 
 def unreadable(path: Path, reason: str) -> Finding:
@@ -110,12 +132,12 @@ def unreadable(path: Path, reason: str) -> Finding:
                    "is it a complete PDF file? Save or export it again")
 
 
-def _message(profile: str, failure: page.ValidationFailure, pages: _PageFinder) -> str:
+def _message(profile: str, rule: str, message: str, number: int | None, pages: _PageFinder) -> str:
     where = ""
-    if failure.object_id is not None and not _PAGE_IN_MESSAGE.search(failure.message):
-        number = pages.page_of(failure.object_id.object_number)
-        where = f" (page {number})" if number else f" (object {failure.object_id.object_number})"
-    return f"{profile} {failure.rule_id}{where}: {failure.message}"
+    if number is not None and not _PAGE_IN_MESSAGE.search(message):
+        on_page = pages.page_of(number)
+        where = f" (page {on_page})" if on_page else f" (object {number})"
+    return f"{profile} {rule}{where}: {message}"
 
 
 class _PageFinder:

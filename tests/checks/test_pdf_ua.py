@@ -200,3 +200,22 @@ def test_no_input_raises(dist):
         assert all(str(f.location) == "damaged.pdf" for f in findings)
         unreadable += any(f.kind == "pdf-unreadable" for f in findings)
     assert unreadable >= 3  # empty, random bytes, a header only
+
+
+def _validate_in_child(data: bytes, connection) -> None:
+    from folderpers.checks.conformance import validate
+    connection.send([f.subject for validation in validate(data, Path("x.pdf")) for f in validation.findings])
+
+
+def test_a_process_forked_after_validating_can_validate(dist):
+    """The validator's thread pool does not survive fork(); a forked build worker must not hang."""
+    import multiprocessing
+    data = _broken(dist, CONFORMANCE["no tab order"][0])
+    check_pdf(data, Path("x.pdf"))  # the validator's threads now run in this process
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_validate_in_child, args=(data, sending))
+    child.start()
+    assert receiving.poll(120), "the forked process did not answer"
+    assert "PDFUA1-PAGE-TABS-001" in receiving.recv()
+    child.join()
