@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from folderpers.build.executors import EXECUTOR_HELP, executor_argument
 from folderpers.build.pipeline import BuildOptions, build, review_statuses
 from folderpers.build.progress import print_outcome, reporter_for_terminal
 from folderpers.build.workers import default_jobs
@@ -60,7 +61,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, root: Path |
     if unknown:
         parser.error(f"unknown format {unknown[0]!r}; formats are: {', '.join(KINDS)}")
     options = BuildOptions(tuple(args.institution), tuple(args.folder), formats, policy, jobs=args.jobs,
-                           force=args.force, debug=args.debug)
+                           force=args.force, debug=args.debug, executor=str(args.executor))
     reporter = reporter_for_terminal()
     report = build(project, options, reporter=reporter.outcome, progress=reporter.progress)
     reporter.finish(report)
@@ -94,6 +95,8 @@ def _shared_options(defaults: bool) -> tuple[argparse.ArgumentParser, argparse.A
                                help="emergency override: publish folders whose review date has passed (logged)")
     build_options.add_argument("--jobs", "-j", type=int, default=default(default_jobs()), metavar="N",
                                help=f"worker processes (default: one per core, here {default_jobs()}; 0: no workers)")
+    build_options.add_argument("--executor", type=executor_argument, default=default("local"),
+                               metavar="WHERE", help=f"where to render: {EXECUTOR_HELP} (default: local)")
     build_options.add_argument("--force", action="store_true", default=default(False),
                                help="rebuild every output, also those whose inputs did not change")
     build_options.add_argument("--debug", action="store_true", default=default(False),
