@@ -73,7 +73,7 @@ def render_task(writers: dict, theme, task: Task) -> Done:
 
 
 def _weasyprint_seconds() -> float:
-    module = sys.modules.get("folderpers.render_pdf")  # not imported: nothing rendered with WeasyPrint yet
+    module = sys.modules.get("folderpers.render.pdf")  # not imported: nothing rendered with WeasyPrint yet
     return module.seconds_in_weasyprint() if module else 0.0
 
 

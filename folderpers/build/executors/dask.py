@@ -22,6 +22,7 @@ import logging
 import os
 import resource
 import uuid
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
@@ -45,6 +46,7 @@ logger = logging.getLogger(__name__)
 CONNECT_SECONDS = 10
 WORKERS_WAIT_SECONDS = 120  # for the first worker to connect to the scheduler
 RETRIES = 1  # a task that raised outside rendering (e.g. a full disk on its worker) is tried once more
+WINDOW_REFRESH = 32  # every this many results, the count of admitted workers' threads is asked again
 LOCAL_LIFETIME = "1 hour"  # dask-local: each worker is replaced after about this long (keeps memory flat)
 LOCAL_LIFETIME_STAGGER = "5 minutes"  # ... not all at the same moment
 
@@ -89,7 +91,6 @@ class DaskExecutor:
         self.cluster: LocalCluster | None = None
         self.client: Client | None = None
         self.plugin: str | None = None
-        self.futures: list[Future] = []
         self.peak_rss_kib: dict[int, int] = {}
 
     def start(self, tasks: int) -> None:
@@ -98,7 +99,7 @@ class DaskExecutor:
             self._connect()
 
     def run(self, tasks: list[Task]) -> Iterator[Done]:
-        """Ships the files and submits every task now; the iterator yields their Done as they finish."""
+        """Reads and ships every file now; the iterator submits the tasks and yields their Done as they finish."""
         if not tasks:
             return iter(())
         client = self._connect()
@@ -123,26 +124,20 @@ class DaskExecutor:
         fonts = {task.publication.institution.font for task, _ in shipped}
         resource_name = self._admit(client, environment(fonts, machine_files))
         site_key = shipment.site_key()
-        theme_files = client.scatter({f"folderpers-theme-{site_key}":
-                                      {path: shipment.contents[digest] for path, digest in theme_listing}})
-        [theme_future] = theme_files.values()
+        # Each file is a task that returns its content (not scattered data): should every worker that
+        # holds it die, the scheduler computes it again from the task, instead of losing it.
+        theme = client.submit(_shipped, {path: shipment.contents[digest] for path, digest in theme_listing},
+                              key=f"folderpers-theme-{site_key}")
         used = {digest for _, own in shipped for _, digest in own}
-        blobs = client.scatter({f"folderpers-file-{digest}": shipment.contents[digest] for digest in used})
-        run_id = uuid.uuid4().hex[:8]
-        by_key: dict[str, Task] = {}
-        for index, (task, own) in enumerate(shipped):
-            key = f"folderpers-render-{run_id}-{index}"
-            future = client.submit(_render, site_key, shipment.roots, theme_listing + own, theme_future,
-                                   {path: blobs[f"folderpers-file-{digest}"] for path, digest in own},
-                                   Task(None, task.publication, task.kind), key=key, pure=False,
-                                   resources={resource_name: 1}, retries=RETRIES, priority=len(shipped) - index)
-            self.futures.append(future)
-            by_key[key] = task
-        return chain(failed, self._results(client, by_key))
+        contents = {digest: client.submit(_shipped, shipment.contents[digest], key=f"folderpers-file-{digest}")
+                    for digest in used}
+        jobs = [_Job(task, (site_key, shipment.roots, theme_listing + own, theme,
+                            {path: contents[digest] for path, digest in own}, Task(None, task.publication, task.kind)))
+                for task, own in shipped]
+        return chain(failed, self._results(client, jobs, resource_name, [theme, *contents.values()]))
 
     def close(self) -> None:
         if self.client is not None:
-            self.client.cancel([future for future in self.futures if not future.done()])
             if self.plugin is not None:
                 self.client.unregister_worker_plugin(self.plugin)
             self.client.close()
@@ -192,26 +187,62 @@ class DaskExecutor:
                                       "as on this machine (README, 'Many machines')")
         return name
 
-    def _results(self, client: Client, by_key: dict[str, Task]) -> Iterator[Done]:
-        pending = [future for future in self.futures if future.key in by_key]
+    def _results(self, client: Client, jobs: list[_Job], resource_name: str, shipped: list[Future]) -> Iterator[Done]:
+        """Submits the jobs, no more at a time than the admitted workers have threads: a worker that dies
+        then takes only the task it was rendering with it (the scheduler counts a death against every task
+        assigned to that worker), and Ctrl-C has little to cancel."""
+        queue = deque(jobs)
+        completed = as_completed(loop=client.loop)
+        in_flight: dict[Any, tuple[Task, Future]] = {}
+
+        def submit(count: int) -> None:
+            for _ in range(min(count, len(queue))):
+                job = queue.popleft()
+                future = client.submit(_render, *job.arguments, key=f"folderpers-render-{uuid.uuid4().hex}",
+                                       resources={resource_name: 1}, retries=RETRIES)
+                in_flight[future.key] = (job.task, future)
+                completed.add(future)
+
         try:
-            for future in as_completed(pending):
-                task = by_key[future.key]
-                try:
-                    rendering: _Rendering = future.result()
-                except KilledWorker:
-                    yield Done(task, error=WorkerCrashed("Dask workers died while rendering this output, "
-                                                         "more often than the scheduler's allowed-failures: "
-                                                         "not tried again"))
-                    continue
-                except Exception as error:  # noqa: BLE001 - one task's failure (shipping, a worker's disk) is its own
-                    yield Done(task, error=error)
-                    continue
-                self.peak_rss_kib[rendering.pid] = max(rendering.peak_rss_kib, self.peak_rss_kib.get(rendering.pid, 0))
-                yield Done(task, rendering.outputs, rendering.error, rendering.peak_rss_kib, rendering.rss_kib,
-                           rendering.seconds, rendering.weasyprint_seconds)
+            submit(_threads(client, resource_name))
+            for count, future in enumerate(completed, 1):
+                task, _ = in_flight.pop(future.key)
+                if count % WINDOW_REFRESH == 0:  # workers may have joined or left
+                    submit(_threads(client, resource_name) - len(in_flight))
+                else:
+                    submit(1)
+                yield self._done(task, future)
         finally:  # Ctrl-C, or the caller stopped early: nothing of this build keeps running
-            client.cancel([future for future in pending if not future.done()])
+            client.cancel([future for _, future in in_flight.values()] + shipped)
+
+    def _done(self, task: Task, future: Future) -> Done:
+        try:
+            rendering: _Rendering = future.result()
+        except KilledWorker:
+            return Done(task, error=WorkerCrashed("Dask workers died while rendering this output, more often than "
+                                                  "the scheduler's allowed-failures: not tried again"))
+        except Exception as error:  # noqa: BLE001 - one task's failure (shipping, a worker's disk) is its own
+            return Done(task, error=error)
+        self.peak_rss_kib[rendering.pid] = max(rendering.peak_rss_kib, self.peak_rss_kib.get(rendering.pid, 0))
+        return Done(task, rendering.outputs, rendering.error, rendering.peak_rss_kib, rendering.rss_kib,
+                    rendering.seconds, rendering.weasyprint_seconds)
+
+
+@dataclass(frozen=True)
+class _Job:
+    task: Task  # as planned (the client's paths, the pipeline's key)
+    arguments: tuple[Any, ...]  # of _render
+
+
+def _threads(client: Client, resource_name: str) -> int:
+    """The threads of the workers admitted for this build (at least 1: some will come)."""
+    workers = client.scheduler_info()["workers"].values()
+    return max(1, sum(int(worker["nthreads"]) for worker in workers if worker.get("resources", {}).get(resource_name)))
+
+
+def _shipped(content: Any) -> Any:
+    """A task whose result is its argument: a file's (or the theme's) content, kept by the scheduler."""
+    return content
 
 
 def _inside(path: Path, roots: tuple[Path, ...]) -> bool:
