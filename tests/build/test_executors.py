@@ -148,7 +148,7 @@ def test_noop_and_incremental_builds_are_the_same_with_either_executor(tmp_path,
         # in completion order, which differs between runs with more than one worker
         runs[name] = ([sorted((o.status, o.subject) for o in step.outcomes) for step in steps],
                       _files(project.root / "dist"))
-    statuses, files = runs["dask"]
+    statuses, _ = runs["dask"]
     assert [sorted({status for status, _ in step}) for step in statuses] == [["built"], ["unchanged"],
                                                                               ["built", "unchanged"]]
     assert runs["dask"] == runs["local"]
