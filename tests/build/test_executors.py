@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -190,6 +191,26 @@ def test_a_worker_that_would_render_otherwise_is_refused(tmp_project, cluster, t
     finally:
         worker.terminate()
         worker.wait(timeout=60)
+
+
+def test_ctrl_c_cancels_the_tasks_of_the_build(tmp_project, cluster):
+    executor, client, _ = cluster
+    for slug in ("een", "twee", "drie", "vier"):
+        tmp_project.folder(slug)
+    command = [sys.executable, str(support.REPO / "build.py"), "--project", str(tmp_project.root), "--format", "pdf",
+               "-i", "alpha", "--today", support.TODAY.isoformat(), "--executor", executor]
+    build_process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in build_process.stdout:
+        if line.startswith("built"):
+            build_process.send_signal(signal.SIGINT)  # as Ctrl-C does, after the first output
+            break
+    assert build_process.wait(timeout=300) == 130
+    assert "interrupted" in build_process.stderr.read()
+    assert len(list((tmp_project.root / "dist").rglob("*.pdf"))) < 4
+
+    def renders_left(dask_scheduler):
+        return [key for key in dask_scheduler.tasks if str(key).startswith("folderpers-render")]
+    assert client.run_on_scheduler(renders_left) == []  # the build's client released them as it closed
 
 
 def test_environment_differences_are_named():
