@@ -18,13 +18,14 @@ import folderpers
 # The distributions whose code shapes the rendered bytes (layout, fonts, hyphenation, PDF writing, QR).
 DISTRIBUTIONS = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "pyphen", "pillow", "pikepdf",
                  "pypdf", "jinja2", "markupsafe", "segno", "pyyaml")
+PACKAGE_SUFFIXES = (".py", ".html")  # what an installed folderpers consists of (see package-data in pyproject.toml)
 MISSING = "missing"
 
 
 @dataclass(frozen=True)
 class Environment:
     python: str
-    code: str  # sha256 of the folderpers package's files
+    code: str  # sha256 of the folderpers package's files as a wheel holds them (Python files, package data)
     distributions: tuple[tuple[str, str], ...]  # (name, version)
     pango: str
     fonts: tuple[tuple[str, str], ...]  # (family, sha256 of its font files, or MISSING)
@@ -84,7 +85,7 @@ def _package_digest() -> str:
     package = Path(folderpers.__file__).parent
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
+        if path.is_file() and path.suffix in PACKAGE_SUFFIXES and "__pycache__" not in path.parts:
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

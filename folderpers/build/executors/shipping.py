@@ -132,6 +132,10 @@ class Site:
     writers: dict[str, Any] = field(default_factory=dict)
     present: set[str] = field(default_factory=set)  # paths written and checked
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # One render at a time per process: the theme's renderers (WeasyPrint's font configuration, the
+    # parsed stylesheets) are not made for threads, and WeasyPrint holds the GIL anyway. A worker
+    # should have one thread (README, "Many machines"); with more, this keeps them correct.
+    rendering: threading.Lock = field(default_factory=threading.Lock)
 
     def receive(self, listing: Listing, contents: Mapping[str, bytes]) -> None:
         """Write the files of `listing` that are not here yet; `contents` by path. A file whose content
@@ -182,7 +186,9 @@ class Sites:
 def render_shipped(site: Site, client_roots: tuple[Path, ...], task: Task) -> Done:
     """Render `task` (paths of the client's checkout) from the site's files; the Done speaks of the
     client's paths again, so that its messages name the files the user has."""
-    done = render_task(site.writers, site.theme, rebase(task, client_roots, site.root))
+    local = rebase(task, client_roots, site.root)
+    with site.rendering:
+        done = render_task(site.writers, site.theme, local)
     client_root = client_roots[0]
     outputs = tuple(dataclasses.replace(output, warnings=_texts(output.warnings, site.root, client_root),
                                         notes=_texts(output.notes, site.root, client_root))
