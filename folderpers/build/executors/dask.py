@@ -21,6 +21,7 @@ import asyncio
 import logging
 import os
 import resource
+import threading
 import uuid
 from collections import deque
 from collections.abc import Iterator
@@ -68,7 +69,7 @@ class _Rendering:
 
 class RenderAdmission(WorkerPlugin):
     """Checks each worker (also one that joins later) against the client's environment; an admitted
-    worker gets `resource`, which every task of the build needs, a refused one logs why."""
+    worker gets the resource `resource_name`, which every task of the build needs, a refused one logs why."""
 
     def __init__(self, expected: Environment, resource_name: str):
         self.expected, self.resource_name = expected, resource_name
@@ -92,9 +93,14 @@ class DaskExecutor:
         self.client: Client | None = None
         self.plugin: str | None = None
         self.peak_rss_kib: dict[int, int] = {}
+        self.warming: threading.Thread | None = None
 
     def start(self, tasks: int) -> None:
-        """Connect (dask-local: start the cluster) as soon as there is work, while the rest is planned."""
+        """As soon as there is work, while the rest is planned: connect (dask-local: start the cluster),
+        and find out this machine's environment (importing WeasyPrint, hashing the package takes seconds)."""
+        if tasks and self.warming is None:
+            self.warming = threading.Thread(target=environment, args=((), ()), daemon=True)
+            self.warming.start()
         if tasks:
             self._connect()
 
@@ -122,6 +128,8 @@ class DaskExecutor:
         if not shipped:
             return iter(failed)
         fonts = {task.publication.institution.font for task, _ in shipped}
+        if self.warming is not None:
+            self.warming.join()
         resource_name = self._admit(client, environment(fonts, machine_files))
         site_key = shipment.site_key()
         # Each file is a task that returns its content (not scattered data): should every worker that
