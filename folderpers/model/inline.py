@@ -4,7 +4,6 @@ unresolved placeholders. The parser that builds it is folderpers.source.inline."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 from folderpers.errors import Location
 
@@ -47,7 +46,7 @@ class Placeholder:
     location: Location
 
 
-Inline = Union[Text, Strong, Emphasis, Link, PhoneNumber, Placeholder]
+Inline = Text | Strong | Emphasis | Link | PhoneNumber | Placeholder
 RichText = tuple[Inline, ...]
 
 

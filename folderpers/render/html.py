@@ -1,7 +1,7 @@
 """Stage 3: render a Publication to HTML with the project's Jinja2 templates.
 
-One set of templates serves every output: `target` is "pdf" or "print" (paged, read by WeasyPrint;
-print adds bleed) or "web" (a self-contained page, images inlined, phone numbers as tel: links).
+One set of templates serves every output; each writer says what its output is as a Medium
+(paged or not, interactive or not), and templates ask the medium, never the writer's name.
 Autoescaping is on and content only ever arrives as template *data*: it is never compiled.
 """
 
@@ -10,11 +10,12 @@ from __future__ import annotations
 import base64
 import mimetypes
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -28,7 +29,20 @@ from folderpers.project import Project
 from folderpers.render.qr import qr_svg
 from folderpers.source.yamlsource import load_yaml
 
-Target = Literal["pdf", "print", "web"]  # pdf and print are paged
+
+@dataclass(frozen=True)
+class Medium:
+    """What kind of output the HTML is for, as the templates and styles need to know it."""
+
+    name: str  # the writer's kind: the templates' `target` and the page's class "target-<name>"
+    paged: bool  # laid out in pages by WeasyPrint: page size, page breaks, back cover with QR code; the
+    # project's CSS comes as pre-parsed stylesheets. Else one self-contained page with its CSS inlined.
+    interactive: bool  # read where links are followed: phone numbers become tel: links
+
+
+PDF = Medium("pdf", paged=True, interactive=False)  # a PDF's numbers are read and dialled, not clicked
+PRINT = Medium("print", paged=True, interactive=False)
+WEB = Medium("web", paged=False, interactive=True)
 _CSS_SAFE = re.compile(r"[A-Za-z0-9 .,:;_()/-]")
 
 
@@ -67,22 +81,22 @@ def css_string(value: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def inline_html(nodes: RichText, target: Target) -> Markup:
+def inline_html(nodes: RichText, medium: Medium) -> Markup:
     """Inline nodes as escaped HTML."""
     parts = []
     for node in nodes:
         if isinstance(node, Text):
             parts.append(escape(node.text))
         elif isinstance(node, Strong):
-            parts.append(Markup("<strong>%s</strong>") % inline_html(node.children, target))
+            parts.append(Markup("<strong>%s</strong>") % inline_html(node.children, medium))
         elif isinstance(node, Emphasis):
-            parts.append(Markup("<em>%s</em>") % inline_html(node.children, target))
+            parts.append(Markup("<em>%s</em>") % inline_html(node.children, medium))
         elif isinstance(node, Link):
-            parts.append(Markup('<a href="%s">%s</a>') % (node.href, inline_html(node.children, target)))
+            parts.append(Markup('<a href="%s">%s</a>') % (node.href, inline_html(node.children, medium)))
         elif isinstance(node, PhoneNumber):
-            if target == "web":
+            if medium.interactive:
                 parts.append(Markup('<a class="phone" href="%s">%s</a>') % (node.uri, node.display))
-            else:  # in print a number is read and dialled, not clicked
+            else:
                 parts.append(Markup('<span class="phone">%s</span>') % node.display)
         else:
             raise TypeError(f"unresolved inline node {node!r}")
@@ -105,7 +119,7 @@ class HtmlRenderer:
         self.environment.filters["plain"] = plain_text
         self.template = self.environment.get_template("folder.html")
 
-    @lru_cache(maxsize=None)
+    @cache
     def labels(self, language: str) -> dict[str, Any]:
         """Interface words for `language` from templates/labels/<language>.yaml."""
         path = self.project.templates / "labels" / f"{language.split('-')[0]}.yaml"
@@ -116,13 +130,13 @@ class HtmlRenderer:
                                       f"(languages now: {', '.join(available)})"))
         return load_yaml(path).data
 
-    def render(self, publication: Publication, target: Target, image_url: Callable[[Path], str],
+    def render(self, publication: Publication, medium: Medium, image_url: Callable[[Path], str],
                palette: dict[str, str] | None = None, svg_url: Callable[[str], str] | None = None) -> str:
-        """HTML for `target`; `palette` gives the brand colours as CSS values (default: the RGB ones),
+        """HTML for `medium`; `palette` gives the brand colours as CSS values (default: the RGB ones),
         `svg_url` turns SVG made here (the QR code) into an image URL (default: an RGB data: URL)."""
         labels = self.labels(publication.language)
         online = publication.online_url
-        qr_image = (svg_url or svg_data_url)(qr_svg(online)) if online and target != "web" else None
+        qr_image = (svg_url or svg_data_url)(qr_svg(online)) if online and medium.paged else None
 
         def format_date(day: date, short: bool = False) -> str:
             pattern = labels["date_short_format" if short else "date_format"]
@@ -130,7 +144,7 @@ class HtmlRenderer:
                                   year=day.year)
 
         def rich(nodes: RichText) -> Markup:
-            return inline_html(nodes, target)
+            return inline_html(nodes, medium)
 
         folder = publication.folder
         stamp = (  # printed on every page: in the running footer, and on the back cover
@@ -144,7 +158,7 @@ class HtmlRenderer:
             institution=publication.institution,
             sections=sectioned(publication.blocks),
             labels=labels,
-            target=target,
+            medium=medium,
             rich=rich,
             image_url=image_url,
             palette=palette or publication.institution.colors.rgb(),
@@ -152,7 +166,7 @@ class HtmlRenderer:
             stamp=stamp,
             online_url=online,
             qr_image=qr_image,
-            stylesheet=self._stylesheet(target),
+            stylesheet=self._stylesheet(medium),
             generator=f"folderpers {__version__}",
             is_section=lambda node: isinstance(node, Section),
         )
@@ -160,13 +174,14 @@ class HtmlRenderer:
     def render_padding(self, publication: Publication, count: int, palette: dict[str, str] | None = None) -> str:
         """`count` pages to pad a print booklet: a notes page, then blank pages."""
         return self.environment.get_template("padding.html").render(
-            folder=publication.folder, institution=publication.institution, target="print", count=count,
+            folder=publication.folder, institution=publication.institution, medium=PRINT,
+            count=count,
             labels=self.labels(publication.language), palette=palette or publication.institution.colors.rgb())
 
-    @lru_cache(maxsize=None)
-    def _stylesheet(self, target: Target) -> Markup:
-        """For the web page, the project's CSS is inlined; PDFs get it as pre-parsed stylesheets."""
-        if target != "web":
+    @cache
+    def _stylesheet(self, medium: Medium) -> Markup:
+        """A page that is not paged gets the project's CSS inlined; PDFs get it as pre-parsed stylesheets."""
+        if medium.paged:
             return Markup("")
         return inline_css(self.project.styles, ("folder.css", "web.css"))
 

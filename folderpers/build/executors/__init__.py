@@ -13,12 +13,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from folderpers.build.workers import Done, Task
 from folderpers.errors import FolderpersError, Location, Problem
-from folderpers.project import Project
-from folderpers.render.theme import Theme
+
+if TYPE_CHECKING:  # the command line imports this module: it stays light
+    from folderpers.project import Project
+    from folderpers.render.theme import Theme
 
 EXECUTOR_HELP = "local (this machine's worker processes), dask://HOST:PORT (a Dask scheduler) or dask-local:N"
 _DASK_ADDRESS = re.compile(r"^dask://(?P<address>[^/\s:]+:\d{1,5})$")

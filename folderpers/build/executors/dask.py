@@ -196,39 +196,50 @@ class DaskExecutor:
         return name
 
     def _results(self, client: Client, jobs: list[_Job], resource_name: str, shipped: list[Future]) -> Iterator[Done]:
-        """Submits the jobs, no more at a time than the admitted workers have threads: a worker that dies
-        then takes only the task it was rendering with it (the scheduler counts a death against every task
-        assigned to that worker), and Ctrl-C has little to cancel."""
-        queue = deque(jobs)
+        """Submits the jobs, no more at a time than the admitted workers have threads, so that a worker
+        that dies takes little else with it: the scheduler counts a death against every task assigned to
+        that worker, not only the one it was rendering. A task failed that way (KilledWorker) may be a
+        bystander of another document's crashes, so it is tried once more at the end, alone: only a
+        document that kills workers by itself fails. Ctrl-C cancels what is submitted."""
+        queue, suspects = deque(jobs), deque[_Job]()
         completed = as_completed(loop=client.loop)
-        in_flight: dict[Any, tuple[Task, Future]] = {}
+        in_flight: dict[Any, tuple[_Job, Future, bool]] = {}  # by key: the job, its future, whether a retry
+        limit = _threads(client, resource_name)
 
-        def submit(count: int) -> None:
-            for _ in range(min(count, len(queue))):
-                job = queue.popleft()
-                future = client.submit(_render, *job.arguments, key=f"folderpers-render-{uuid.uuid4().hex}",
-                                       resources={resource_name: 1}, retries=RETRIES)
-                in_flight[future.key] = (job.task, future)
-                completed.add(future)
+        def send(job: _Job, retry: bool) -> None:
+            future = client.submit(_render, *job.arguments, key=f"folderpers-render-{uuid.uuid4().hex}",
+                                   resources={resource_name: 1}, retries=RETRIES)
+            in_flight[future.key] = (job, future, retry)
+            completed.add(future)
+
+        def top_up() -> None:
+            while queue and len(in_flight) < limit:
+                send(queue.popleft(), retry=False)
+            if not queue and not in_flight and suspects:
+                send(suspects.popleft(), retry=True)
 
         try:
-            submit(_threads(client, resource_name))
+            top_up()
             for count, future in enumerate(completed, 1):
-                task, _ = in_flight.pop(future.key)
+                job, _, retry = in_flight.pop(future.key)
                 if count % WINDOW_REFRESH == 0:  # workers may have joined or left
-                    submit(_threads(client, resource_name) - len(in_flight))
+                    limit = _threads(client, resource_name)
+                killed = future.status == "error" and isinstance(future.exception(), KilledWorker)
+                if killed and not retry:
+                    suspects.append(job)
                 else:
-                    submit(1)
-                yield self._done(task, future)
+                    yield self._done(job.task, future)
+                top_up()
         finally:  # Ctrl-C, or the caller stopped early: nothing of this build keeps running
-            client.cancel([future for _, future in in_flight.values()] + shipped)
+            client.cancel([future for _, future, _ in in_flight.values()] + shipped)
 
     def _done(self, task: Task, future: Future) -> Done:
         try:
             rendering: _Rendering = future.result()
         except KilledWorker:
             return Done(task, error=WorkerCrashed("Dask workers died while rendering this output, more often than "
-                                                  "the scheduler's allowed-failures: not tried again"))
+                                                  "the scheduler's allowed-failures, also when it was rendered "
+                                                  "alone: not tried again"))
         except Exception as error:  # noqa: BLE001 - one task's failure (shipping, a worker's disk) is its own
             return Done(task, error=error)
         self.peak_rss_kib[rendering.pid] = max(rendering.peak_rss_kib, self.peak_rss_kib.get(rendering.pid, 0))

@@ -38,7 +38,7 @@ class Environment:
 
 def environment(fonts: Iterable[str], machine_files: Iterable[str]) -> Environment:
     """This process's environment, for the font families and machine files a build needs."""
-    from weasyprint.text.ffi import pango  # type: ignore[import-untyped]
+    from weasyprint.text.ffi import pango
     return Environment(
         python=".".join(map(str, sys.version_info[:3])),
         code=_package_digest(),
