@@ -25,6 +25,7 @@ MISSING = "missing"
 @dataclass(frozen=True)
 class Environment:
     python: str
+    folderpers: str  # its version
     code: str  # sha256 of the folderpers package's files as a wheel holds them (Python files, package data)
     distributions: tuple[tuple[str, str], ...]  # (name, version)
     pango: str
@@ -41,6 +42,7 @@ def environment(fonts: Iterable[str], machine_files: Iterable[str]) -> Environme
     from weasyprint.text.ffi import pango
     return Environment(
         python=".".join(map(str, sys.version_info[:3])),
+        folderpers=_version("folderpers"),
         code=_package_digest(),
         distributions=tuple((name, _version(name)) for name in DISTRIBUTIONS),
         pango=str(pango.pango_version()),
@@ -53,8 +55,8 @@ def differences(expected: Environment, actual: Environment) -> list[str]:
     """What `actual` (a worker's) lacks or has otherwise than `expected` (the client's), as sentences."""
     found = []
     if actual.code != expected.code:
-        found.append(f"its folderpers code differs from the client's (folderpers {_version('folderpers')} "
-                     f"here; sha256 {actual.code[:12]} against {expected.code[:12]}): install the same version")
+        found.append(f"its folderpers {actual.folderpers} (code sha256 {actual.code[:12]}) is not the client's "
+                     f"folderpers {expected.folderpers} (code sha256 {expected.code[:12]})")
     for (name, wanted), (_, got) in zip(expected.distributions, actual.distributions, strict=True):
         if wanted != got:
             found.append(f"it has {name} {got}, the client {wanted}")

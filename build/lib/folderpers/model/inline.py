@@ -1,0 +1,76 @@
+"""Inline text as a tree of frozen nodes: text, strong, emphasis, links, phone numbers and
+unresolved placeholders. The parser that builds it is folderpers.source.inline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from folderpers.errors import Location
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Strong:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    """A resolved phone number: shown as `display`, dialled as `uri` (tel:+31...)."""
+
+    display: str
+    uri: str
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """{kind:key} as written; replaced by the resolve stage."""
+
+    kind: str
+    key: str
+    location: Location
+
+
+Inline = Text | Strong | Emphasis | Link | PhoneNumber | Placeholder
+RichText = tuple[Inline, ...]
+
+
+def plain_text(nodes: RichText) -> str:
+    """The text a reader sees, without markup (for metadata, alt text checks and the like)."""
+    parts = []
+    for node in nodes:
+        if isinstance(node, Text):
+            parts.append(node.text)
+        elif isinstance(node, (Strong, Emphasis, Link)):
+            parts.append(plain_text(node.children))
+        elif isinstance(node, PhoneNumber):
+            parts.append(node.display)
+        elif isinstance(node, Placeholder):
+            parts.append("{" + node.kind + (":" + node.key if node.key else "") + "}")
+    return "".join(parts)
+
+
+def merge_text(nodes: list[Inline] | RichText) -> RichText:
+    """Join neighbouring Text nodes, so equal content gives equal trees."""
+    merged: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].text + node.text)
+        elif not (isinstance(node, Text) and not node.text):
+            merged.append(node)
+    return tuple(merged)

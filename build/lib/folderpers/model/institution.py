@@ -1,0 +1,65 @@
+"""An institution as loaded and validated: its brand and its contact registry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from folderpers.errors import Location, SourceError
+from folderpers.model.blocks import Passage
+from folderpers.model.folder import Snippet
+from folderpers.model.inline import PhoneNumber
+
+
+@dataclass(frozen=True)
+class Contact:
+    key: str
+    label: str
+    phone: PhoneNumber
+    hours: str | None
+    email: str | None
+
+
+@dataclass(frozen=True)
+class Address:
+    street: str
+    postcode: str
+    city: str
+
+
+@dataclass(frozen=True)
+class Colors:
+    primary: str  # "#rrggbb"
+    accent: str
+    tint: str
+    cmyk: dict[str, tuple[float, float, float, float]] | None = None  # print values (0..1) by name, if given
+
+    def rgb(self) -> dict[str, str]:
+        return {"primary": self.primary, "accent": self.accent, "tint": self.tint}
+
+
+@dataclass(frozen=True)
+class Institution:
+    """An institution's brand and contact registry (`institutions/<id>/institution.yaml`)."""
+
+    id: str
+    source: Path
+    name: str
+    code_prefix: str
+    logo: Path
+    logo_alt: str
+    colors: Colors
+    font: str
+    font_location: Location
+    country: str
+    address: Address
+    website: str
+    phone: PhoneNumber
+    contacts: dict[str, Contact]
+    snippets: dict[str, Snippet | SourceError]  # a broken snippet maps to its error
+    passages: tuple[Passage, ...]  # its text as written (the logo's alt text), for the content checks
+    base_url: str | None = None  # where its web pages are published (<base_url>/<slug>.html); None: no QR code
+
+    @property
+    def directory(self) -> Path:
+        return self.source.parent

@@ -1,0 +1,146 @@
+"""The intranet index: dist/index.html lists everything published, dist/<institution>/index.html
+one institution's folders, each with a thumbnail of its first page (dist/<institution>/thumbs/).
+
+Made from the manifest after the publications (a CollectionWriter), so it lists exactly the files
+in dist/. Self-contained pages (styles inline, thumbnails as files beside them, relative links),
+so they work from a file share or file:// as well as from a web server. Search and filters are a
+small inline script; without JavaScript the full list is shown and the filter form stays hidden.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import PurePosixPath
+from typing import Any, ClassVar
+
+from folderpers.errors import FolderpersError
+from folderpers.model.institution import Institution
+from folderpers.render.html import data_url, inline_css
+from folderpers.render.theme import Theme
+from folderpers.render.thumbnails import thumbnail
+from folderpers.source.corpus import Corpus
+from folderpers.writers.base import Rendered
+
+INDEX_NAME = "index.html"
+THUMBS = "thumbs"
+LINKED_KINDS = ("web", "pdf", "print-pdf", "booklet")  # the outputs a listing links to (not the preflight report)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One publication (folder x institution x language) as the index shows it."""
+
+    institution: str
+    institution_name: str
+    folder: str
+    language: str
+    language_name: str
+    title: str
+    code: str
+    version: str
+    approved: date
+    review: date
+    department: str
+    owner: str
+    files: dict[str, dict[str, Any]]  # manifest entry by kind (see LINKED_KINDS)
+    thumbnail: Rendered | None
+    thumbnail_size: tuple[int, int] | None
+
+    @property
+    def search_text(self) -> str:
+        """What the search box matches: title, code, department, owner, institution, folder name."""
+        return " ".join((self.title, self.code, self.department, self.owner, self.institution_name, self.folder))
+
+
+class IndexWriter:
+    kind: ClassVar[str] = "index"
+
+    def __init__(self, theme: Theme):
+        self.theme = theme
+
+    def render(self, entries: list[dict[str, Any]], corpus: Corpus) -> tuple[Rendered, ...]:
+        groups: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
+        for entry in entries:
+            if entry["kind"] in LINKED_KINDS:
+                groups[(entry["institution"], entry["folder"], entry["language"])][entry["kind"]] = entry
+        institutions = self._institutions(sorted({institution for institution, _, _ in groups}), corpus)
+        listings = sorted((self._listing(files, institutions) for files in groups.values()),
+                          key=lambda listing: (listing.title.casefold(), listing.institution_name, listing.language))
+        outputs = [self._page(PurePosixPath(INDEX_NAME), listings, institutions, None)]
+        for institution_id, institution in institutions.items():
+            own = [listing for listing in listings if listing.institution == institution_id]
+            outputs.append(self._page(PurePosixPath(institution_id) / INDEX_NAME, own, institutions, institution))
+        outputs.extend(listing.thumbnail for listing in listings if listing.thumbnail)
+        return tuple(outputs)
+
+    def _institutions(self, ids: list[str], corpus: Corpus) -> dict[str, Institution | None]:
+        """Each institution's brand and name, as the corpus loaded it. One whose file has errors (already
+        reported by the build) is listed under its id, so that its earlier outputs stay findable."""
+        institutions: dict[str, Institution | None] = {}
+        for institution_id in ids:
+            try:
+                institutions[institution_id] = corpus.institution(institution_id)
+            except (FolderpersError, OSError):
+                institutions[institution_id] = None
+        return institutions
+
+    def _listing(self, files: dict[str, dict[str, Any]], institutions: dict[str, Institution | None]) -> Listing:
+        first = next(iter(files.values()))  # every entry of a publication carries the same facts
+        institution = institutions[first["institution"]]
+        shot, size = None, None
+        if "pdf" in files:
+            pdf = PurePosixPath(files["pdf"]["path"])
+            path = pdf.parent / THUMBS / pdf.with_suffix(".png").name
+            dist = self.theme.project.dist
+            picture = thumbnail(dist / pdf, files["pdf"]["sha256"], previous=dist / path)
+            shot, size = Rendered(path, "thumbnail", picture.png), (picture.width, picture.height)
+        return Listing(
+            institution=first["institution"],
+            institution_name=institution.name if institution else first["institution"],
+            folder=first["folder"],
+            language=first["language"],
+            language_name=self.theme.html.labels(first["language"]).get("language_name", first["language"]),
+            title=first["title"],
+            code=first["code"],
+            version=first["version"],
+            approved=date.fromisoformat(first["approved"]),
+            review=date.fromisoformat(first["review"]),
+            department=first["department"],
+            owner=first["owner"],
+            files=files,
+            thumbnail=shot,
+            thumbnail_size=size,
+        )
+
+    def _page(self, path: PurePosixPath, listings: list[Listing], institutions: dict[str, Institution | None],
+              institution: Institution | None) -> Rendered:
+        """One index page at `path` (relative to dist/); `institution`: that institution's own page, else all."""
+        here = posixpath.dirname(str(path)) or "."
+
+        def href(target: str | PurePosixPath) -> str:
+            return posixpath.relpath(str(target), here)
+
+        template = self.theme.html.environment.get_template("index.html")
+        html = template.render(
+            listings=listings,
+            institution=institution,
+            logo=data_url(institution.logo) if institution else None,
+            institutions=[(key, value.name if value else key) for key, value in institutions.items()],
+            departments=sorted({listing.department for listing in listings}, key=str.casefold),
+            languages=sorted({(listing.language, listing.language_name) for listing in listings}),
+            href=href,
+            size=_size,
+            short_date=lambda day: f"{day.day:02d}-{day.month:02d}-{day.year}",
+            stylesheet=inline_css(self.theme.project.styles, ("index.css",)),
+        )
+        return Rendered(path, "index", html.encode("utf-8"))
+
+
+def _size(count: int) -> str:
+    """A file size as Dutch readers write it: 183 kB, 1,2 MB."""
+    if count < 1_000_000:
+        return f"{max(1, round(count / 1000))} kB"
+    return f"{count / 1_000_000:.1f} MB".replace(".", ",")

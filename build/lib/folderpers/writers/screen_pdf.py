@@ -1,0 +1,40 @@
+"""The screen PDF: tagged PDF/UA-1 for the intranet and for reading on screen.
+
+Its structure tree is finished beyond WeasyPrint (pdf/structure.py), and the finished file must pass
+the PDF/UA checks (checks/pdf_ua.py): an error fails the output, so no inaccessible PDF is published.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from folderpers.errors import Location, Problem, RenderError
+from folderpers.model.publication import Publication
+from folderpers.render.html import PDF, Medium
+from folderpers.writers.base import OneFileWriter, Rendered
+
+
+class ScreenPdfWriter(OneFileWriter):
+    kind: ClassVar[str] = "pdf"
+    medium: ClassVar[Medium] = PDF
+    relative_cost: ClassVar[float] = 1.0  # the reference for the other writers' relative_cost
+    suffix: ClassVar[str] = ".pdf"
+
+    def render(self, publication: Publication) -> tuple[Rendered, ...]:
+        html = self.theme.html.render(publication, self.medium, image_url=Path.as_uri)
+        renderer = self.theme.pdf_renderer
+        stylesheets = [renderer.stylesheet("folder.css"), renderer.stylesheet("pdf.css")]
+        source = Location(publication.folder.source)
+        pdf = renderer.render(html, publication.folder.directory, publication.asset_roots, source, stylesheets)
+        from folderpers.checks.findings import errors
+        from folderpers.checks.pdf_ua import check_document
+        from folderpers.pdf.finish import finish_screen_pdf, save
+        path = self.paths(publication)[0]
+        with finish_screen_pdf(pdf.data, publication, pdf.structure) as document:
+            failures = errors(check_document(document, Path(path)))
+            data = save(document)
+        if failures:
+            raise RenderError(*(Problem(source, f"PDF/UA check [{f.kind}] of {path}: {f.message}", f.hint)
+                                for f in failures))
+        return (Rendered(path, self.kind, data, pdf.pages, pdf.warnings),)
