@@ -114,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
                                          "to review")
     import_command.add_argument("sources", nargs="+", metavar="SOURCE", help=".docx, .html, .pdf or .txt files")
     import_command.add_argument("--slug", help="folder name (default: from the file name); only with one SOURCE")
-    import_command.add_argument("--institution", "-i", metavar="ID", default=None,
+    import_command.add_argument("--institution", "-i", metavar="ID", default=argparse.SUPPRESS,
                                 help="institution whose registry turns phone numbers and its name into placeholders "
                                 "(default: the one the document names, else the one with most of its numbers)")
     import_command.add_argument("--force", action="store_true", help="replace a folder that already exists")
