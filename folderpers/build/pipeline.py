@@ -28,6 +28,7 @@ from folderpers.source.load import load_folder, load_institution, load_snippets
 from folderpers.source.resolve import resolve
 from folderpers.source.review import ReviewPolicy, ReviewStatus, assess, check_publishable, review_state
 from folderpers.source.schemas import SchemaSet
+from folderpers.source.translation import LanguageLinks, link_languages
 from folderpers.writers import COLLECTION_WRITERS, KINDS, WRITERS, CollectionWriter, Writer
 
 
@@ -96,7 +97,8 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
             try:
                 folder = load_folder(source, schemas)
                 _check_institution_ids(folder, project)
-                warnings = check_publishable(assess(folder, options.policy), options.policy)
+                languages = link_languages(folder)
+                warnings = check_publishable(assess(folder, options.policy), options.policy) + languages.warnings
             except Exception as error:  # noqa: BLE001 - a broken folder must not stop the others
                 run.failure(str(Location(source)), error)
                 continue
@@ -108,7 +110,7 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
                                        detail=f"institution {institution_id!r} has errors (see above)"))
                 else:
                     tasks.extend(_plan(run, folder, institution, sources.snippets, writers, theme_inputs, manifest,
-                                       warnings))
+                                       warnings, languages))
             renderer.start(len(tasks))  # workers warm up while the other folders are planned
         progress(0, len(tasks))
         for count, done in enumerate(renderer.run(_longest_first(tasks)), 1):
@@ -157,11 +159,11 @@ class _Sources:
 
 def _plan(run: _Build, folder: Folder, institution: Institution, shared_snippets: dict[str, Snippet | SourceError],
           writers: Iterable[Writer], theme_inputs: dict[str, str], manifest: Manifest,
-          warnings: tuple[str, ...]) -> list[Task]:
+          warnings: tuple[str, ...], languages: LanguageLinks) -> list[Task]:
     """The render tasks for one folder and institution; outputs whose inputs did not change are reported
     as unchanged instead (decided from content hashes in the manifest, never from timestamps)."""
     try:
-        publication = resolve(folder, institution, shared_snippets)
+        publication = languages.apply(resolve(folder, institution, shared_snippets))
     except Exception as error:  # noqa: BLE001
         run.failure(f"{folder.slug} for {institution.id}", error)
         return []

@@ -25,6 +25,7 @@ from folderpers.model.blocks import Block, Heading
 from folderpers.model.inline import Emphasis, Foreign, Link, PhoneNumber, RichText, Strong, Text, plain_text
 from folderpers.model.publication import Publication
 from folderpers.project import Project
+from folderpers.render.fonts import require_family
 from folderpers.render.language import Language, language_from_labels
 from folderpers.render.qr import qr_svg
 from folderpers.source.yamlsource import load_yaml
@@ -91,7 +92,8 @@ def inline_html(nodes: RichText, target: Target, rtl: bool = False) -> Markup:
                 inline_html(node.children, target, rtl)))
         elif isinstance(node, Link):
             isolated = ltr if not rtl_text(plain_text(node.children)) else Markup("")
-            parts.append(Markup('<a href="%s"%s>%s</a>') % (node.href, isolated, inline_html(node.children, target, rtl)))
+            children = inline_html(node.children, target, rtl)
+            parts.append(Markup('<a href="%s"%s>%s</a>') % (node.href, isolated, children))
         elif isinstance(node, PhoneNumber):
             if target == "web":
                 parts.append(Markup('<a class="phone" href="%s"%s>%s</a>') % (node.uri, ltr, node.display))
@@ -186,6 +188,9 @@ class HtmlRenderer:
             rich=rich,
             theirs=theirs,
             ltr=ltr,
+            language_versions=tuple((code, stem, self.labels(code).get("language_name", code))
+                                    for code, stem in publication.language_versions),
+            direction_of=lambda code: self.language(code).direction,
             image_url=image_url,
             palette=palette or publication.institution.colors.rgb(),
             format_date=format_date,
@@ -203,7 +208,11 @@ class HtmlRenderer:
         institution, code = publication.institution, publication.language
         own = (institution.language_fonts or {}).get(code) or (institution.language_fonts or {}).get(code.split("-")[0])
         extra = own or self.language(code).fallback_font
-        return (institution.font, extra) if extra and extra != institution.font else (institution.font,)
+        if not extra or extra == institution.font:
+            return (institution.font,)
+        require_family(extra, institution.font_location if own else Location(
+            self.project.templates / "labels" / f"{code.split('-')[0]}.yaml"))
+        return (institution.font, extra)
 
     def render_padding(self, publication: Publication, count: int, palette: dict[str, str] | None = None) -> str:
         """`count` pages to pad a print booklet: a notes page, then blank pages."""

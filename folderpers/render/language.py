@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
-import pyphen
+import pyphen  # type: ignore[import-untyped]
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -42,7 +42,7 @@ class Language:
         return format_decimal(value, locale=self.locale)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _has_dictionary(code: str) -> bool:
     return pyphen.language_fallback(code.replace("-", "_")) is not None
 
