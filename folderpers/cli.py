@@ -55,6 +55,9 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, root: Path |
         return serve(project, policy, args.port)
     if args.command == "new":
         return _new(project, args.slug, policy)
+    if args.command == "translations":
+        from folderpers.commands import translations
+        return translations.main(project, args)
     formats = tuple(kind.strip() for kind in args.format.split(",") if kind.strip())
     unknown = [kind for kind in formats if kind not in KINDS]
     if unknown:
@@ -122,6 +125,10 @@ def _parser() -> argparse.ArgumentParser:
     serve_command.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free)")
     serve_command.add_argument("--allow-expired", action="store_true", default=argparse.SUPPRESS,
                                help="preview folders past their review date")
+    translations_command = commands.add_parser("translations", parents=[common], help="every folder's translations: "
+                                               "missing, up to date or stale (which blocks)")
+    translations_command.add_argument("--folder", "-f", action="append", default=argparse.SUPPRESS, metavar="SLUG",
+                                      help="only this folder (repeatable)")
     new_command = commands.add_parser("new", parents=[common], help="start a new folder from a commented example")
     new_command.add_argument("slug", help="its name: lowercase letters, digits and hyphens, e.g. knie-prothese")
     return parser

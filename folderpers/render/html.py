@@ -74,6 +74,15 @@ def rtl_text(text: str) -> bool:
     return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
 
+def _ends_left_to_right(text: str) -> bool:
+    """Whether the last character of `text` with a strong direction is written left to right."""
+    for ch in reversed(text):
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("L", "EN", "R", "AL"):
+            return kind in ("L", "EN")
+    return False
+
+
 def inline_html(nodes: RichText, target: Target, rtl: bool = False) -> Markup:
     """Inline nodes as escaped HTML. In right-to-left text (`rtl`), phone numbers and addresses are
     isolated left to right, so that their digits and dots keep their order."""
@@ -151,7 +160,10 @@ class HtmlRenderer:
         rtl = language.direction == "rtl"
 
         def rich(nodes: RichText) -> Markup:
-            return inline_html(nodes, target, rtl)
+            html = inline_html(nodes, target, rtl)
+            # A right-to-left paragraph that ends in left-to-right text (an address, a number) ends with a
+            # right-to-left mark: a reader of the PDF's text, who sees only a line, then keeps its order.
+            return html + Markup("\u200f") if rtl and _ends_left_to_right(plain_text(nodes)) else html
 
         def ltr(text: str) -> Markup:
             """A code, version, date or address isolated left to right inside right-to-left text."""

@@ -127,7 +127,7 @@ class _Resolver:
     def placeholder(self, placeholder: Placeholder) -> tuple[Inline, ...]:
         institution = self.institution
         if placeholder.kind == "institution":
-            return self.theirs(institution.name)
+            return self.theirs(Text(institution.name))
         if placeholder.kind == "website":
             host = urlsplit(institution.website).netloc
             return (Link(institution.website, (Text(host),)),)
@@ -136,8 +136,8 @@ class _Resolver:
             return ()
         if placeholder.kind == "phone":
             return (contact.phone,)
-        if placeholder.kind == "contact":
-            return (*self.theirs(contact.label), Text(" ("), contact.phone, Text(")"))
+        if placeholder.kind == "contact":  # one unit in the institution's language: "Afdeling X (088 ...)"
+            return self.theirs(Text(f"{contact.label} ("), contact.phone, Text(")"))
         field = {"email": contact.email, "hours": contact.hours}[placeholder.kind]
         if not field:
             self.problems.append(Problem(
@@ -147,10 +147,10 @@ class _Resolver:
             return ()
         if placeholder.kind == "email":
             return (Link(f"mailto:{field}", (Text(field),)),)
-        return self.theirs(field)
+        return self.theirs(Text(field))
 
-    def theirs(self, text: str) -> tuple[Inline, ...]:
+    def theirs(self, *nodes: Inline) -> tuple[Inline, ...]:
         """The institution's own words; inside a translation marked as the institution's language."""
         if self.translation is None or self.translation == self.institution.language:
-            return (Text(text),)
-        return (Foreign(self.institution.language, (Text(text),)),)
+            return nodes
+        return (Foreign(self.institution.language, nodes),)
