@@ -14,7 +14,6 @@ from folderpers.source.translation import (
     SourceHashes,
     TranslationStatus,
     compare,
-    cover_of,
 )
 from folderpers.source.yamlsource import load_yaml
 
@@ -83,15 +82,16 @@ def main(project: Project, args: argparse.Namespace) -> int:
             stale_count += 1
             print(f"  {language}  STALE")
             if status.cover_stale:
-                print(f"      title, subtitle or intro changed: {HASH_KEY}: {folder.hashes.cover}"
-                      f"  ({', '.join(cover_of(load_yaml(folder.source).data))})")
-            recorded = load_yaml(status.path).data.get("blocks", ())
-            for index in status.stale:
-                old = recorded[index].get(HASH_KEY) if isinstance(recorded[index], dict) else None
-                print(f"      block {index + 1} of folder.{language}.yaml: its Dutch block changed or is gone "
-                      f"({HASH_KEY}: {old or 'none'})")
+                print(f"      the title, subtitle or intro changed: write {HASH_KEY}: {folder.hashes.cover} at the top "
+                      f"once it is translated again")
+            for index, source in zip(status.stale, status.stale_sources, strict=True):
+                if source is None:
+                    print(f"      block {index + 1} of folder.{language}.yaml: its Dutch block was removed")
+                else:
+                    print(f"      block {index + 1} of folder.{language}.yaml: Dutch block {source + 1} changed "
+                          f"({describe(folder.blocks[source])}); write {HASH_KEY}: {folder.hashes.blocks[source]}")
             for index, after in zip(status.missing, status.insert_at, strict=True):
-                print(f"      Dutch block {index + 1} is not translated ({describe(folder.blocks[index])}), "
-                      f"{HASH_KEY}: {folder.hashes.blocks[index]}; it goes after block {after + 1}")
+                print(f"      Dutch block {index + 1} is not translated ({describe(folder.blocks[index])}); "
+                      f"{HASH_KEY}: {folder.hashes.blocks[index]}, after block {after + 1}")
     print(f"\n{len(folders)} folders, {stale_count} stale translations")
     return 1 if stale_count else 0

@@ -76,6 +76,7 @@ class TranslationStatus:
     path: Path
     cover_stale: bool
     stale: tuple[int, ...]  # its blocks (by index) whose Dutch block changed or is gone
+    stale_sources: tuple[int | None, ...]  # for each stale block: the Dutch block (by index) it now stands for
     missing: tuple[int, ...]  # Dutch blocks (by index) it has no translation of
     insert_at: tuple[int, ...]  # for each missing block: the index of its block that precedes it (-1: none)
 
@@ -92,18 +93,20 @@ def compare(language: str, path: Path, source: SourceHashes, translation: dict[s
     """Align the hashes a translation recorded with the source's current ones."""
     recorded = [block.get(HASH_KEY) if isinstance(block, dict) else None for block in translation.get("blocks", ())]
     stale: list[int] = []
+    stale_sources: list[int | None] = []
     missing: list[int] = []
     insert_at: list[int] = []
     matcher = difflib.SequenceMatcher(None, recorded, list(source.blocks), autojunk=False)
     for operation, i1, i2, j1, j2 in matcher.get_opcodes():
         if operation in ("replace", "delete"):
             stale.extend(range(i1, i2))
+            stale_sources.extend(j1 + k if operation == "replace" and j1 + k < j2 else None for k in range(i2 - i1))
         if operation == "insert" or (operation == "replace" and j2 - j1 > i2 - i1):
             extra = range(j1 + (i2 - i1), j2) if operation == "replace" else range(j1, j2)
             missing.extend(extra)
             insert_at.extend([i2 - 1] * len(extra))
     return TranslationStatus(language, path, translation.get(HASH_KEY) != source.cover, tuple(stale),
-                             tuple(missing), tuple(insert_at))
+                             tuple(stale_sources), tuple(missing), tuple(insert_at))
 
 
 def translation_status(folder_source: Path, translation_source: Path) -> TranslationStatus:

@@ -89,5 +89,6 @@ def test_the_command_lists_missing_up_to_date_and_stale(example, capsys):
     assert main(["translations", "--project", str(example.root)]) == 1
     output = capsys.readouterr().out
     assert "rughernia" in output and "  en  missing" in output
-    assert "  ar  STALE" in output and "block 4 of folder.ar.yaml" in output
+    assert "  ar  STALE" in output and "block 4 of folder.ar.yaml: Dutch block 4 changed (list: " in output
+    assert f"write translates: {survey(example.project, (EXAMPLE,))[0].hashes.blocks[3]}" in output
     assert "2 folders, 5 stale translations" in output
