@@ -9,6 +9,7 @@ from pathlib import Path
 
 from folderpers.errors import FolderpersError
 from folderpers.project import Project
+from folderpers.source.exchange import export, import_file
 from folderpers.source.translation import (
     HASH_KEY,
     SourceHashes,
@@ -63,7 +64,12 @@ def describe(block: dict) -> str:
 
 
 def main(project: Project, args: argparse.Namespace) -> int:
-    """Print the status of every translation; exit 1 when any is stale (useful in a scheduled job)."""
+    """Print the status of every translation (exit 1 when any is stale, for a scheduled job), or
+    export what needs translating (--export LANG), or import a translated file (--import FILE)."""
+    if getattr(args, "import_file", None):
+        return _import(project, args.import_file)
+    if getattr(args, "export", None):
+        return _export(project, args)
     try:
         folders = survey(project, tuple(getattr(args, "folder", ()) or ()))
     except FolderpersError as error:
@@ -95,3 +101,35 @@ def main(project: Project, args: argparse.Namespace) -> int:
                       f"{HASH_KEY}: {folder.hashes.blocks[index]}, after block {after + 1}")
     print(f"\n{len(folders)} folders, {stale_count} stale translations")
     return 1 if stale_count else 0
+
+
+def _export(project: Project, args: argparse.Namespace) -> int:
+    """One file per folder with the units of `--export LANG` that are missing or stale (all with --all)."""
+    language, kind = args.export, args.exchange_format
+    if language not in languages(project):
+        print(f"error: no language {language!r}: there are {', '.join(languages(project))} "
+              f"(templates/labels/<language>.yaml)")
+        return 2
+    output = args.exchange_dir or Path.cwd()
+    output.mkdir(parents=True, exist_ok=True)
+    suffix = ".xlf" if kind == "xliff" else ".po"
+    for folder in survey(project, tuple(getattr(args, "folder", ()) or ())):
+        data, count = export(folder.source, language, kind, everything=args.all)
+        if not count:
+            print(f"{folder.slug}: nothing to translate into {language}")
+            continue
+        path = output / f"{folder.slug}.{language}{suffix}"
+        path.write_bytes(data)
+        print(f"{folder.slug}: {count} units to translate into {language}: {path}")
+    return 0
+
+
+def _import(project: Project, file: Path) -> int:
+    try:
+        result = import_file(project.folders, file)
+    except FolderpersError as error:
+        print(f"error: {error}")
+        return 2
+    print(f"{result.path}: {result.blocks} blocks" + (" and the title part" if result.cover else "") +
+          " written from " + str(file))
+    return 0
