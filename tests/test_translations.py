@@ -240,3 +240,14 @@ def test_the_dutch_folder_gets_no_notice(stale_build):
     assert 'class="outdated"' not in (output / f"{EXAMPLE}.html").read_text("utf-8")
     assert not [w for o in report.outcomes if o.subject.endswith((f"{EXAMPLE}.pdf", f"{EXAMPLE}.html"))
                 for w in o.warnings]
+
+
+def test_the_index_links_each_language_version_to_the_others(dist):
+    html = (dist / "westerhaven" / "index.html").read_text("utf-8")
+    for language in LANGUAGES:
+        others = [other for other in LANGUAGES if other != language]
+        listing = re.search(rf'data-language="{language}" data-search="[^"]*{EXAMPLE}"(.*?)</article>', html, re.S)
+        assert listing, language
+        links = re.findall(r'<a href="([^"]+)" hreflang="([a-z]+)" lang="\2" dir="(ltr|rtl)">', listing[1])
+        assert sorted(code for _, code, _ in links) == sorted(others)
+        assert all(href == f"{stem(code)}.html" and (direction == "rtl") == (code == "ar") for href, code, direction in links)
