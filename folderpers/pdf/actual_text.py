@@ -207,8 +207,32 @@ def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, in
         (held if held else output).append(instruction)
     output += held  # marks with no letter after them (WeasyPrint writes none such): left as they were
     if count:
-        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(output))
+        page.obj.Contents = pdf.make_stream(_unparse(output))
     return count
+
+
+def _number(value: object) -> bytes:
+    number = float(value)  # type: ignore[arg-type]
+    return str(int(number)).encode("ascii") if number.is_integer() else f"{number:.6f}".rstrip("0").encode("ascii")
+
+
+def _unparse(instructions: list) -> bytes:
+    """The content stream as WeasyPrint writes it: strings in hex, never literal (...), so that the
+    PDF/UA check's fast scan still reads it (checks/pdf_ua.py)."""
+    lines = []
+    for instruction in instructions:
+        operator, operands = str(instruction.operator), list(instruction.operands)
+        if operator == "TJ":
+            items = (b"<" + bytes(item).hex().encode("ascii") + b">" if isinstance(item, pikepdf.String)
+                     else _number(item) for item in operands[0])
+            lines.append(b"[" + b" ".join(items) + b"] TJ")
+        elif operator == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/ActualText" in operands[1]:
+            text = str(operands[1].ActualText)
+            lines.append(b"/Span <</ActualText <FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii")
+                         + b">>> BDC")
+        else:
+            lines.append(pikepdf.unparse_content_stream([instruction]).rstrip(b"\n"))
+    return b"\n".join(lines) + b"\n"
 
 
 def _font(font: pikepdf.Object | None, fonts: dict[tuple[int, int], _Font]) -> _Font | None:
