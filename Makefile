@@ -7,7 +7,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup build test serve bench clean
+.PHONY: setup build test lint serve bench clean
 
 setup: $(STAMP)
 
@@ -22,6 +22,10 @@ build: setup
 
 test: setup
 	$(PY) -m pytest
+
+lint: setup   # types and lint, as CI runs them before the tests
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 PORT ?= 8000
 serve: setup   # live preview on http://127.0.0.1:$(PORT)/, rebuilt on every save

@@ -4,7 +4,6 @@ unresolved placeholders. The parser that builds it is folderpers.source.inline."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 from folderpers.errors import Location
 
@@ -56,7 +55,7 @@ class Placeholder:
     location: Location
 
 
-Inline = Union[Text, Strong, Emphasis, Link, Foreign, PhoneNumber, Placeholder]
+Inline = Text | Strong | Emphasis | Link | Foreign | PhoneNumber | Placeholder
 RichText = tuple[Inline, ...]
 
 

@@ -1,7 +1,7 @@
 """Stage 3: render a Publication to HTML with the project's Jinja2 templates.
 
-One set of templates serves every output: `target` is "pdf" or "print" (paged, read by WeasyPrint;
-print adds bleed) or "web" (a self-contained page, images inlined, phone numbers as tel: links).
+One set of templates serves every output; each writer says what its output is as a Medium
+(paged or not, interactive or not), and templates ask the medium, never the writer's name.
 Autoescaping is on and content only ever arrives as template *data*: it is never compiled.
 """
 
@@ -11,10 +11,11 @@ import base64
 import mimetypes
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -30,7 +31,20 @@ from folderpers.render.language import Language, language_from_labels
 from folderpers.render.qr import qr_svg
 from folderpers.source.yamlsource import load_yaml
 
-Target = Literal["pdf", "print", "web"]  # pdf and print are paged
+
+@dataclass(frozen=True)
+class Medium:
+    """What kind of output the HTML is for, as the templates and styles need to know it."""
+
+    name: str  # the writer's kind: the templates' `target` and the page's class "target-<name>"
+    paged: bool  # laid out in pages by WeasyPrint: page size, page breaks, back cover with QR code; the
+    # project's CSS comes as pre-parsed stylesheets. Else one self-contained page with its CSS inlined.
+    interactive: bool  # read where links are followed: phone numbers become tel: links
+
+
+PDF = Medium("pdf", paged=True, interactive=False)  # a PDF's numbers are read and dialled, not clicked
+PRINT = Medium("print", paged=True, interactive=False)
+WEB = Medium("web", paged=False, interactive=True)
 _CSS_SAFE = re.compile(r"[A-Za-z0-9 .,:;_()/-]")
 
 
@@ -83,7 +97,7 @@ def _ends_left_to_right(text: str) -> bool:
     return False
 
 
-def inline_html(nodes: RichText, target: Target, rtl: bool = False) -> Markup:
+def inline_html(nodes: RichText, medium: Medium, rtl: bool = False) -> Markup:
     """Inline nodes as escaped HTML. In right-to-left text (`rtl`), phone numbers and addresses are
     isolated left to right, so that their digits and dots keep their order."""
     parts = []
@@ -92,21 +106,21 @@ def inline_html(nodes: RichText, target: Target, rtl: bool = False) -> Markup:
         if isinstance(node, Text):
             parts.append(escape(node.text))
         elif isinstance(node, Strong):
-            parts.append(Markup("<strong>%s</strong>") % inline_html(node.children, target, rtl))
+            parts.append(Markup("<strong>%s</strong>") % inline_html(node.children, medium, rtl))
         elif isinstance(node, Emphasis):
-            parts.append(Markup("<em>%s</em>") % inline_html(node.children, target, rtl))
+            parts.append(Markup("<em>%s</em>") % inline_html(node.children, medium, rtl))
         elif isinstance(node, Foreign):
             parts.append(Markup('<span lang="%s"%s>%s</span>') % (
                 node.language, Markup("") if rtl_text(plain_text(node.children)) else ltr,
-                inline_html(node.children, target, rtl)))
+                inline_html(node.children, medium, rtl)))
         elif isinstance(node, Link):
             isolated = ltr if not rtl_text(plain_text(node.children)) else Markup("")
-            children = inline_html(node.children, target, rtl)
+            children = inline_html(node.children, medium, rtl)
             parts.append(Markup('<a href="%s"%s>%s</a>') % (node.href, isolated, children))
         elif isinstance(node, PhoneNumber):
-            if target == "web":
+            if medium.interactive:
                 parts.append(Markup('<a class="phone" href="%s"%s>%s</a>') % (node.uri, ltr, node.display))
-            else:  # in print a number is read and dialled, not clicked
+            else:  # in a PDF a number is read and dialled, not clicked
                 parts.append(Markup('<span class="phone"%s>%s</span>') % (ltr, node.display))
         else:
             raise TypeError(f"unresolved inline node {node!r}")
@@ -129,7 +143,7 @@ class HtmlRenderer:
         self.environment.filters["plain"] = plain_text
         self.template = self.environment.get_template("folder.html")
 
-    @lru_cache(maxsize=None)
+    @cache
     def labels(self, language: str) -> dict[str, Any]:
         """Interface words for `language` from templates/labels/<language>.yaml."""
         path = self.project.templates / "labels" / f"{language.split('-')[0]}.yaml"
@@ -140,27 +154,26 @@ class HtmlRenderer:
                                       f"(languages now: {', '.join(available)})"))
         return load_yaml(path).data
 
-    @lru_cache(maxsize=None)
+    @cache
     def language(self, code: str) -> Language:
         """Direction, date and number formats, hyphenation and fallback font of `code`."""
         path = self.project.templates / "labels" / f"{code.split('-')[0]}.yaml"
         return language_from_labels(code, self.labels(code), Location(path))
 
-    def render(self, publication: Publication, target: Target, image_url: Callable[[Path], str],
+    def render(self, publication: Publication, medium: Medium, image_url: Callable[[Path], str],
                palette: dict[str, str] | None = None, svg_url: Callable[[str], str] | None = None) -> str:
-        """HTML for `target`; `palette` gives the brand colours as CSS values (default: the RGB ones),
+        """HTML for `medium`; `palette` gives the brand colours as CSS values (default: the RGB ones),
         `svg_url` turns SVG made here (the QR code) into an image URL (default: an RGB data: URL)."""
         labels = self.labels(publication.language)
         language = self.language(publication.language)
         online = publication.online_url
-        qr_image = (svg_url or svg_data_url)(qr_svg(online)) if online and target != "web" else None
+        qr_image = (svg_url or svg_data_url)(qr_svg(online)) if online and medium.paged else None
         format_date = language.date
         institution = publication.institution
-
         rtl = language.direction == "rtl"
 
         def rich(nodes: RichText) -> Markup:
-            html = inline_html(nodes, target, rtl)
+            html = inline_html(nodes, medium, rtl)
             # A right-to-left paragraph that ends in left-to-right text (an address, a number) ends with a
             # right-to-left mark: a reader of the PDF's text, who sees only a line, then keeps its order.
             return html + Markup("\u200f") if rtl and _ends_left_to_right(plain_text(nodes)) else html
@@ -196,7 +209,7 @@ class HtmlRenderer:
             labels=labels,
             language=language,
             fonts=self.font_families(publication),
-            target=target,
+            medium=medium,
             rich=rich,
             theirs=theirs,
             ltr=ltr,
@@ -209,7 +222,7 @@ class HtmlRenderer:
             stamp=stamp,
             online_url=online,
             qr_image=qr_image,
-            stylesheet=self._stylesheet(target),
+            stylesheet=self._stylesheet(medium),
             generator=f"folderpers {__version__}",
             is_section=lambda node: isinstance(node, Section),
         )
@@ -229,14 +242,14 @@ class HtmlRenderer:
     def render_padding(self, publication: Publication, count: int, palette: dict[str, str] | None = None) -> str:
         """`count` pages to pad a print booklet: a notes page, then blank pages."""
         return self.environment.get_template("padding.html").render(
-            folder=publication.folder, institution=publication.institution, target="print", count=count,
-            labels=self.labels(publication.language), language=self.language(publication.language),
+            folder=publication.folder, institution=publication.institution, medium=PRINT,
+            count=count, labels=self.labels(publication.language), language=self.language(publication.language),
             fonts=self.font_families(publication), palette=palette or publication.institution.colors.rgb())
 
-    @lru_cache(maxsize=None)
-    def _stylesheet(self, target: Target) -> Markup:
-        """For the web page, the project's CSS is inlined; PDFs get it as pre-parsed stylesheets."""
-        if target != "web":
+    @cache
+    def _stylesheet(self, medium: Medium) -> Markup:
+        """A page that is not paged gets the project's CSS inlined; PDFs get it as pre-parsed stylesheets."""
+        if medium.paged:
             return Markup("")
         return inline_css(self.project.styles, ("folder.css", "web.css"))
 

@@ -7,25 +7,31 @@ All problems found in one file are reported together.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
 from folderpers.errors import Problem, SourceError
+from folderpers.model.blocks import TextRole
 from folderpers.model.folder import Change, Folder, Ignore, Snippet
 from folderpers.model.institution import Address, Colors, Contact, Institution
 from folderpers.project import translation_language
 from folderpers.source.phones import parse_phone
 from folderpers.source.reader import SourceReader, read_blocks
 from folderpers.source.schemas import SchemaSet
-from folderpers.source.yamlsource import SourceDocument, load_yaml
+from folderpers.source.yamlsource import SourceDocument, YamlPath, load_yaml
 
 DEFAULT_TINT = "#f2f4f7"
+
+
+FOLDER_TEXTS: Mapping[str, TextRole] = {"title": "label", "subtitle": "label", "intro": "prose"}
+INSTITUTION_TEXTS: Mapping[str, TextRole] = {"logo_alt": "alt"}
 
 
 def load_folder(source: Path, schemas: SchemaSet) -> Folder:
     document = load_yaml(source)
     schemas.check(document, "folder")
-    reader = SourceReader(document)
+    reader = SourceReader(document, FOLDER_TEXTS)
     data = document.data
     language = data.get("language", "nl")
     declared = translation_language(source)
@@ -104,7 +110,7 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
         if ("contacts", key, "phone") in phones:
             contacts[key] = Contact(key, entry["label"].strip(), phones[("contacts", key, "phone")],
                                     entry.get("hours"), entry.get("email"))
-    reader = SourceReader(document)
+    reader = SourceReader(document, INSTITUTION_TEXTS)
     try:
         logo = reader.image(("logo",))
     except SourceError as error:
@@ -120,7 +126,7 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
         logo=logo,
         logo_alt=reader.text(("logo_alt",)),
         colors=Colors(colors["primary"], colors["accent"], colors.get("tint", DEFAULT_TINT),
-                      {name: tuple(int(part) / 100 for part in value) for name, value in colors["cmyk"].items()}
+                      {name: _cmyk(value) for name, value in colors["cmyk"].items()}
                       if "cmyk" in colors else None),
         font=data["font"].strip(),
         font_location=document.location(("font",)),
@@ -147,7 +153,13 @@ def _ignore(document: SourceDocument) -> tuple[Ignore, ...]:
     return tuple(result)
 
 
-def _date(document, at: tuple) -> date:
+def _cmyk(percentages: list[str]) -> tuple[float, float, float, float]:
+    """C, M, Y, K in percent (validated: four whole numbers) as fractions 0..1."""
+    c, m, y, k = (int(part) / 100 for part in percentages)
+    return c, m, y, k
+
+
+def _date(document: SourceDocument, at: YamlPath) -> date:
     text = document.get(at)
     try:
         return date.fromisoformat(text)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from folderpers.errors import Location, Problem, SourceError
-from folderpers.model.blocks import BLOCK_TYPES, Block, Heading, Passage
+from folderpers.model.blocks import BLOCK_TYPES, Block, Heading, Passage, TextRole
 from folderpers.model.inline import RichText, Text
 from folderpers.source.images import ImageRefused, check_image
 from folderpers.source.inline import MarkupError, parse_inline
@@ -20,10 +23,23 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 class SourceReader:
     """Reads typed values out of a validated SourceDocument, turning markup errors into SourceErrors.
 
-    Every piece of text it reads is also kept as a Passage, in reading order."""
+    Every piece of text it reads is also kept as a Passage, in reading order, with the role that
+    `roles` (the block type's `texts`, or the file's own) gives the key it stands under."""
 
     document: SourceDocument
+    roles: Mapping[str, TextRole] = field(default_factory=dict, compare=False)
     passages: list[Passage] = field(default_factory=list, compare=False)
+
+    def with_roles(self, roles: Mapping[str, TextRole]) -> SourceReader:
+        """The same reader (the same passages) for text whose roles are `roles`."""
+        return dataclasses.replace(self, roles=roles)
+
+    def _passage(self, at: YamlPath, nodes: RichText, location: Location) -> None:
+        key = _key_of(at)
+        if key not in self.roles:  # a programming error: the content checks would silently skip this text
+            raise TypeError(f"text under {key!r} ({self.document.path}) has no role: declare it in the `texts` of "
+                            f"its block type (model/blocks.py), or in the roles of its file")
+        self.passages.append(Passage(key, self.roles[key], nodes, location))
 
     @property
     def directory(self) -> Path:
@@ -40,16 +56,16 @@ class SourceReader:
         except MarkupError as error:
             raise SourceError(Problem(self.document.text_location(at, offset + error.offset),
                                       error.message, error.hint)) from None
-        self.passages.append(Passage(_key_of(at), nodes, self.document.text_location(at, offset)))
+        self._passage(at, nodes, self.document.text_location(at, offset))
         return nodes
 
     def text(self, at: YamlPath) -> str:
         """Plain text (no markup), stripped."""
-        value = self.document.get(at).strip()
-        self.passages.append(Passage(_key_of(at), (Text(value),), self.location(at)))
+        value: str = self.document.get(at).strip()
+        self._passage(at, (Text(value),), self.location(at))
         return value
 
-    def optional_text(self, data: dict, at: YamlPath, key: str) -> str | None:
+    def optional_text(self, data: Mapping[str, Any], at: YamlPath, key: str) -> str | None:
         return self.text(at + (key,)) if key in data else None
 
     def paragraphs(self, at: YamlPath) -> tuple[RichText, ...]:
@@ -67,15 +83,15 @@ class SourceReader:
     def items(self, at: YamlPath) -> tuple[RichText, ...]:
         return tuple(self.rich(at + (index,)) for index in range(len(self.document.get(at))))
 
-    def optional_paragraphs(self, data: dict, at: YamlPath, key: str) -> tuple[RichText, ...]:
+    def optional_paragraphs(self, data: Mapping[str, Any], at: YamlPath, key: str) -> tuple[RichText, ...]:
         return self.paragraphs(at + (key,)) if key in data else ()
 
-    def optional_items(self, data: dict, at: YamlPath, key: str) -> tuple[RichText, ...]:
+    def optional_items(self, data: Mapping[str, Any], at: YamlPath, key: str) -> tuple[RichText, ...]:
         return self.items(at + (key,)) if key in data else ()
 
     def image(self, at: YamlPath) -> Path:
         """An image file next to the YAML file; it must exist and lie inside that directory."""
-        name = self.document.get(at)
+        name: str = self.document.get(at)
         directory = self.directory.resolve()
         path = (directory / name).resolve()
         if (directory / name).is_symlink() and path.parent != directory:
@@ -93,7 +109,7 @@ class SourceReader:
             raise SourceError(Problem(self.location(at), f"image {name!r} {refused}",
                                       "use a plain, self-contained image file (export it again from the drawing "
                                       "program, as plain SVG, PNG or JPEG)")) from None
-        return path
+        return Path(path)
 
 
 def _key_of(at: YamlPath) -> str:
@@ -103,11 +119,13 @@ def _key_of(at: YamlPath) -> str:
 
 def read_blocks(reader: SourceReader, at: YamlPath) -> tuple[Block, ...]:
     """Build the blocks of a validated document; every problem in any block is reported at once."""
-    blocks, problems = {}, []
+    blocks: dict[int, Block] = {}
+    problems: list[Problem] = []
     for index, data in enumerate(reader.document.get(at)):
         kind = next(iter(data))  # validation made sure the first key is the block's type
         try:
-            blocks[index] = BLOCK_TYPES[kind].from_source(reader, at + (index,), data)
+            block_type = BLOCK_TYPES[kind]
+            blocks[index] = block_type.from_source(reader.with_roles(block_type.texts), at + (index,), data)
         except SourceError as error:
             problems.extend(error.problems)
     problems.extend(_heading_level_problems(reader, at, blocks))
