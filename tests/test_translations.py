@@ -12,7 +12,6 @@ from pathlib import Path
 import pikepdf
 import pypdfium2
 import pytest
-from support import REPO, options
 
 from folderpers.build.pipeline import build
 from folderpers.model.inline import plain_text
@@ -20,6 +19,8 @@ from folderpers.project import Project
 from folderpers.source.load import load_folder, load_institution, load_snippets
 from folderpers.source.resolve import resolve
 from folderpers.source.schemas import SchemaSet
+
+from support import REPO, options
 
 EXAMPLE = "epidurale-injectie"
 LANGUAGES = ("nl", "en", "tr", "ar", "pl", "uk")

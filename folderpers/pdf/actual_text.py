@@ -183,7 +183,7 @@ def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, in
         if operator == "Tf":
             font = _font(resources.get(str(instruction.operands[0])), fonts)
         elif operator == "TJ" and font is not None:
-            array = instruction.operands[0]
+            array = pikepdf.Array(instruction.operands[0])
             text = "".join(font.characters.get(glyph, "") for glyph in _glyphs(array))
             if _is_marks(text):
                 if not held and output and str(output[-1].operator) == "Ts":  # the span starts before the rise

@@ -12,7 +12,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-import pyphen  # type: ignore[import-untyped]
+import pyphen
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_decimal

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import yaml
 from translate.storage import po, xliff
@@ -45,7 +45,7 @@ class Xliff12Unit(xliff.Xliff1Unit):
     namespace = XLIFF_12
 
 
-class Xliff12File(xliff.xlifffile):
+class Xliff12File(xliff.xlifffile):  # type: ignore[type-arg]  # its unit type is Xliff12Unit
     """translate-toolkit's XLIFF, written as version 1.2 (it writes 1.1 by default; it reads both)."""
 
     UnitClass = Xliff12Unit
@@ -122,24 +122,26 @@ def _has(value: Any, path: tuple[str | int, ...]) -> bool:
     return True
 
 
-def _current_translations(hashes: SourceHashes, translation: dict) -> dict[int, dict]:
+def _current_translations(hashes: SourceHashes, translation: dict[str, Any]) -> dict[int, dict[str, Any]]:
     """Dutch block index -> the translation's block that is up to date for it."""
     if not translation:
         return {}
-    by_hash: dict[str, dict] = {}
+    by_hash: dict[str, dict[str, Any]] = {}
     for block in translation.get("blocks", ()):
         if isinstance(block, dict) and block.get(HASH_KEY):
             by_hash.setdefault(block[HASH_KEY], block)
     return {index: by_hash[value] for index, value in enumerate(hashes.blocks) if value in by_hash}
 
 
-def _stale_counterpart(status: TranslationStatus | None, translation: dict, index: int) -> dict | None:
+def _stale_counterpart(status: TranslationStatus | None, translation: dict[str, Any], index: int
+                       ) -> dict[str, Any] | None:
     """The translation's (stale) block that stood for Dutch block `index`, as a starting point."""
     if status is None:
         return None
     for stale, source in zip(status.stale, status.stale_sources, strict=True):
         if source == index:
-            return translation["blocks"][stale]
+            block: dict[str, Any] = translation["blocks"][stale]
+            return block
     return None
 
 
@@ -246,8 +248,8 @@ def _units_of(store: Any, file: Path) -> dict[str, tuple[str, str]]:
     return units
 
 
-def _merged(dutch: dict, existing: dict | None, units: dict[str, tuple[str, str]], language: str,
-            file: Path) -> dict:
+def _merged(dutch: dict[str, Any], existing: dict[str, Any] | None, units: dict[str, tuple[str, str]],
+            language: str, file: Path) -> dict[str, Any]:
     """The translation file's data with the imported units in: blocks in the Dutch order; a block
     not in the file keeps its up-to-date (or stale) translation, a block without text (contacts,
     include, page break) is taken from the Dutch as it is, a Dutch block removed is dropped."""
@@ -292,7 +294,8 @@ def _merged(dutch: dict, existing: dict | None, units: dict[str, tuple[str, str]
     return result
 
 
-def _translated_block(block: dict, units: dict[str, tuple[str, str]], file: Path, prefix: str) -> dict:
+def _translated_block(block: dict[str, Any], units: dict[str, tuple[str, str]], file: Path, prefix: str
+                      ) -> dict[str, Any]:
     """The Dutch block with its texts replaced by the translated units (every text must be there)."""
     translated = copy.deepcopy({key: value for key, value in block.items() if key != HASH_KEY})
     source_hash = ""
@@ -324,10 +327,6 @@ class _Dumper(yaml.SafeDumper):
     """YAML as authors write it: lists indented under their key, versions and dates unquoted (the
     loader reads them as text), whole numbers as numbers, long text folded at a readable width."""
 
-    yaml_implicit_resolvers: ClassVar[dict] = {first: [(tag, pattern) for tag, pattern in resolvers
-                                       if tag not in ("tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")]
-                               for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()}
-
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         super().increase_indent(flow, False)
 
@@ -342,5 +341,9 @@ def _text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
                                    style=style)
 
 
+_Dumper.yaml_implicit_resolvers = {  # without float and timestamp: "1.0" and "2026-02-01" stay unquoted
+    first: [(tag, pattern) for tag, pattern in resolvers
+            if tag not in ("tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")]
+    for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()}
 _Dumper.add_representer(WholeNumber, _whole_number)
 _Dumper.add_representer(str, _text)

@@ -6,7 +6,6 @@ import re
 import shutil
 
 import pytest
-from support import REPO
 from translate.storage import po, xliff
 
 from folderpers.commands.translations import survey
@@ -14,6 +13,8 @@ from folderpers.source.exchange import ExchangeError, export, import_file
 from folderpers.source.load import load_folder
 from folderpers.source.schemas import SchemaSet
 from folderpers.source.yamlsource import load_yaml
+
+from support import REPO
 
 EXAMPLE = "epidurale-injectie"
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from support import REPO
 
 from folderpers.commands.translations import survey
 from folderpers.source.translation import SourceHashes, source_hash
+
+from support import REPO
 
 EXAMPLE = "epidurale-injectie"
 LANGUAGES = ("ar", "en", "pl", "tr", "uk")
