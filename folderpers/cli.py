@@ -1,4 +1,4 @@
-"""Command line: `python build.py [build|review|serve|new] [options]`; see `python build.py --help`."""
+"""Command line: `python build.py [build|review|serve|new|import] [options]`; see `python build.py --help`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from folderpers.build.workers import default_jobs
 from folderpers.errors import FolderpersError
 from folderpers.project import Project
 from folderpers.writers import KINDS
+
+_MODULES = {"import": "import_"}  # commands whose name is a Python keyword
 
 
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:
@@ -46,7 +48,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, root: Path |
         if unknown:
             parser.error(f"unknown format {unknown[0]!r}; formats are: {', '.join(KINDS)}")
     # only the running command's module is imported: a build does not pay for `check` or `serve`
-    module = importlib.import_module(f"folderpers.commands.{command}")
+    module = importlib.import_module(f"folderpers.commands.{_MODULES.get(command, command)}")
     return int(module.main(project, args))
 
 
@@ -121,4 +123,13 @@ def _parser() -> argparse.ArgumentParser:
                                       help="write a translated XLIFF or PO file back into folder.<lang>.yaml")
     new_command = commands.add_parser("new", parents=[common], help="start a new folder from a commented example")
     new_command.add_argument("slug", help="its name: lowercase letters, digits and hyphens, e.g. knie-prothese")
+    import_command = commands.add_parser("import", parents=[common], help="turn existing folders (Word .docx, "
+                                         "web pages, PDF, text copied from a PDF) into folders/<slug>/folder.yaml "
+                                         "to review")
+    import_command.add_argument("sources", nargs="+", metavar="SOURCE", help=".docx, .html, .pdf or .txt files")
+    import_command.add_argument("--slug", help="folder name (default: from the file name); only with one SOURCE")
+    import_command.add_argument("--institution", "-i", metavar="ID", default=argparse.SUPPRESS,
+                                help="institution whose registry turns phone numbers and its name into placeholders "
+                                "(default: the one the document names, else the one with most of its numbers)")
+    import_command.add_argument("--force", action="store_true", help="replace a folder that already exists")
     return parser
