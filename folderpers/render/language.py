@@ -1,8 +1,8 @@
-"""What a document's language decides beyond its words: direction, dates, numbers, hyphenation, fonts.
+"""What a document's language decides beyond its words: direction, dates, hyphenation, fonts.
 
-The words themselves are in templates/labels/<language>.yaml (one file per language); dates and
-numbers are formatted by Babel from the CLDR data of the locale the labels name, so adding a
-language is adding one labels file.
+The words themselves are in templates/labels/<language>.yaml (one file per language); dates are
+formatted by Babel from the CLDR data of the locale the labels name, so adding a language is
+adding one labels file.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from typing import Any
 import pyphen
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from babel.numbers import format_decimal
 
 from folderpers.errors import Location, Problem, SourceError
 
@@ -28,7 +27,7 @@ class Language:
     """One document language as rendering needs it."""
 
     code: str  # as in the folder: nl, en, ar, pt-BR
-    locale: str  # Babel/CLDR locale for dates and numbers, e.g. en_GB
+    locale: str  # Babel/CLDR locale for dates, e.g. en_GB
     direction: str  # ltr or rtl
     hyphenation: bool  # pyphen has a dictionary: WeasyPrint hyphenates (else hyphens stay manual)
     fallback_font: str | None  # a font with this script's glyphs, used after the brand font
@@ -37,9 +36,6 @@ class Language:
 
     def date(self, day: date, short: bool = False) -> str:
         return format_date(day, self.short_date_pattern if short else self.date_pattern, locale=self.locale)
-
-    def number(self, value: float | int) -> str:
-        return format_decimal(value, locale=self.locale)
 
 
 @cache
@@ -53,7 +49,7 @@ def language_from_labels(code: str, labels: dict[str, Any], where: Location) -> 
     try:
         Locale.parse(locale)
     except (UnknownLocaleError, ValueError):
-        raise SourceError(Problem(where, f"unknown locale {locale!r} for dates and numbers",
+        raise SourceError(Problem(where, f"unknown locale {locale!r} for dates",
                                   "give a CLDR locale such as nl, en_GB, ar or tr under 'locale:'")) from None
     direction = str(labels.get("direction", "rtl" if code.split("-")[0] in RTL_LANGUAGES else "ltr"))
     if direction not in ("ltr", "rtl"):
