@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from support import MINIMAL_FOLDER, REPO
 
 from folderpers.errors import FontError, Location, SourceError
 from folderpers.project import Project
 from folderpers.render.html import HtmlRenderer
 from folderpers.render.language import language_from_labels
+
+from support import MINIMAL_FOLDER, REPO
 
 RENDERER = HtmlRenderer(Project(REPO))
 DAY = date(2025, 9, 15)
