@@ -22,7 +22,7 @@ DAY = date(2025, 9, 15)
     ("en", "15 September 2025", "2025-09-15"),
     ("tr", "15 Eylül 2025", "15.09.2025"),
     ("pl", "15 września 2025", "15.09.2025"),  # the genitive month, as CLDR knows it
-    ("uk", "15 вересня 2025\u202fр.", "15.09.2025"),  # CLDR: a narrow no-break space before р.
+    ("uk", "15 вересня 2025\u202fр.", "15.09.2025"),  # CLDR: a narrow no-break space before the year mark
     ("ar", "15 سبتمبر 2025", "15-09-2025"),
 ])
 def test_dates_are_written_as_each_language_writes_them(code, long, short):
