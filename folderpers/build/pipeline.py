@@ -115,7 +115,8 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
             _ = corpus.schemas  # outside the try: a broken schema is the project's problem, not the folder's
             try:
                 folder = corpus.folder(source)
-                warnings = check_publishable(assess(folder, options.policy), options.policy)
+                warnings = check_publishable(assess(folder, options.policy), options.policy) + \
+                    corpus.languages(folder).warnings
             except Exception as error:  # noqa: BLE001 - a broken folder must not stop the others
                 run.failure(str(Location(source)), error)
                 continue
