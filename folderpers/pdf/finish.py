@@ -20,6 +20,7 @@ from collections.abc import Iterator
 import pikepdf
 
 from folderpers.model.publication import Publication
+from folderpers.pdf.actual_text import repair_marks
 from folderpers.pdf.structure import StructureHints, finish_structure
 from folderpers.pdf.units import PT_PER_MM
 from folderpers.prepress.conditions import REGISTRY, PrintCondition
@@ -44,6 +45,7 @@ def finish_screen_pdf(data: bytes, publication: Publication, structure: Structur
     with pikepdf.open(io.BytesIO(data)) as pdf:
         finish_structure(pdf, structure)
         flag_annotations_for_print(pdf)
+        repair_marks(pdf)
         _stamp(pdf, publication)
         yield pdf
 
