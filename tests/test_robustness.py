@@ -1,0 +1,54 @@
+"""Robustness, round 2: bounded work per document, builds that never crash or hang. Each case is a
+fixture in tests/fixtures/attacks/ (shared with test_security.py); a case that could crash the
+interpreter runs in a subprocess, so that a crash fails the test instead of killing pytest."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+
+from test_security import attack, refusal
+
+from folderpers.build.pipeline import build
+
+from support import FIXTURES, REPO, options
+
+ATTACKS = FIXTURES / "attacks"
+
+
+def run_build(project_root, *arguments: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """The real command line in its own process (a segfault there is an exit code here)."""
+    return subprocess.run([sys.executable, str(REPO / "build.py"), "--project", str(project_root), *arguments],
+                          capture_output=True, text=True, timeout=timeout, cwd=project_root)
+
+
+def test_forty_thousand_nested_flow_lists_give_the_nesting_error_not_a_segfault(tmp_project):
+    shutil.copytree(ATTACKS / "yaml-deep-flow", tmp_project.root / "folders/yaml-deep-flow")
+    tmp_project.folder("gewoon")
+    result = run_build(tmp_project.root, "--format", "web", "-i", "alpha", "--jobs", "0")
+    assert result.returncode == 1, result.stderr  # one output failed; not -11 (SIGSEGV)
+    assert re.search(r"yaml-deep-flow/folder.yaml:12:\d+: nested more than 32 levels deep", result.stdout + result.stderr)
+    assert (tmp_project.root / "dist/alpha/gewoon.html").exists()  # the other folder was built
+
+
+def test_one_string_reused_through_aliases_is_bounded_by_its_expanded_text(tmp_project):
+    report = attack(tmp_project, "yaml-alias-text", formats=("web",))
+    assert re.search(r"yaml-alias-text/folder.yaml:\d+:\d+: the file's text adds up to more than 2,000,000 characters",
+                     refusal(report)), refusal(report)
+
+
+def test_snippets_that_include_each_other_many_times_are_bounded(tmp_project):
+    shutil.copytree(ATTACKS / "snippet-amplification/snippets", tmp_project.root / "snippets", dirs_exist_ok=True)
+    shutil.copytree(ATTACKS / "snippet-amplification", tmp_project.root / "folders/snippet-amplification",
+                    ignore=shutil.ignore_patterns("snippets"))
+    report = build(tmp_project.project, options(formats=("web",), institutions=("alpha",)))
+    assert re.search(r"snippet-amplification/folder.yaml:12:\d+: with its snippets included, this folder holds more "
+                     r"than 2,000,000 characters", refusal(report)), refusal(report)
+
+
+def test_a_pattern_refuses_a_trailing_newline(tmp_project):
+    report = attack(tmp_project, "schema-trailing-newline", formats=("web",))
+    assert re.search(r"schema-trailing-newline/folder.yaml:5:\d+: 'code' has the wrong form: 'TST-001\\n'",
+                     refusal(report)), refusal(report)
