@@ -166,7 +166,8 @@ def _check_depth(path: Path, text: str) -> None:
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH + 1:  # the root collection is level 0, as in _Builder
-                    line, column = (event.start_mark.line + 1, event.start_mark.column + 1) if event.start_mark else (None, None)
+                    mark = event.start_mark
+                    line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
                     raise SourceError(Problem(Location(path, line, column),
                                               f"nested more than {MAX_DEPTH} levels deep", "flatten the structure"))
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
