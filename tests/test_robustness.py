@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from test_security import attack, refusal
 
 from folderpers.build.pipeline import build
@@ -52,3 +53,16 @@ def test_a_pattern_refuses_a_trailing_newline(tmp_project):
     report = attack(tmp_project, "schema-trailing-newline", formats=("web",))
     assert re.search(r"schema-trailing-newline/folder.yaml:5:\d+: 'code' has the wrong form: 'TST-001\\n'",
                      refusal(report)), refusal(report)
+
+
+@pytest.mark.parametrize("name, message", [
+    ("svg-use-bomb", r"image 'plaatje.svg' draws more than 50,000 elements once its references \(<use>, url\(#...\)\) "
+                     r"are expanded"),
+    ("svg-entities-utf16", r"image 'plaatje.svg' declares a DOCTYPE or entities"),
+    ("svg-reference-cycle", r"image 'plaatje.svg' refers to itself through '#[pr]' \(a reference cycle\)"),
+    ("svg-nested-data-svg", r"image 'plaatje.svg' embeds 'image/svg\+xml' data; only PNG and JPEG images may be "
+                            r"embedded"),
+])
+def test_svg_images_are_parsed_safely_and_their_drawing_work_is_bounded(tmp_project, name, message):
+    report = attack(tmp_project, name, formats=("pdf",))
+    assert re.search(rf"{name}/folder.yaml:11:13: {message}", refusal(report)), refusal(report)
