@@ -9,6 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from folderpers.build.limits import DEFAULT_MEMORY_MIB, DEFAULT_SECONDS
 from folderpers.build.workers import default_jobs
 from folderpers.errors import FolderpersError
 from folderpers.project import Project
@@ -77,6 +78,10 @@ def _shared_options(defaults: bool) -> tuple[argparse.ArgumentParser, argparse.A
                                help="emergency override: publish folders whose review date has passed (logged)")
     build_options.add_argument("--jobs", "-j", type=int, default=default(default_jobs()), metavar="N",
                                help=f"worker processes (default: one per core, here {default_jobs()}; 0: no workers)")
+    build_options.add_argument("--time-limit", type=float, default=default(DEFAULT_SECONDS), metavar="S",
+                               help=f"seconds to render one output before it fails (default: {DEFAULT_SECONDS:g})")
+    build_options.add_argument("--memory-limit", type=int, default=default(DEFAULT_MEMORY_MIB), metavar="MIB",
+                               help=f"memory a worker may take for one output, in MiB (default: {DEFAULT_MEMORY_MIB})")
     build_options.add_argument("--force", action="store_true", default=default(False),
                                help="rebuild every output, also those whose inputs did not change")
     build_options.add_argument("--debug", action="store_true", default=default(False),

@@ -13,6 +13,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 
+from folderpers.build.limits import DEFAULT_LIMITS, DocumentLimits
 from folderpers.build.manifest import Manifest, combined_digest, entries_current, input_digests, output_entry
 from folderpers.build.publish import publish, remove_leftovers
 from folderpers.build.workers import DEFAULT_MAX_TASKS, Done, Task, WorkerPool, render_task
@@ -38,6 +39,7 @@ class BuildOptions:
     force: bool = False  # rebuild outputs whose inputs did not change
     max_tasks_per_worker: int = DEFAULT_MAX_TASKS
     debug: bool = False
+    limits: DocumentLimits = DEFAULT_LIMITS  # per output: wall-clock seconds and memory
 
 
 Reporter = Callable[[Outcome], None]
@@ -211,14 +213,16 @@ class _Renderer:
         if options.jobs <= 0 or tasks == 0:
             return
         if self.pool is None:
-            self.pool = WorkerPool(self.run_state.project, options.jobs, options.max_tasks_per_worker)
+            self.pool = WorkerPool(self.run_state.project, options.jobs, options.max_tasks_per_worker,
+                                   options.limits)
         self.pool.start(tasks)
 
     def run(self, tasks: list[Task]) -> Iterator[Done]:
         report = self.run_state.report
         if self.pool is None:
             writers: dict = {}
-            results: Iterable[Done] = (render_task(writers, self.theme, task) for task in tasks)
+            results: Iterable[Done] = (render_task(writers, self.theme, task, self.run_state.options.limits)
+                                             for task in tasks)
         else:
             results = self.pool.run(tasks)
         for done in results:

@@ -1,0 +1,85 @@
+"""Per-document limits: a document past its time or memory fails alone, the build goes on; workers
+die with the build."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from folderpers.build.limits import DocumentLimits
+from folderpers.build.pipeline import build
+
+from support import MINIMAL_FOLDER, REPO, options
+
+LONG_LIST = MINIMAL_FOLDER + "  - list:\n" + "".join(f"      - Punt {i} van een heel lange lijst.\n" for i in range(3000))
+
+
+def statuses(report) -> dict[str, str]:
+    return {Path(o.subject).name: "\n".join([o.detail, *map(str, o.problems)]) if o.status == "failed" else o.status
+            for o in report.outcomes}
+
+
+@pytest.mark.parametrize("jobs", [1, 0], ids=["in a worker", "in this process"])
+def test_a_document_past_the_time_limit_fails_alone(tmp_project, jobs):
+    tmp_project.folder("lang", LONG_LIST)  # ~10 s of CPU for its PDF
+    tmp_project.folder("gewoon")
+    report = build(tmp_project.project, options(formats=("pdf",), institutions=("alpha",), jobs=jobs,
+                                                limits=DocumentLimits(seconds=5)))
+    result = statuses(report)
+    assert "lang/folder.yaml: rendering took longer than 5 s, the limit per document" in result["lang.pdf"]
+    assert result["gewoon.pdf"] == "built"
+
+
+def test_a_document_past_the_memory_limit_fails_alone(tmp_project):
+    tmp_project.folder("lang", LONG_LIST)
+    tmp_project.folder("gewoon")
+    report = build(tmp_project.project, options(formats=("pdf",), institutions=("alpha",), jobs=1,
+                                                limits=DocumentLimits(memory_mib=40)))
+    result = statuses(report)
+    # Python's MemoryError says so directly; a native library that cannot allocate aborts the worker
+    assert "needed more than 40 MiB" in result["lang.pdf"] or "more than 40 MiB, the memory limit" in result["lang.pdf"]
+    assert result["gewoon.pdf"] == "built"
+
+
+def _children(pid: int) -> set[int]:
+    children = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children |= {int(child) for child in (task / "children").read_text().split()}
+    return children
+
+
+def _wait_until(condition, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)  # polling /proc: there is no event for "a process of someone else's ended"
+    return condition()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_workers_die_with_a_killed_build(tmp_project):
+    tmp_project.folder("lang", LONG_LIST)
+    tmp_project.folder("lang2", LONG_LIST)
+    build_process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--project", str(tmp_project.root),
+                                      "--format", "pdf", "-i", "alpha", "--jobs", "2", "--today", "2026-11-21"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert _wait_until(lambda: len(_children(build_process.pid)) >= 2), "the build never started its workers"
+        workers = _children(build_process.pid)
+    finally:
+        os.kill(build_process.pid, signal.SIGKILL)
+        build_process.wait()
+    assert _wait_until(lambda: not any(_alive(pid) for pid in workers), timeout=30), "workers outlived the build"
