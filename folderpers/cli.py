@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import signal
 import sys
 from datetime import date
 from pathlib import Path
 
 from folderpers.build.limits import DEFAULT_MEMORY_MIB, DEFAULT_SECONDS
+from folderpers.build.publish import output_error
 from folderpers.build.workers import default_jobs
 from folderpers.errors import FolderpersError
 from folderpers.project import Project
@@ -22,10 +24,15 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
+    # past a file-size limit (ulimit -f) a write fails with EFBIG, reported with its file, instead of SIGXFSZ killing us
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
         return _run(parser, args, root)
     except FolderpersError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # the system refused (full disk, read-only, permissions): not a bug
+        print(f"error: {output_error(error, Path(error.filename or '.'))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted: files already published stay as they are", file=sys.stderr)

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from folderpers.build.limits import DEFAULT_LIMITS, DocumentLimits
 from folderpers.build.manifest import Manifest, combined_digest, entries_current, input_digests, output_entry
-from folderpers.build.publish import publish, remove_leftovers
+from folderpers.build.publish import output_lock, publish, remove_leftovers
 from folderpers.build.workers import DEFAULT_MAX_TASKS, Done, Task, WorkerPool, render_task
 from folderpers.errors import Location
 from folderpers.model.folder import Folder
@@ -95,6 +95,11 @@ class _Work:
 def build(project: Project, options: BuildOptions, reporter: Reporter = lambda outcome: None,
           progress: Progress = lambda done, total: None) -> BuildReport:
     """Build what `options` ask for; `reporter` hears each outcome, `progress` (done, total) each render."""
+    with output_lock(project.dist):  # one build at a time per output directory: the manifest stays whole
+        return _build_locked(project, options, reporter, progress)
+
+
+def _build_locked(project: Project, options: BuildOptions, reporter: Reporter, progress: Progress) -> BuildReport:
     corpus = Corpus(project, Selection(options.institutions, options.folders))
     run = _Build(project, options, reporter, corpus)
     remove_leftovers(project.dist)
