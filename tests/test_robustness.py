@@ -66,3 +66,29 @@ def test_a_pattern_refuses_a_trailing_newline(tmp_project):
 def test_svg_images_are_parsed_safely_and_their_drawing_work_is_bounded(tmp_project, name, message):
     report = attack(tmp_project, name, formats=("pdf",))
     assert re.search(rf"{name}/folder.yaml:11:13: {message}", refusal(report)), refusal(report)
+
+
+@pytest.mark.parametrize("name, problem", [
+    ("index", "'index' is taken by a file the build makes itself"),
+    ("demo.en", "'demo.en' cannot be used as a name"),
+    ("met spatie", "'met spatie' cannot be used as a name"),
+    ("rood\x1b[31m", r"'rood\x1b[31m' cannot be used as a name"),
+    ("%2e%2e", "'%2e%2e' cannot be used as a name"),
+    ("Hoofdletter", "'Hoofdletter' cannot be used as a name"),
+])
+def test_folder_directory_names_that_cannot_be_file_names_are_refused(tmp_project, name, problem):
+    shutil.copytree(ATTACKS / "bad-names", tmp_project.root / "folders" / name)
+    tmp_project.folder("demo", (ATTACKS / "bad-names/folder.yaml").read_text())
+    report = build(tmp_project.project, options(formats=("web",), institutions=("alpha",)))
+    assert f"the folder directory name {problem}" in refusal(report)
+    assert (tmp_project.root / "dist/alpha/demo.html").exists()
+    assert [p.name for p in (tmp_project.root / "dist/alpha").iterdir()] == ["demo.html"]  # nothing from the other
+
+
+def test_an_institution_directory_name_is_checked_by_the_same_rule(tmp_project):
+    shutil.move(tmp_project.root / "institutions/beta", tmp_project.root / "institutions/Beta Twee")
+    tmp_project.folder("demo", (ATTACKS / "bad-names/folder.yaml").read_text())
+    report = build(tmp_project.project, options(formats=("web",)))
+    failed = "\n".join(str(p) + o.detail for o in report.outcomes if o.status == "failed" for p in o.problems or [""])
+    assert "the institution directory name 'Beta Twee' cannot be used as a name" in failed
+    assert (tmp_project.root / "dist/alpha/demo.html").exists()

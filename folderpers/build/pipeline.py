@@ -55,6 +55,7 @@ class _Build:
     reporter: Reporter
     corpus: Corpus
     report: BuildReport = field(default_factory=BuildReport)
+    claimed: dict[PurePosixPath, str] = field(default_factory=dict)  # output path -> the folder file that makes it
 
     def record(self, outcome: Outcome) -> None:
         self.report.outcomes.append(outcome)
@@ -158,6 +159,8 @@ def _plan(run: _Build, folder: Folder, institution: Institution, writers: Iterab
     shared = {**theme_inputs, **input_digests(publication.sources, run.project.root)}
     for writer in writers:
         paths = writer.paths(publication)
+        if _collides(run, paths, folder):
+            continue
         inputs = dict(sorted({**shared, **input_digests(writer.inputs(publication), run.project.root)}.items()))
         digest = combined_digest(inputs, writer.kind)
         if not run.options.force and manifest.unchanged(paths, run.project.dist, digest):
@@ -166,6 +169,18 @@ def _plan(run: _Build, folder: Folder, institution: Institution, writers: Iterab
         else:
             tasks.append(Task(_Work(paths, inputs, digest, warnings), publication, writer.kind))
     return tasks
+
+
+def _collides(run: _Build, paths: tuple[PurePosixPath, ...], folder: Folder) -> bool:
+    """Whether another folder file already makes one of `paths` (then this output fails, before rendering)."""
+    source = _shown(folder.source, run.project)
+    for path in paths:
+        other = run.claimed.setdefault(path, source)
+        if other != source:
+            run.record(Outcome("failed", _shown(run.project.dist / path, run.project),
+                               detail=f"{source} would overwrite the output of {other}; rename one of the two"))
+            return True
+    return False
 
 
 def _still_current(run: _Build, source: Path, recorded: dict[str, list[dict]], institutions: tuple[str, ...],
