@@ -92,3 +92,21 @@ def test_an_institution_directory_name_is_checked_by_the_same_rule(tmp_project):
     failed = "\n".join(str(p) + o.detail for o in report.outcomes if o.status == "failed" for p in o.problems or [""])
     assert "the institution directory name 'Beta Twee' cannot be used as a name" in failed
     assert (tmp_project.root / "dist/alpha/demo.html").exists()
+
+
+@pytest.mark.parametrize("name, message", [
+    ("text-control-escape", r"text-control-escape/folder.yaml:12:\d+: text contains the invisible control character "
+                            r"U\+001B \(a control character\)"),
+    ("text-bidi-override", r"text-bidi-override/folder.yaml:12:\d+: text contains the invisible control character "
+                           r"U\+202E \(RIGHT-TO-LEFT OVERRIDE\)"),
+    ("text-malformed-placeholder", r"text-malformed-placeholder/folder.yaml:12:\d+: '\{Phone:poli\}' looks like a "
+                                   r"placeholder but is not one"),
+    ("text-link-in-link", r"text-link-in-link/folder.yaml:12:\d+: \{email:poli\} inside the text of a link becomes a "
+                          r"link inside a link"),
+    ("text-url-mismatch", r"text-url-mismatch/folder.yaml:12:\d+: the link text 'www.mijnziekenhuis.nl' reads as a "
+                          r"web address, but the link leads to 'https://mijnziekenhuis.nl.evil.example/login'"),
+])
+def test_text_that_would_mislead_or_break_outputs_is_refused_at_its_line(tmp_project, name, message):
+    report = attack(tmp_project, name, formats=("web",))
+    assert re.search(message, refusal(report)), refusal(report)
+    assert not (tmp_project.root / f"dist/alpha/{name}.html").exists()

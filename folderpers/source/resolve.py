@@ -19,6 +19,7 @@ from folderpers.model.folder import Folder, Snippet
 from folderpers.model.inline import Inline, Link, Placeholder, Text, merge_text
 from folderpers.model.institution import Contact, Institution
 from folderpers.model.publication import Publication
+from folderpers.source.textchecks import text_problems
 
 MAX_INCLUDE_DEPTH = 5
 # All text of a publication once snippets are included: includes multiply (a snippet that includes
@@ -42,6 +43,8 @@ def resolve(folder: Folder, institution: Institution,
                                    f"{MAX_EXPANDED_CHARACTERS:,} characters of text",
                                    "include fewer snippets, or snippets that include fewer others")) from None
     intro = resolver.value(folder.intro)
+    resolver.problems.extend(text_problems([*folder.passages, *(passage for snippet in {id(s): s for s in
+        resolver.used_snippets}.values() for passage in snippet.passages)]))
     if resolver.problems:
         raise ResolveError(*dict.fromkeys(resolver.problems))
     roots = dict.fromkeys([folder.directory.resolve(), institution.directory.resolve(),

@@ -11,6 +11,7 @@ overflow the C stack (a segfault, not an exception).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,10 @@ from folderpers.errors import Location, Problem, SourceError
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 32
 MAX_VALUES = 50_000
+# Characters no text may hold (YAML lets double-quoted escapes such as "\e" and "\u202e" make them):
+# control characters other than tab and newline reach terminals, HTML, PDF text and document info;
+# bidi embeddings, overrides and isolates make text read otherwise than it is stored ("Trojan Source").
+_FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 MAX_TEXT_CHARACTERS = 2_000_000  # all text of a file as built, each alias counted again where it is used
 
 YamlPath = tuple[str | int, ...]
@@ -227,6 +232,13 @@ class _Builder:
             raise self._fail(node, f"the file's text adds up to more than {MAX_TEXT_CHARACTERS:,} characters "
                              f"(aliases counted each time they are used)",
                              "remove anchors/aliases (&name, *name) or split the content into smaller folders")
+        forbidden = _FORBIDDEN_CHARACTERS.search(node.value)
+        if forbidden:
+            character = forbidden.group(0)
+            raise self._fail(node, f"text contains the invisible control character U+{ord(character):04X} "
+                             f"({unicodedata.name(character, 'a control character')}), which text may not hold",
+                             "remove it (retype the text around it; it often comes along when copying from a "
+                             "web page or a PDF)")
         if node.tag == _STR:
             return node.value
         if node.tag == _INT:
