@@ -18,8 +18,9 @@ from folderpers.errors import Problem
 from folderpers.model.blocks import Passage
 from folderpers.model.inline import Emphasis, Inline, Link, Placeholder, Strong, Text
 
-# `{word:...}` or `{institution}`/`{website}` in any spelling and spacing: what a placeholder looks like
-_PLACEHOLDER_SHAPE = re.compile(r"\{\s*[A-Za-z][\w-]*\s*:[^{}\n]*\}|\{\s*(?:institution|website)\s*\}", re.IGNORECASE)
+# a placeholder's kind in any capitals and spacing, with or without a key: `{Phone:x}`, `{ phone : x }`, `{WEBSITE}`
+# (other text in braces, such as CSS or `{x: y}`, is text)
+_PLACEHOLDER_SHAPE = re.compile(r"\{\s*(?:phone|contact|email|hours|institution|website)\b[^{}\n]*\}", re.IGNORECASE)
 _LINKING_KINDS = frozenset({"phone", "contact", "email", "website"})  # placeholders that become links
 _WEB_ADDRESS = re.compile(r"(?:https?://)?((?:[\w-]+\.)+[a-z]{2,})(?::\d+)?(?:[/?#]\S*)?", re.IGNORECASE)
 
