@@ -80,7 +80,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         name resolves to 127.0.0.1 (DNS rebinding) sends its own name as Host, and gets 421."""
         if not super().parse_request():
             return False
-        port = self.server.server_address[1]
+        port = self.server.server_port  # type: ignore[attr-defined]  # an HTTPServer (ThreadingHTTPServer)
         if self.headers.get("Host", "").strip().lower() not in (f"127.0.0.1:{port}", f"localhost:{port}"):
             self.send_error(HTTPStatus.MISDIRECTED_REQUEST, "this preview answers to 127.0.0.1 and localhost only")
             return False
