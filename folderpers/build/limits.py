@@ -11,6 +11,7 @@ rendering between two Python steps; there is no memory limit there (it would bin
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import resource
 import signal
 import threading
@@ -32,6 +33,7 @@ class DocumentLimits:
 
 
 DEFAULT_LIMITS = DocumentLimits()
+_M_ARENA_MAX = -8  # mallopt parameter, from <malloc.h>
 
 
 class DocumentLimitExceeded(FolderpersError):
@@ -54,6 +56,9 @@ def too_big(source: Path, limits: DocumentLimits) -> DocumentLimitExceeded:
 
 def limit_memory(limits: DocumentLimits) -> int:
     """In a warm worker: allow `limits.memory_mib` more address space than it has now; the ceiling, in bytes."""
+    # Address space, not memory, is what RLIMIT_AS counts: glibc reserves 64 MiB of it for each thread
+    # arena that a thread (Pango starts some) happens to create. One arena keeps the limit about memory.
+    ctypes.CDLL(None).mallopt(_M_ARENA_MAX, 1)
     with open("/proc/self/statm") as statm:
         used = int(statm.read().split()[0]) * resource.getpagesize()
     ceiling = used + limits.memory_mib * 1024 * 1024

@@ -17,7 +17,15 @@ from folderpers.build.pipeline import build
 
 from support import MINIMAL_FOLDER, REPO, options
 
-LONG_LIST = MINIMAL_FOLDER + "  - list:\n" + "".join(f"      - Punt {i} van een heel lange lijst.\n" for i in range(3000))
+
+def long_list(items: int) -> str:
+    return MINIMAL_FOLDER + "  - list:\n" + "".join(f"      - Punt {i} van een heel lange lijst.\n" for i in range(items))
+
+
+LONG_LIST = long_list(3000)  # ~10 s of CPU for its PDF
+# The time limit sits far from both documents, so that the test holds on a quiet and on a busy machine:
+# the long one needs ~50 s of CPU (never under the limit), the plain one ~1 s (within it at 20x load).
+TIME_LIMIT = 20
 
 
 def statuses(report) -> dict[str, str]:
@@ -27,12 +35,12 @@ def statuses(report) -> dict[str, str]:
 
 @pytest.mark.parametrize("jobs", [1, 0], ids=["in a worker", "in this process"])
 def test_a_document_past_the_time_limit_fails_alone(tmp_project, jobs):
-    tmp_project.folder("lang", LONG_LIST)  # ~10 s of CPU for its PDF
+    tmp_project.folder("lang", long_list(8000))
     tmp_project.folder("gewoon")
     report = build(tmp_project.project, options(formats=("pdf",), institutions=("alpha",), jobs=jobs,
-                                                limits=DocumentLimits(seconds=5)))
+                                                limits=DocumentLimits(seconds=TIME_LIMIT)))
     result = statuses(report)
-    assert "lang/folder.yaml: rendering took longer than 5 s, the limit per document" in result["lang.pdf"]
+    assert f"lang/folder.yaml: rendering took longer than {TIME_LIMIT} s, the limit per document" in result["lang.pdf"]
     assert result["gewoon.pdf"] == "built"
 
 
@@ -40,10 +48,10 @@ def test_a_document_past_the_memory_limit_fails_alone(tmp_project):
     tmp_project.folder("lang", LONG_LIST)
     tmp_project.folder("gewoon")
     report = build(tmp_project.project, options(formats=("pdf",), institutions=("alpha",), jobs=1,
-                                                limits=DocumentLimits(memory_mib=40)))
+                                                limits=DocumentLimits(memory_mib=60)))
     result = statuses(report)
     # Python's MemoryError says so directly; a native library that cannot allocate aborts the worker
-    assert "needed more than 40 MiB" in result["lang.pdf"] or "more than 40 MiB, the memory limit" in result["lang.pdf"]
+    assert "needed more than 60 MiB" in result["lang.pdf"] or "more than 60 MiB, the memory limit" in result["lang.pdf"]
     assert result["gewoon.pdf"] == "built"
 
 
