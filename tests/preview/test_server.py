@@ -127,11 +127,16 @@ def test_a_saved_change_appears_in_the_open_page_within_seconds(server, project,
     page.get_by_text("Nieuwe titel").first.wait_for(timeout=RELOAD_SECONDS * 1000)
     source.write_text(MINIMAL_FOLDER, encoding="utf-8")
     process.wait_for("rebuilt demo")
+    # leave the project as found: wait until the restored title is served (a "rebuilt demo" line may
+    # still be one of the first change's), so that the next test does not see this one's state
+    page.goto(url + "beta/demo.html")
+    page.wait_for_function("document.querySelector('h1').textContent === 'Testfolder'", timeout=60_000)
 
 
 def test_broken_yaml_shows_file_line_and_fix_in_the_browser_and_the_server_keeps_running(server, project, page):
     process, url = server
     page.goto(url + "alpha/demo.html")
+    page.wait_for_function("document.querySelector('h1').textContent === 'Testfolder'", timeout=60_000)
     source = project.root / "folders/demo/folder.yaml"
     source.write_text(MINIMAL_FOLDER.replace("title: Testfolder", "title: [Testfolder"), encoding="utf-8")
     alert = page.get_by_role("alert")
