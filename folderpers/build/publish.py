@@ -49,12 +49,17 @@ def output_error(error: OSError, path: Path) -> OutputError:
                                + (f" ({name})" if name else ""), _FIXES.get(error.errno or 0, "")))
 
 
-def publish(target: Path, data: bytes, dist: Path) -> None:
-    """Write `data` to `target` (inside `dist`) atomically; raise OutputError if the system refuses."""
+def publish(target: Path, data: bytes, dist: Path) -> bool:
+    """Write `data` to `target` (inside `dist`) atomically; False when `target` holds exactly `data`
+    already, and nothing is written (a rebuild that changes nothing leaves dist/ untouched). Raise
+    OutputError if the system refuses."""
+    if _holds(target, data):
+        return False
     try:
         _publish(target, data, dist)
     except OSError as error:
         raise output_error(error, target) from None
+    return True
 
 
 def _publish(target: Path, data: bytes, dist: Path) -> None:
@@ -72,6 +77,13 @@ def _publish(target: Path, data: bytes, dist: Path) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _holds(target: Path, data: bytes) -> bool:
+    try:
+        return target.stat().st_size == len(data) and target.read_bytes() == data
+    except OSError:  # not there (or not readable): write it
+        return False
 
 
 @contextlib.contextmanager

@@ -76,7 +76,7 @@ class WorkerCrashed(Exception):
     """The worker process died while rendering (e.g. killed, or a crash in a native library)."""
 
 
-def render_task(writers: dict[str, Writer], theme: Theme, task: Task, limits: DocumentLimits,
+def render_task(writers: dict[str, Writer], theme: Theme, task: Task, limits: DocumentLimits = DEFAULT_LIMITS,
                 memory_ceiling: int | None = None) -> Done:
     """Render one task with cached writers: in a worker (whose address space is bounded by
     `memory_ceiling`, and whose time the pool keeps), or in the calling process (memory_ceiling None:

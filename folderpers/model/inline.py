@@ -30,6 +30,15 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Foreign:
+    """Text in another language than the document's: the institution's own words (a contact's label,
+    its hours, its name) inside a translation. Marked with its language for screen readers (/Lang)."""
+
+    language: str
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
 class PhoneNumber:
     """A resolved phone number: shown as `display`, dialled as `uri` (tel:+31...)."""
 
@@ -46,7 +55,7 @@ class Placeholder:
     location: Location
 
 
-Inline = Text | Strong | Emphasis | Link | PhoneNumber | Placeholder
+Inline = Text | Strong | Emphasis | Link | Foreign | PhoneNumber | Placeholder
 RichText = tuple[Inline, ...]
 
 
@@ -56,7 +65,7 @@ def plain_text(nodes: RichText) -> str:
     for node in nodes:
         if isinstance(node, Text):
             parts.append(node.text)
-        elif isinstance(node, (Strong, Emphasis, Link)):
+        elif isinstance(node, (Strong, Emphasis, Link, Foreign)):
             parts.append(plain_text(node.children))
         elif isinstance(node, PhoneNumber):
             parts.append(node.display)

@@ -22,6 +22,8 @@ class Publication:
     blocks: tuple[Block, ...]
     asset_roots: tuple[Path, ...]  # the only directories rendering may read images from
     sources: tuple[Path, ...]  # every content file it was made from (YAML, images, logo), for the manifest
+    language_versions: tuple[tuple[str, str], ...] = ()  # (language, stem) of the folder's language versions
+    stale_parts: tuple[str, ...] = ()  # a stale translation: its out-of-date sections ("": title and intro)
 
     @property
     def language(self) -> str:

@@ -7,9 +7,10 @@ All problems found in one file are reported together.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from folderpers.errors import Problem, SourceError
 from folderpers.model.blocks import TextRole
@@ -33,6 +34,8 @@ def load_folder(source: Path, schemas: SchemaSet) -> Folder:
     check_directory_name(source, "folder")
     document = load_yaml(source)
     schemas.check(document, "folder")
+    if "imported" in document.data:
+        raise SourceError(*_unreviewed_import(document))
     reader = SourceReader(document, FOLDER_TEXTS)
     data = document.data
     language = data.get("language", "nl")
@@ -140,8 +143,33 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
         contacts=contacts,
         snippets=load_snippets(source.parent / "snippets", schemas),
         base_url=data["base_url"].rstrip("/") if "base_url" in data else None,
+        language=data.get("language", "nl"),
+        language_fonts={code: name.strip() for code, name in data.get("language_fonts", {}).items()},
         passages=tuple(reader.passages),
     )
+
+
+def _unreviewed_import(document: SourceDocument) -> list[Problem]:
+    """An imported folder is refused until a person has reviewed it and deleted `imported:`; the
+    metadata the import could not find (TODO) is named too, so the author sees all that is left."""
+    problems = [Problem(document.location(("imported",)), f"this folder was imported from "
+                        f"{document.data['imported']!r} and has not been reviewed: it is not built or published",
+                        "check every '# REVIEW:' comment in this file, fill in what says TODO, then delete the "
+                        "'imported:' line")]
+
+    def todo(value: Any, at: YamlPath) -> Iterator[Problem]:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                yield from todo(inner, (*at, key))
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                yield from todo(inner, (*at, index))
+        elif isinstance(value, str) and value.startswith("TODO"):
+            name = ".".join(str(part) for part in at)
+            yield Problem(document.location(at), f"'{name}' is still TODO",
+                          "fill in the real value (the '# REVIEW:' comment above it says what)")
+
+    return problems + list(todo(document.data, ()))
 
 
 def _ignore(document: SourceDocument) -> tuple[Ignore, ...]:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from folderpers.errors import Location, Problem, ResolveError, SourceError
 from folderpers.model.blocks import Block, ContactRef, Include
 from folderpers.model.folder import Folder, Snippet
-from folderpers.model.inline import Inline, Link, Placeholder, Text, merge_text
+from folderpers.model.inline import Foreign, Inline, Link, Placeholder, Text, merge_text
 from folderpers.model.institution import Contact, Institution
 from folderpers.model.publication import Publication
 from folderpers.source.textchecks import text_problems
@@ -34,7 +34,7 @@ class _TooMuchText(Exception):
 def resolve(folder: Folder, institution: Institution,
             shared_snippets: dict[str, Snippet | SourceError]) -> Publication:
     """Resolve `folder` for `institution`; raise ResolveError listing every unresolved reference."""
-    resolver = _Resolver(institution, shared_snippets)
+    resolver = _Resolver(institution, shared_snippets, folder.language if folder.is_translation else None)
     try:
         blocks = resolver.blocks(folder.blocks, chain=())
     except _TooMuchText:
@@ -88,8 +88,10 @@ def _characters(value: Any) -> int:
 
 
 class _Resolver:
-    def __init__(self, institution: Institution, shared_snippets: dict[str, Snippet | SourceError]):
+    def __init__(self, institution: Institution, shared_snippets: dict[str, Snippet | SourceError],
+                 translation: str | None):
         self.institution = institution
+        self.translation = translation  # the language of a translation (None: the source folder)
         self.shared_snippets = shared_snippets
         self.problems: list[Problem] = []
         self.used_snippets: list[Snippet] = []
@@ -115,7 +117,14 @@ class _Resolver:
             self.problems.append(Problem(include.location, f"snippet {include.name!r} includes itself "
                                          f"({' -> '.join(chain + (include.name,))})", "remove the circular include"))
             return ()
-        snippet = self.institution.snippets.get(include.name) or self.shared_snippets.get(include.name)
+        name = f"{include.name}.{self.translation}" if self.translation else include.name
+        snippet = self.institution.snippets.get(name) or self.shared_snippets.get(name)
+        if snippet is None and self.translation:  # never Dutch text inside a translation
+            self.problems.append(Problem(
+                include.location, f"snippet {include.name!r} has no {self.translation!r} version",
+                f"translate it as snippets/{name}.yaml (and institutions/<id>/snippets/{name}.yaml where an "
+                f"institution has its own {include.name!r})"))
+            return ()
         if snippet is None:
             known = sorted({*self.institution.snippets, *self.shared_snippets})
             close = difflib.get_close_matches(include.name, known, n=1)
@@ -157,7 +166,7 @@ class _Resolver:
     def placeholder(self, placeholder: Placeholder) -> tuple[Inline, ...]:
         institution = self.institution
         if placeholder.kind == "institution":
-            return (Text(institution.name),)
+            return self.theirs(Text(institution.name))
         if placeholder.kind == "website":
             host = urlsplit(institution.website).netloc
             return (Link(institution.website, (Text(host),)),)
@@ -166,8 +175,8 @@ class _Resolver:
             return ()
         if placeholder.kind == "phone":
             return (contact.phone,)
-        if placeholder.kind == "contact":
-            return (Text(f"{contact.label} ("), contact.phone, Text(")"))
+        if placeholder.kind == "contact":  # one unit in the institution's language: "Afdeling X (088 ...)"
+            return self.theirs(Text(f"{contact.label} ("), contact.phone, Text(")"))
         field = {"email": contact.email, "hours": contact.hours}[placeholder.kind]
         if not field:
             self.problems.append(Problem(
@@ -177,4 +186,10 @@ class _Resolver:
             return ()
         if placeholder.kind == "email":
             return (Link(f"mailto:{field}", (Text(field),)),)
-        return (Text(field),)
+        return self.theirs(Text(field))
+
+    def theirs(self, *nodes: Inline) -> tuple[Inline, ...]:
+        """The institution's own words; inside a translation marked as the institution's language."""
+        if self.translation is None or self.translation == self.institution.language:
+            return nodes
+        return (Foreign(self.institution.language, nodes),)

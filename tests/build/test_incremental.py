@@ -127,3 +127,18 @@ def test_a_new_version_rebuilds_and_the_old_print_file_stays_listed(project):
     names = sorted(p.name for p in (project.root / "dist/alpha/print").glob("*.pdf"))
     assert names == ["ALF-TST-001_v1.2_twee.pdf", "ALF-TST-001_v1.2_twee_booklet.pdf",
                      "ALF-TST-001_v1.3_twee.pdf", "ALF-TST-001_v1.3_twee_booklet.pdf"]
+
+
+def test_a_no_op_build_of_every_kind_writes_nothing(project):
+    """Index pages and thumbnails are made again, but a file that would not change is not written."""
+    assert build(project.project, options(institutions=("alpha",), folders=("twee",))).ok
+    dist = project.root / "dist"
+
+    def state():
+        return {path: (path.stat().st_mtime_ns, path.stat().st_ino) for path in dist.rglob("*")}
+    before = state()
+    assert any(path.name.endswith(".png") for path in before) and (dist / "index.html") in before
+    report = build(project.project, options(institutions=("alpha",), folders=("twee",)))
+    assert report.ok and report.count("built") == 0 and report.count("unchanged") > 0
+    assert state() == before  # not one file written, replaced or added
+    assert not (project.root / ".dist.partial").exists()

@@ -145,6 +145,19 @@ def test_booklet_is_two_up_in_saddle_stitch_order(dist, slug, institution):
                 f"sheet side {side}, slot {slot} should be page {number}"
 
 
+@pytest.mark.parametrize("slug, institution", PUBLICATIONS)
+def test_the_booklet_holds_each_font_and_image_once_and_is_about_the_size_of_its_print_pdf(dist, slug, institution):
+    files = print_files(dist, slug, institution)
+    assert files["booklet"].stat().st_size <= 1.2 * files["pdf"].stat().st_size
+    with pikepdf.open(files["booklet"]) as booklet:
+        font_files = [obj for obj in booklet.objects if isinstance(obj, pikepdf.Dictionary)
+                      and obj.get("/Type") == "/FontDescriptor"]
+        assert font_files and len({bytes(descriptor.FontName) for descriptor in font_files}) == len(font_files)
+        for sheet in booklet.pages:  # each page placed as a form, clipped to its trim box
+            forms = list(sheet.Resources.XObject.values())
+            assert len(forms) == 2 and all(form.Subtype == "/Form" for form in forms)
+
+
 def test_booklet_order():
     assert booklet_order(4) == [(4, 1), (2, 3)]
     assert booklet_order(8) == [(8, 1), (2, 7), (6, 3), (4, 5)]
