@@ -77,6 +77,9 @@ def _publish(target: Path, data: bytes, dist: Path) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    finally:
+        with contextlib.suppress(OSError):  # empty again: gone, so that dist/ shows only outputs
+            staging.rmdir()
 
 
 def _holds(target: Path, data: bytes) -> bool:

@@ -18,7 +18,7 @@ def test_publish_replaces_atomically_and_leaves_nothing_behind(tmp_path):
     publish(target, b"tweede", dist)
     assert target.read_bytes() == b"tweede"
     assert [p.name for p in target.parent.iterdir()] == ["folder.pdf"]
-    assert not list(staging_directory(dist).iterdir())
+    assert not staging_directory(dist).exists()
 
 
 def test_leftovers_of_an_interrupted_build_are_removed(tmp_path):
