@@ -10,12 +10,13 @@ What folderpers asks beyond the standard is the house-rules layer (pdf_ua.py), r
 from __future__ import annotations
 
 import io
+import json
 import logging
-import multiprocessing
 import os
 import re
+import subprocess
+import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,8 +94,7 @@ def _validate(data: bytes, path: Path, pdf: pikepdf.Pdf | None, profile: page.Va
     if _validated_in not in (None, os.getpid()):
         # A process forked from one that used the validator: its thread pool (rayon) did not survive
         # the fork, and a call here would wait for ever. Validate in a fresh process instead.
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as fresh:
-            outcome = fresh.submit(_failures, data, profile).result()
+        outcome = _failures_in_fresh_interpreter(data, profile)
     else:
         outcome = _failures(data, profile)
     if isinstance(outcome, str):
@@ -123,6 +123,18 @@ def _failures(data: bytes, profile: page.ValidationProfile) -> list[tuple[str, s
         return f"{VALIDATOR} failed on this file: {error}"
     return [(failure.rule_id, failure.message, failure.object_id.object_number if failure.object_id else None)
             for failure in report.failures]
+
+
+def _failures_in_fresh_interpreter(data: bytes, profile: page.ValidationProfile
+                                   ) -> list[tuple[str, str, int | None]] | str:
+    """`_failures` in a new Python process (`python -m folderpers.checks.conformance PROFILE`, the PDF on
+    stdin): a subprocess, not multiprocessing, so that a daemonic build worker may use it too."""
+    result = subprocess.run([sys.executable, "-m", __name__, profile.value], input=data, capture_output=True,
+                            check=False)
+    if result.returncode:
+        return f"{VALIDATOR} stopped on this file (exit {result.returncode})"
+    answer = json.loads(result.stdout)
+    return answer if isinstance(answer, str) else [(rule, message, number) for rule, message, number in answer]
 
 
 def unreadable(path: Path, reason: str) -> Finding:
@@ -166,3 +178,8 @@ class _PageFinder:
             return self._pages.get(target.objgen[0]) if isinstance(target, pikepdf.Dictionary) else None
         except Exception:  # noqa: BLE001 - a damaged file: the finding stands without its page
             return None
+
+
+if __name__ == "__main__":  # the fresh interpreter of _failures_in_fresh_interpreter
+    _profiles = {profile.value: profile for profile in page.ValidationProfile}
+    print(json.dumps(_failures(sys.stdin.buffer.read(), _profiles[sys.argv[1]])))
