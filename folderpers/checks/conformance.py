@@ -10,12 +10,13 @@ What folderpers asks beyond the standard is the house-rules layer (pdf_ua.py), r
 from __future__ import annotations
 
 import io
+import json
 import logging
-import multiprocessing
 import os
 import re
+import subprocess
+import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,9 +93,12 @@ def _validate(data: bytes, path: Path, pdf: pikepdf.Pdf | None, profile: page.Va
     start = time.perf_counter()
     if _validated_in not in (None, os.getpid()):
         # A process forked from one that used the validator: its thread pool (rayon) did not survive
-        # the fork, and a call here would wait for ever. Validate in a fresh process instead.
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as fresh:
-            outcome = fresh.submit(_failures, data, profile).result()
+        # the fork, and a call here would wait for ever. Validate in a fresh interpreter instead (a
+        # subprocess: build workers are daemonic, and may not start multiprocessing children).
+        result = subprocess.run([sys.executable, "-m", "folderpers.checks.conformance", profile.value],
+                                input=data, capture_output=True, check=True)
+        answer = json.loads(result.stdout)
+        outcome = answer if isinstance(answer, str) else [(rule, message, number) for rule, message, number in answer]
     else:
         outcome = _failures(data, profile)
     if isinstance(outcome, str):
@@ -166,3 +170,7 @@ class _PageFinder:
             return self._pages.get(target.objgen[0]) if isinstance(target, pikepdf.Dictionary) else None
         except Exception:  # noqa: BLE001 - a damaged file: the finding stands without its page
             return None
+
+
+if __name__ == "__main__":  # PROFILE, the PDF on stdin -> the failures as JSON (see _validate)
+    print(json.dumps(_failures(sys.stdin.buffer.read(), page.ValidationProfile(sys.argv[1]))))
