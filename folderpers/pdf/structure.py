@@ -181,11 +181,21 @@ class _Joiner:
 
     def join(self, node: pikepdf.Object) -> None:
         kept: list = []
+        # kids gathered for the last kept element while its pieces join it, written to /K once: copying
+        # the whole array at every piece was quadratic (a list of 8,000 items spans ~150 pages)
+        gathered: list = []
+
+        def write_gathered() -> None:
+            if gathered:
+                kept[-1].K = pikepdf.Array(gathered)
+                gathered.clear()
+
         queue = deque(element_kids(node))
         while queue:
             kid = queue.popleft()
             hint = self.hint(kid) if is_element(kid) else None
             if hint is None:
+                write_gathered()
                 kept.append(kid)
             elif hint.artifact is not None:  # a decorative image: out of the tree, its content an artifact
                 self.replaced[kid.objgen] = None
@@ -193,22 +203,28 @@ class _Joiner:
                 self.replaced[kid.objgen] = node
                 queue.extendleft(reversed(self.adopted(node, kid)))
             elif kept and is_element(kept[-1]) and self.hint(kept[-1]) == hint:  # the next piece of it
-                kept[-1].K = pikepdf.Array([*element_kids(kept[-1]), *self.adopted(kept[-1], kid)])
+                if not gathered:
+                    gathered.extend(element_kids(kept[-1]))
+                gathered.extend(self.adopted(kept[-1], kid))
                 self.replaced[kid.objgen] = kept[-1]
                 if "/ID" in kid and "/ID" in kept[-1]:
                     self.ids[bytes(kid.ID)] = kept[-1].ID
             elif kid.S in _REPEATED_GROUPS and (original := next(
                     (e for e in kept if is_element(e) and self.hint(e) == hint), None)) is not None:
+                write_gathered()
                 self.drop_repeated(kid, original)
             else:
+                write_gathered()
                 kept.append(kid)
+        write_gathered()
         for kid in kept:
             if is_element(kid):
                 self.join(kid)
         emptied = [kid for kid in kept if is_element(kid) and not element_kids(kid)]  # held only decoration
         for kid in emptied:
             self.replaced[kid.objgen] = None
-        remaining = [kid for kid in kept if not any(kid is e for e in emptied)]
+        emptied_ids = {id(kid) for kid in emptied}
+        remaining = [kid for kid in kept if id(kid) not in emptied_ids]
         self.reachable.update(kid.objgen for kid in remaining if is_element(kid))
         if "/K" in node:
             node.K = pikepdf.Array(remaining)
