@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import signal
 import sys
 from datetime import date
 from pathlib import Path
 
 from folderpers.build.executors import EXECUTOR_HELP, executor_argument
+from folderpers.build.limits import DEFAULT_MEMORY_MIB, DEFAULT_SECONDS
+from folderpers.build.publish import output_error
 from folderpers.build.workers import default_jobs
 from folderpers.errors import FolderpersError
 from folderpers.project import Project
@@ -24,10 +27,15 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
+    # past a file-size limit (ulimit -f) a write fails with EFBIG, reported with its file, instead of SIGXFSZ killing us
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
         return _run(parser, args, root)
     except FolderpersError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # the system refused (full disk, read-only, permissions): not a bug
+        print(f"error: {output_error(error, Path(error.filename or '.'))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted: files already published stay as they are", file=sys.stderr)
@@ -80,6 +88,10 @@ def _shared_options(defaults: bool) -> tuple[argparse.ArgumentParser, argparse.A
                                help="emergency override: publish folders whose review date has passed (logged)")
     build_options.add_argument("--jobs", "-j", type=int, default=default(default_jobs()), metavar="N",
                                help=f"worker processes (default: one per core, here {default_jobs()}; 0: no workers)")
+    build_options.add_argument("--time-limit", type=float, default=default(DEFAULT_SECONDS), metavar="S",
+                               help=f"seconds to render one output before it fails (default: {DEFAULT_SECONDS:g})")
+    build_options.add_argument("--memory-limit", type=int, default=default(DEFAULT_MEMORY_MIB), metavar="MIB",
+                               help=f"memory a worker may take for one output, in MiB (default: {DEFAULT_MEMORY_MIB})")
     build_options.add_argument("--executor", type=executor_argument, default=default("local"),
                                metavar="WHERE", help=f"where to render: {EXECUTOR_HELP} (default: local)")
     build_options.add_argument("--force", action="store_true", default=default(False),
@@ -103,6 +115,8 @@ def _parser() -> argparse.ArgumentParser:
                                help="check only this institution's publications (repeatable)")
     check_command.add_argument("--folder", "-f", action="append", default=argparse.SUPPRESS, metavar="SLUG",
                                help="check only this folder (repeatable)")
+    check_command.add_argument("files", nargs="*", type=Path, metavar="PDF",
+                               help="check these PDF files (or every PDF in these directories), made anywhere")
     check_command.add_argument("--content-only", action="store_true",
                                help="only lint and readability: skip the PDFs and web pages in dist/ (no browser needed)")
     serve_command = commands.add_parser("serve", parents=[common], help="live preview in the browser, rebuilt on "

@@ -71,6 +71,10 @@ class EngineError(FolderpersError):
     """The installed rendering engine is not the one folderpers is made for."""
 
 
+class OutputError(FolderpersError):
+    """The system refused to write an output (full disk, read-only, file-size limit, permissions)."""
+
+
 class RenderError(FolderpersError):
     """Rendering an output failed (WeasyPrint reported an error, or an asset was refused)."""
 

@@ -18,6 +18,12 @@ class Project:
     root: Path
     output: Path | None = None  # where outputs go; dist/ below the root unless given
 
+    def __post_init__(self) -> None:
+        # absolute from the start: file: URIs for WeasyPrint need them, and the working directory may change
+        object.__setattr__(self, "root", Path(self.root).absolute())
+        if self.output is not None:
+            object.__setattr__(self, "output", Path(self.output).absolute())
+
     @property
     def folders(self) -> Path:
         return self.root / "folders"

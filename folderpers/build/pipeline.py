@@ -14,10 +14,11 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from folderpers.build.executors import open_executor
+from folderpers.build.limits import DEFAULT_LIMITS, DocumentLimits
 from folderpers.build.manifest import Manifest, combined_digest, entries_current, input_digests, output_entry
-from folderpers.build.publish import publish, remove_leftovers
+from folderpers.build.publish import output_lock, publish, remove_leftovers
 from folderpers.build.workers import DEFAULT_MAX_TASKS, Done, Task
-from folderpers.errors import Location
+from folderpers.errors import Location, OutputError
 from folderpers.model.folder import Folder
 from folderpers.model.institution import Institution
 from folderpers.model.outcome import BuildReport, Outcome
@@ -40,6 +41,7 @@ class BuildOptions:
     max_tasks_per_worker: int = DEFAULT_MAX_TASKS
     executor: str = "local"  # where tasks render: local, dask://HOST:PORT or dask-local:N (see build/executors)
     debug: bool = False
+    limits: DocumentLimits = DEFAULT_LIMITS  # per output: wall-clock seconds and memory
 
 
 Reporter = Callable[[Outcome], None]
@@ -55,6 +57,7 @@ class _Build:
     reporter: Reporter
     corpus: Corpus
     report: BuildReport = field(default_factory=BuildReport)
+    claimed: dict[PurePosixPath, str] = field(default_factory=dict)  # output path -> the folder file that makes it
 
     def record(self, outcome: Outcome) -> None:
         self.report.outcomes.append(outcome)
@@ -95,6 +98,11 @@ class _Work:
 def build(project: Project, options: BuildOptions, reporter: Reporter = lambda outcome: None,
           progress: Progress = lambda done, total: None) -> BuildReport:
     """Build what `options` ask for; `reporter` hears each outcome, `progress` (done, total) each render."""
+    with output_lock(project.dist):  # one build at a time per output directory: the manifest stays whole
+        return _build_locked(project, options, reporter, progress)
+
+
+def _build_locked(project: Project, options: BuildOptions, reporter: Reporter, progress: Progress) -> BuildReport:
     corpus = Corpus(project, Selection(options.institutions, options.folders))
     run = _Build(project, options, reporter, corpus)
     remove_leftovers(project.dist)
@@ -154,6 +162,8 @@ def _plan(run: _Build, folder: Folder, institution: Institution, writers: Iterab
     shared = {**theme_inputs, **input_digests(publication.sources, run.project.root)}
     for writer in writers:
         paths = writer.paths(publication)
+        if _collides(run, paths, folder):
+            continue
         inputs = dict(sorted({**shared, **input_digests(writer.inputs(publication), run.project.root)}.items()))
         digest = combined_digest(inputs, writer.kind)
         if not run.options.force and manifest.unchanged(paths, run.project.dist, digest):
@@ -162,6 +172,18 @@ def _plan(run: _Build, folder: Folder, institution: Institution, writers: Iterab
         else:
             tasks.append(Task(_Work(paths, inputs, digest, warnings), publication, writer.kind))
     return tasks
+
+
+def _collides(run: _Build, paths: tuple[PurePosixPath, ...], folder: Folder) -> bool:
+    """Whether another folder file already makes one of `paths` (then this output fails, before rendering)."""
+    source = _shown(folder.source, run.project)
+    for path in paths:
+        other = run.claimed.setdefault(path, source)
+        if other != source:
+            run.record(Outcome("failed", _shown(run.project.dist / path, run.project),
+                               detail=f"{source} would overwrite the output of {other}; rename one of the two"))
+            return True
+    return False
 
 
 def _still_current(run: _Build, source: Path, recorded: dict[str, list[dict]], institutions: tuple[str, ...],
@@ -199,7 +221,8 @@ class _Renderer:
     def __init__(self, run: _Build, theme: Theme):
         options = run.options
         self.run_state = run
-        self.executor = open_executor(options.executor, run.project, theme, options.jobs, options.max_tasks_per_worker)
+        self.executor = open_executor(options.executor, run.project, theme, options.jobs, options.max_tasks_per_worker,
+                                      options.limits)
 
     def __enter__(self) -> _Renderer:
         return self
@@ -236,7 +259,7 @@ def _publish(run: _Build, done: Done, manifest: Manifest) -> None:
     try:
         for output in done.outputs:
             publish(run.project.dist / output.path, output.data, run.project.dist)
-    except OSError as error:
+    except (OSError, OutputError) as error:  # e.g. a full disk: this output fails, with its file and cause
         run.failure(_shown(run.project.dist / work.paths[0], run.project), error)
         return
     for output in done.outputs:

@@ -1,30 +1,68 @@
 """Stage 5: put outputs in place atomically.
 
-Each file is written under a temporary name in a staging directory beside dist/ (same file
-system, so the final rename is atomic), flushed to disk, and renamed over its target in one
-step. A reader, or a build killed at any moment, sees the old file or the new one, never half of
+Each file is written under a temporary name in a staging directory inside dist/ (same file
+system wherever dist/ is mounted, so the final rename is atomic), flushed to disk, and renamed over
+its target in one step. A reader, or a build killed at any moment, sees the old file or the new one, never half of
 one, and dist/ itself never holds a partial file. The next build clears what a killed one left
-in the staging directory.
+in the staging directory. A build holds a lock on dist/ (dist/.lock) from reading the manifest
+to writing it, so two builds at once (`-i a` and `-i b`) run one after the other and neither loses
+the other's manifest entries.
+
+An OS error while writing (a full disk, a read-only directory, a file-size limit, no permission)
+is an OutputError naming the file and the cause, not an internal error.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import os
 import shutil
+import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+from folderpers.errors import Location, OutputError, Problem
+
+_FIXES = {
+    errno.ENOSPC: "free space on this disk, or give another --output",
+    errno.EDQUOT: "free space within your quota, or give another --output",
+    errno.EROFS: "this file system is read-only: give another --output",
+    errno.EACCES: "you may not write here: check the directory's permissions, or give another --output",
+    errno.EPERM: "you may not write here: check the directory's permissions, or give another --output",
+    errno.EFBIG: "the file is larger than this process may write (ulimit -f) or the file system allows",
+}
+LOCK_NAME = ".lock"
 
 
 def staging_directory(dist: Path) -> Path:
-    """Where files are written before they are renamed into dist/: `.<dist>.partial` beside it."""
-    return dist.parent / f".{dist.name}.partial"
+    """Where files are written before they are renamed into place: `.staging` inside dist/."""
+    return dist / ".staging"
+
+
+def output_error(error: OSError, path: Path) -> OutputError:
+    """`error` as an author or operator reads it: the file, the cause (ENOSPC ...) and what to do."""
+    name = errno.errorcode.get(error.errno or 0, "")
+    return OutputError(Problem(Location(Path(error.filename or path)), f"cannot write: {error.strerror or error}"
+                               + (f" ({name})" if name else ""), _FIXES.get(error.errno or 0, "")))
 
 
 def publish(target: Path, data: bytes, dist: Path) -> bool:
     """Write `data` to `target` (inside `dist`) atomically; False when `target` holds exactly `data`
-    already, and nothing is written (a rebuild that changes nothing leaves dist/ untouched)."""
+    already, and nothing is written (a rebuild that changes nothing leaves dist/ untouched). Raise
+    OutputError if the system refuses."""
     if _holds(target, data):
         return False
+    try:
+        _publish(target, data, dist)
+    except OSError as error:
+        raise output_error(error, target) from None
+    return True
+
+
+def _publish(target: Path, data: bytes, dist: Path) -> None:
     staging = staging_directory(dist)
     staging.mkdir(parents=True, exist_ok=True)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -39,7 +77,9 @@ def publish(target: Path, data: bytes, dist: Path) -> bool:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return True
+    finally:
+        with contextlib.suppress(OSError):  # empty again: gone, so that dist/ shows only outputs
+            staging.rmdir()
 
 
 def _holds(target: Path, data: bytes) -> bool:
@@ -47,6 +87,23 @@ def _holds(target: Path, data: bytes) -> bool:
         return target.stat().st_size == len(data) and target.read_bytes() == data
     except OSError:  # not there (or not readable): write it
         return False
+
+
+@contextlib.contextmanager
+def output_lock(dist: Path) -> Iterator[None]:
+    """Hold dist/.lock for the block; when another build holds it, say so and wait for it."""
+    try:
+        dist.mkdir(parents=True, exist_ok=True)
+        lock = open(dist / LOCK_NAME, "a+b")  # noqa: SIM115 - held for the block, closed below
+    except OSError as error:
+        raise output_error(error, dist / LOCK_NAME) from None
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting for another build writing to {dist} to finish ...", file=sys.stderr, flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield  # closing the file releases the lock, also when the process is killed
 
 
 def remove_leftovers(dist: Path) -> list[Path]:

@@ -5,12 +5,15 @@ keeps its writers (font configuration, parsed stylesheets) for many documents. A
 WeasyPrint as soon as it starts, while the parent is still planning what to render. A worker is
 replaced after `max_tasks` documents, which keeps memory flat, and a worker that dies (even by a
 segfault in a native library) fails only the document it was rendering: the pool starts a new
-one and goes on.
+one and goes on. Each document is rendered within DocumentLimits (see limits.py): the parent kills a
+worker that takes too long, and a worker's address space is bounded. Workers die with the parent
+(PR_SET_PDEATHSIG), so a killed build leaves none behind.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
 import gc
 import multiprocessing
@@ -26,6 +29,16 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any
 
+from folderpers.build.limits import (
+    DEFAULT_LIMITS,
+    DocumentLimitExceeded,
+    DocumentLimits,
+    limit_memory,
+    reached_memory_limit,
+    time_limit,
+    too_big,
+    too_slow,
+)
 from folderpers.errors import FolderpersError
 from folderpers.model.publication import Publication
 from folderpers.project import Project
@@ -35,6 +48,7 @@ if TYPE_CHECKING:
     from folderpers.writers.base import Rendered, Writer
 
 DEFAULT_MAX_TASKS = 100
+READY = "ready"  # a worker's first message: its warm-up is over, the time limit of its task starts now
 PDF_RENDERER_MODULE = "folderpers.render.pdf"  # counts WeasyPrint's time; named, not imported (it imports WeasyPrint)
 
 
@@ -62,20 +76,27 @@ class WorkerCrashed(Exception):
     """The worker process died while rendering (e.g. killed, or a crash in a native library)."""
 
 
-def render_task(writers: dict[str, Writer], theme: Theme, task: Task) -> Done:
-    """Render one task with cached writers (in a worker, or in the calling process)."""
+def render_task(writers: dict[str, Writer], theme: Theme, task: Task, limits: DocumentLimits = DEFAULT_LIMITS,
+                memory_ceiling: int | None = None) -> Done:
+    """Render one task with cached writers: in a worker (whose address space is bounded by
+    `memory_ceiling`, and whose time the pool keeps), or in the calling process (memory_ceiling None:
+    within the time limit by a timer)."""
     from folderpers.writers import WRITERS
     started, weasyprint_before = time.perf_counter(), _weasyprint_seconds()
     outputs: tuple[Rendered, ...] = ()
     error: BaseException | None = None
+    source = task.publication.folder.source
     try:
         writer = writers.get(task.kind) or writers.setdefault(task.kind, WRITERS[task.kind](theme))
-        outputs = writer.render(task.publication)
+        with time_limit(source, limits) if memory_ceiling is None else contextlib.nullcontext():
+            outputs = writer.render(task.publication)
     except FolderpersError as failure:
         error = failure
     except Exception as failure:  # noqa: BLE001 - a bug in one render must not take the build down
         failure.add_note(traceback.format_exc())
         error = failure
+        if isinstance(failure, MemoryError) or (memory_ceiling and reached_memory_limit(memory_ceiling)):
+            error = too_big(source, limits)
     return Done(task, outputs, error, seconds=time.perf_counter() - started,
                 weasyprint_seconds=_weasyprint_seconds() - weasyprint_before)
 
@@ -90,8 +111,20 @@ def _rss_kib() -> int:
         return int(statm.read().split()[1]) * resource.getpagesize() // 1024
 
 
-def _worker_main(connection: Connection, project: Project) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when the parent dies (SIGKILL of a build, a CI cancel)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _worker_main(connection: Connection, project: Project, limits: DocumentLimits, parent: int) -> None:
     from folderpers.render.theme import Theme
+    _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     theme = Theme(project)
     writers: dict[str, Writer] = {}
@@ -100,26 +133,30 @@ def _worker_main(connection: Connection, project: Project) -> None:
     # scanning it again at every full collection while documents are rendered (about 2 % of the time).
     gc.collect()
     gc.freeze()
+    memory_ceiling = limit_memory(limits)
+    connection.send(READY)
     while True:
         task = connection.recv()
         if task is None:
             return
-        done = render_task(writers, theme, task)
+        done = render_task(writers, theme, task, limits, memory_ceiling)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         connection.send(dataclasses.replace(done, peak_rss_kib=peak, rss_kib=_rss_kib()))
 
 
 class _Worker:
-    def __init__(self, context, project: Project):
+    def __init__(self, context, project: Project, limits: DocumentLimits):
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, project), daemon=True)
+        self.process = context.Process(target=_worker_main, args=(child, project, limits, os.getpid()), daemon=True)
         self.process.start()
         child.close()
         self.task: Task | None = None
         self.done = 0
+        self.deadline = 0.0  # time.monotonic() by which the task must be done
 
-    def send(self, task: Task) -> None:
+    def send(self, task: Task, seconds: float) -> None:
         self.task = task
+        self.deadline = time.monotonic() + seconds
         self.connection.send(task)
 
     def stop(self) -> None:
@@ -135,8 +172,9 @@ class _Worker:
 class WorkerPool:
     """`jobs` warm worker processes; `run(tasks)` yields a Done for every task, in completion order."""
 
-    def __init__(self, project: Project, jobs: int, max_tasks: int = DEFAULT_MAX_TASKS):
-        self.project, self.jobs, self.max_tasks = project, max(1, jobs), max_tasks
+    def __init__(self, project: Project, jobs: int, max_tasks: int = DEFAULT_MAX_TASKS,
+                 limits: DocumentLimits = DEFAULT_LIMITS):
+        self.project, self.jobs, self.max_tasks, self.limits = project, max(1, jobs), max_tasks, limits
         self.context = multiprocessing.get_context("fork")
         self.workers: list[_Worker] = []
         self.peak_rss_kib: dict[int, int] = {}  # per worker pid
@@ -152,30 +190,42 @@ class WorkerPool:
     def start(self, count: int) -> None:
         """Have `count` workers (at most `jobs`) running, also before there are tasks for them."""
         while len(self.workers) < min(self.jobs, count):
-            self.workers.append(_Worker(self.context, self.project))
+            self.workers.append(_Worker(self.context, self.project, self.limits))
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Done]:
         pending = deque(tasks)
         self.start(len(pending))
         for worker in self.workers:
             if pending:
-                worker.send(pending.popleft())
+                worker.send(pending.popleft(), self.limits.seconds)
         while any(worker.task for worker in self.workers):
             busy = [worker for worker in self.workers if worker.task]
-            ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy])
+            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy], timeout)
             for worker in busy:
-                if worker.connection not in ready and worker.process.sentinel not in ready:
+                overdue = time.monotonic() > worker.deadline
+                if worker.connection not in ready and worker.process.sentinel not in ready and not overdue:
                     continue
                 done = _receive(worker)
-                if done is None and worker.process.is_alive():
+                if isinstance(done, str):  # READY
+                    worker.deadline = time.monotonic() + self.limits.seconds
                     continue
-                if done is None:  # died before answering: this task fails, a new worker takes over
+                if done is None and worker.process.is_alive() and not overdue:
+                    continue
+                assert worker.task is not None  # a busy worker has its task
+                if done is None and worker.process.is_alive():  # past the time limit: stopped, replaced
+                    worker.process.kill()
                     worker.process.join()
-                    assert worker.task is not None  # a busy worker has its task
-                    done = Done(worker.task, error=WorkerCrashed(_death(worker.process.exitcode)))
+                    done = Done(worker.task, error=too_slow(worker.task.publication.folder.source, self.limits),
+                                seconds=self.limits.seconds)
+                    worker.done = self.max_tasks
+                elif done is None:  # died before answering: this task fails, a new worker takes over
+                    worker.process.join()
+                    done = Done(worker.task, error=WorkerCrashed(_death(worker.process.exitcode, self.limits)))
                     worker.done = self.max_tasks
                 else:
-                    worker.done += 1
+                    # a worker that reached its memory limit holds that memory (or its peak): a new one goes on
+                    worker.done = self.max_tasks if isinstance(done.error, DocumentLimitExceeded) else worker.done + 1
                     self.peak_rss_kib[worker.process.pid] = max(done.peak_rss_kib,
                                                                  self.peak_rss_kib.get(worker.process.pid, 0))
                 worker.task = None
@@ -185,24 +235,27 @@ class WorkerPool:
                     self.workers.remove(worker)
                     if not pending:
                         continue
-                    worker = _Worker(self.context, self.project)
+                    worker = _Worker(self.context, self.project, self.limits)
                     self.workers.append(worker)
                 if pending:
-                    worker.send(pending.popleft())
+                    worker.send(pending.popleft(), self.limits.seconds)
 
 
-def _receive(worker: _Worker) -> Done | None:
+def _receive(worker: _Worker) -> Done | str | None:
     try:
         return worker.connection.recv() if worker.connection.poll() else None
     except (EOFError, OSError):
         return None
 
 
-def _death(exitcode: int | None) -> str:
+def _death(exitcode: int | None, limits: DocumentLimits) -> str:
+    # A native library that cannot allocate memory aborts instead of raising MemoryError.
+    memory = (f"; this is also how rendering ends when it needs more than {limits.memory_mib} MiB, the memory "
+              f"limit per document (--memory-limit)")
     if exitcode is not None and exitcode < 0:
         name = signal.Signals(-exitcode).name
-        return f"the worker process died from signal {name} while rendering this output"
-    return f"the worker process exited (code {exitcode}) while rendering this output"
+        return f"the worker process died from signal {name} while rendering this output{memory}"
+    return f"the worker process exited (code {exitcode}) while rendering this output{memory}"
 
 
 def default_jobs() -> int:

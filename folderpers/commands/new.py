@@ -7,7 +7,6 @@ every change in the preview; its first line points editors at the JSON Schema fo
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
@@ -15,9 +14,9 @@ import jinja2
 
 from folderpers.commands import review_policy
 from folderpers.project import Project
+from folderpers.source.names import name_problem
 from folderpers.source.review import ReviewPolicy, add_months
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STARTER = "starter/folder.yaml"
 STARTER_CODE = "NIEUW-001"  # a code the author replaces; valid, so that the folder builds
 
@@ -29,9 +28,9 @@ class ScaffoldError(Exception):
 def new_folder(project: Project, slug: str, policy: ReviewPolicy) -> Path:
     """Write folders/<slug>/folder.yaml from the starter, approved `policy.today`, review after the
     longest period the policy allows; return its path."""
-    if not SLUG.fullmatch(slug):
-        raise ScaffoldError(f"{slug!r} cannot be a folder name: use lowercase letters, digits and single hyphens "
-                            f"(it becomes the file name of the PDF and web page), e.g. knie-prothese")
+    problem = name_problem(slug)
+    if problem:
+        raise ScaffoldError(problem)
     directory = project.folders / slug
     if directory.exists():
         raise ScaffoldError(f"{directory.relative_to(project.root)} already exists: edit its folder.yaml, "

@@ -75,6 +75,17 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     pages: PreviewPages  # set on a subclass per server (see serve())
 
+    def parse_request(self) -> bool:
+        """Answer only requests addressed to this server by its loopback name: a web page whose own
+        name resolves to 127.0.0.1 (DNS rebinding) sends its own name as Host, and gets 421."""
+        if not super().parse_request():
+            return False
+        port = self.server.server_port  # type: ignore[attr-defined]  # an HTTPServer (ThreadingHTTPServer)
+        if self.headers.get("Host", "").strip().lower() not in (f"127.0.0.1:{port}", f"localhost:{port}"):
+            self.send_error(HTTPStatus.MISDIRECTED_REQUEST, "this preview answers to 127.0.0.1 and localhost only")
+            return False
+        return True
+
     def do_GET(self) -> None:
         path = unquote(urlsplit(self.path).path)
         if path == STATE_PATH:

@@ -102,7 +102,8 @@ class Preview:
                 self._folder_failures.pop(slug, None)
 
     def _build(self, formats: tuple[str, ...], folders: tuple[str, ...]) -> list[Outcome]:
-        options = BuildOptions(folders=folders, formats=formats, policy=self.policy)
+        # rendered in a worker process: a document that crashes or hangs WeasyPrint fails, the server lives on
+        options = BuildOptions(folders=folders, formats=formats, policy=self.policy, jobs=1)
         try:
             return build(self.project, options).outcomes
         except Exception as error:  # noqa: BLE001 - e.g. a schema file that is not JSON: show it, keep serving

@@ -17,6 +17,7 @@ from folderpers.model.blocks import TextRole
 from folderpers.model.folder import Change, Folder, Ignore, Snippet
 from folderpers.model.institution import Address, Colors, Contact, Institution
 from folderpers.project import translation_language
+from folderpers.source.names import check_directory_name
 from folderpers.source.phones import parse_phone
 from folderpers.source.reader import SourceReader, read_blocks
 from folderpers.source.schemas import SchemaSet
@@ -30,6 +31,7 @@ INSTITUTION_TEXTS: Mapping[str, TextRole] = {"logo_alt": "alt"}
 
 
 def load_folder(source: Path, schemas: SchemaSet) -> Folder:
+    check_directory_name(source, "folder")
     document = load_yaml(source)
     schemas.check(document, "folder")
     if "imported" in document.data:
@@ -98,6 +100,7 @@ def load_snippets(directory: Path, schemas: SchemaSet) -> dict[str, Snippet | So
 
 
 def load_institution(source: Path, schemas: SchemaSet) -> Institution:
+    check_directory_name(source, "institution")
     document = load_yaml(source)
     schemas.check(document, "institution")
     data = document.data
@@ -140,6 +143,7 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
         contacts=contacts,
         snippets=load_snippets(source.parent / "snippets", schemas),
         base_url=data["base_url"].rstrip("/") if "base_url" in data else None,
+        print_condition=data.get("print_condition", "FOGRA39"),
         language=data.get("language", "nl"),
         language_fonts={code: name.strip() for code, name in data.get("language_fonts", {}).items()},
         passages=tuple(reader.passages),

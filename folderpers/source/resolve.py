@@ -19,16 +19,32 @@ from folderpers.model.folder import Folder, Snippet
 from folderpers.model.inline import Foreign, Inline, Link, Placeholder, Text, merge_text
 from folderpers.model.institution import Contact, Institution
 from folderpers.model.publication import Publication
+from folderpers.source.textchecks import text_problems
 
 MAX_INCLUDE_DEPTH = 5
+# All text of a publication once snippets are included: includes multiply (a snippet that includes
+# another 60 times, five levels deep, is 60^5 copies), which no per-file limit can see.
+MAX_EXPANDED_CHARACTERS = 2_000_000
+
+
+class _TooMuchText(Exception):
+    """The publication's text passed MAX_EXPANDED_CHARACTERS while it was being put together."""
 
 
 def resolve(folder: Folder, institution: Institution,
             shared_snippets: dict[str, Snippet | SourceError]) -> Publication:
     """Resolve `folder` for `institution`; raise ResolveError listing every unresolved reference."""
     resolver = _Resolver(institution, shared_snippets, folder.language if folder.is_translation else None)
-    blocks = resolver.blocks(folder.blocks, chain=())
+    try:
+        blocks = resolver.blocks(folder.blocks, chain=())
+    except _TooMuchText:
+        where = resolver.top_include or Location(folder.source)
+        raise ResolveError(Problem(where, f"with its snippets included, this folder holds more than "
+                                   f"{MAX_EXPANDED_CHARACTERS:,} characters of text",
+                                   "include fewer snippets, or snippets that include fewer others")) from None
     intro = resolver.value(folder.intro)
+    resolver.problems.extend(text_problems([*folder.passages, *(passage for snippet in {id(s): s for s in
+        resolver.used_snippets}.values() for passage in snippet.passages)]))
     if resolver.problems:
         raise ResolveError(*dict.fromkeys(resolver.problems))
     roots = dict.fromkeys([folder.directory.resolve(), institution.directory.resolve(),
@@ -60,6 +76,17 @@ def files_of(value: Any) -> list[Path]:
     return []
 
 
+def _characters(value: Any) -> int:
+    """How many characters of text `value` holds (at least 1: an empty block still costs work)."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, (tuple, list)):
+        return sum(_characters(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, (type, Location)):
+        return max(1, sum(_characters(getattr(value, f.name)) for f in dataclasses.fields(value)))
+    return 0
+
+
 class _Resolver:
     def __init__(self, institution: Institution, shared_snippets: dict[str, Snippet | SourceError],
                  translation: str | None):
@@ -68,6 +95,8 @@ class _Resolver:
         self.shared_snippets = shared_snippets
         self.problems: list[Problem] = []
         self.used_snippets: list[Snippet] = []
+        self.characters = 0  # of text put together so far, counted as it is built (see MAX_EXPANDED_CHARACTERS)
+        self.top_include: Location | None = None  # the folder's include being expanded
 
     def blocks(self, blocks: tuple[Block, ...], chain: tuple[str, ...]) -> tuple[Block, ...]:
         result: list[Block] = []
@@ -76,9 +105,14 @@ class _Resolver:
                 result.extend(self.include(block, chain))
             else:
                 result.append(self.value(block))
+                self.characters += _characters(result[-1])
+                if self.characters > MAX_EXPANDED_CHARACTERS:
+                    raise _TooMuchText
         return tuple(result)
 
     def include(self, include: Include, chain: tuple[str, ...]) -> tuple[Block, ...]:
+        if not chain:
+            self.top_include = include.location
         if include.name in chain or len(chain) >= MAX_INCLUDE_DEPTH:
             self.problems.append(Problem(include.location, f"snippet {include.name!r} includes itself "
                                          f"({' -> '.join(chain + (include.name,))})", "remove the circular include"))

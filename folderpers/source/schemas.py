@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,36 @@ _TYPE_NAMES = {"string": "text", "integer": "a whole number", "boolean": "true o
                "array": "a list", "object": "a mapping of keys", "null": "empty"}
 
 
+@cache
+def _python_regex(pattern: str) -> re.Pattern[str]:
+    """`pattern` (ECMA-262, as JSON Schema means it) for Python's re: there `$` also matches before a
+    final newline, so `^[A-Z]+$` would accept "X-001\\n". Every `$` outside a character class becomes `\\Z`."""
+    translated, in_class, escaped = [], False, False
+    for character in pattern:
+        if escaped:
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        elif character == "[":
+            in_class = True
+        elif character == "]":
+            in_class = False
+        elif character == "$" and not in_class:
+            character = r"\Z"
+        translated.append(character)
+    return re.compile("".join(translated))
+
+
+def _pattern(validator: jsonschema.Validator, pattern: str, instance: Any, schema: Any) -> Iterator[SchemaViolation]:
+    if validator.is_type(instance, "string") and not _python_regex(pattern).search(instance):
+        yield SchemaViolation(f"{instance!r} does not match {pattern!r}")
+
+
 # Numbers arrive as WholeNumber text (see yamlsource). They count as integers; ranges are
 # checked with a `pattern` beside `minimum`/`maximum` (which only editors apply, to real numbers).
 _Validator = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
     jsonschema.Draft7Validator,
+    validators={"pattern": _pattern},
     type_checker=jsonschema.Draft7Validator.TYPE_CHECKER.redefine(
         "integer", lambda checker, value: isinstance(value, WholeNumber) or (
             isinstance(value, int) and not isinstance(value, bool))))

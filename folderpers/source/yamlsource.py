@@ -3,12 +3,15 @@
 Content is data: only strings, true/false, null, lists and mappings are built. Numbers, dates
 and decimals stay text as written (`version: 2.10` is "2.10", phone 0881234567 keeps its zero),
 `yes`/`no` stay text (the "Norway problem"), tags such as `!!python/object` are refused, and size, nesting and alias
-expansion are bounded so that no file can exhaust memory.
+expansion are bounded so that no file can exhaust memory. Nesting is checked on libyaml's event
+stream before anything is composed: composing is recursive in C, and ~40,000 levels of `[[[...`
+overflow the C stack (a segfault, not an exception).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,11 @@ from folderpers.errors import Location, Problem, SourceError
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 32
 MAX_VALUES = 50_000
+# Characters no text may hold (YAML lets double-quoted escapes such as "\e" and "\u202e" make them):
+# control characters other than tab and newline reach terminals, HTML, PDF text and document info;
+# bidi embeddings, overrides and isolates make text read otherwise than it is stored ("Trojan Source").
+_FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+MAX_TEXT_CHARACTERS = 2_000_000  # all text of a file as built, each alias counted again where it is used
 
 YamlPath = tuple[str | int, ...]
 
@@ -132,6 +140,7 @@ def load_yaml(path: Path) -> SourceDocument:
                                   "save the file as UTF-8 in your editor")) from None
     composer = _Composer(text)
     try:
+        _check_depth(path, text)
         root = composer.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -150,6 +159,26 @@ def load_yaml(path: Path) -> SourceDocument:
     builder = _Builder(path)
     data = builder.build(root, (), 0)
     return SourceDocument(path, data, builder.values, builder.keys)
+
+
+def _check_depth(path: Path, text: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH from the event stream (libyaml's parser keeps its own
+    stack on the heap, so this pass is safe however deep the file goes)."""
+    parser = CParser(text)
+    depth = 0
+    try:
+        while (event := parser.get_event()) is not None and not isinstance(event, yaml.StreamEndEvent):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH + 1:  # the root collection is level 0, as in _Builder
+                    mark = event.start_mark
+                    line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+                    raise SourceError(Problem(Location(path, line, column),
+                                              f"nested more than {MAX_DEPTH} levels deep", "flatten the structure"))
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    finally:
+        parser.dispose()
 
 
 def _syntax_hint(message: str, line: str) -> str:
@@ -173,6 +202,7 @@ class _Builder:
         self.values: dict[YamlPath, _Position] = {}
         self.keys: dict[YamlPath, _Position] = {}
         self.count = 0
+        self.characters = 0
 
     def _fail(self, node: Node, message: str, hint: str) -> SourceError:
         return SourceError(Problem(Location(self.path, node.start_mark.line + 1, node.start_mark.column + 1),
@@ -197,6 +227,18 @@ class _Builder:
                          "remove the '!...' tag; content holds only text, numbers, lists and mappings")
 
     def _scalar(self, node: ScalarNode) -> Any:
+        self.characters += len(node.value)
+        if self.characters > MAX_TEXT_CHARACTERS:  # one long string reused through aliases (&a ... *a *a *a)
+            raise self._fail(node, f"the file's text adds up to more than {MAX_TEXT_CHARACTERS:,} characters "
+                             f"(aliases counted each time they are used)",
+                             "remove anchors/aliases (&name, *name) or split the content into smaller folders")
+        forbidden = _FORBIDDEN_CHARACTERS.search(node.value)
+        if forbidden:
+            character = forbidden.group(0)
+            raise self._fail(node, f"text contains the invisible control character U+{ord(character):04X} "
+                             f"({unicodedata.name(character, 'a control character')}), which text may not hold",
+                             "remove it (retype the text around it; it often comes along when copying from a "
+                             "web page or a PDF)")
         if node.tag == _STR:
             return node.value
         if node.tag == _INT:

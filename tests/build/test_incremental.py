@@ -141,4 +141,4 @@ def test_a_no_op_build_of_every_kind_writes_nothing(project):
     report = build(project.project, options(institutions=("alpha",), folders=("twee",)))
     assert report.ok and report.count("built") == 0 and report.count("unchanged") > 0
     assert state() == before  # not one file written, replaced or added
-    assert not (project.root / ".dist.partial").exists()
+    assert not (dist / ".staging").exists()

@@ -3,7 +3,9 @@ driven by headless Chromium while the test edits the YAML files as an author wou
 
 from __future__ import annotations
 
+import http.client
 import queue
+import shutil
 import subprocess
 import sys
 import threading
@@ -17,7 +19,7 @@ from folderpers.commands.new import new_folder
 from folderpers.project import Project
 from folderpers.source.review import ReviewPolicy
 
-from support import MINIMAL_FOLDER, TODAY, make_project
+from support import FIXTURES, MINIMAL_FOLDER, TODAY, make_project
 
 RELOAD_SECONDS = 5  # a saved change must be in the browser well within this
 # `build.py serve` for a project in the working directory
@@ -125,11 +127,16 @@ def test_a_saved_change_appears_in_the_open_page_within_seconds(server, project,
     page.get_by_text("Nieuwe titel").first.wait_for(timeout=RELOAD_SECONDS * 1000)
     source.write_text(MINIMAL_FOLDER, encoding="utf-8")
     process.wait_for("rebuilt demo")
+    # leave the project as found: wait until the restored title is served (a "rebuilt demo" line may
+    # still be one of the first change's), so that the next test does not see this one's state
+    page.goto(url + "beta/demo.html")
+    page.wait_for_function("document.querySelector('h1').textContent === 'Testfolder'", timeout=60_000)
 
 
 def test_broken_yaml_shows_file_line_and_fix_in_the_browser_and_the_server_keeps_running(server, project, page):
     process, url = server
     page.goto(url + "alpha/demo.html")
+    page.wait_for_function("document.querySelector('h1').textContent === 'Testfolder'", timeout=60_000)
     source = project.root / "folders/demo/folder.yaml"
     source.write_text(MINIMAL_FOLDER.replace("title: Testfolder", "title: [Testfolder"), encoding="utf-8")
     alert = page.get_by_role("alert")
@@ -160,3 +167,39 @@ def test_a_busy_port_is_an_error_at_once(server, project, capsys):
     assert main(["serve", "--port", str(urlsplit(url).port)], root=project.root) == 1
     error = capsys.readouterr().err
     assert "cannot serve on 127.0.0.1" in error and "--port 0" in error
+
+
+@pytest.mark.parametrize("host, status", [("127.0.0.1:{port}", 200), ("localhost:{port}", 200),
+                                          ("evil.example:{port}", 421), ("127.0.0.1.nip.io:{port}", 421),
+                                          ("127.0.0.1", 421), ("", 421)])
+def test_only_requests_for_its_loopback_name_are_answered(server, host, status):
+    _, url = server
+    port = urlsplit(url).port
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.putrequest("GET", "/", skip_host=True)
+    if host:
+        connection.putheader("Host", host.format(port=port))
+    connection.endheaders()
+    response = connection.getresponse()
+    assert response.status == status
+    connection.close()
+
+
+def test_the_server_survives_hostile_content_and_keeps_rebuilding(tmp_path):
+    builder = make_project(tmp_path)
+    builder.folder("demo")
+    for name in ("yaml-deep-flow", "yaml-alias-text"):
+        shutil.copytree(FIXTURES / "attacks" / name, tmp_path / "folders" / name)
+    process = ServerProcess(tmp_path)
+    try:
+        process.wait_for("Preview: http://")
+        # later saves are still rebuilt, one of them hostile, then a good one
+        shutil.copy(FIXTURES / "attacks/yaml-deep-flow/folder.yaml", tmp_path / "folders/yaml-alias-text/folder.yaml")
+        process.wait_for("rebuilt yaml-alias-text")
+        (tmp_path / "folders/demo/folder.yaml").write_text(
+            MINIMAL_FOLDER.replace("title: Testfolder", "title: Nog steeds"), encoding="utf-8")
+        process.wait_for("rebuilt demo")
+        assert process.process.poll() is None
+        assert "nested more than 32 levels deep" in "".join(process.output)
+    finally:
+        assert process.stop() == 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from folderpers.build.limits import DEFAULT_LIMITS, DocumentLimits
 from folderpers.build.workers import Done, Task
 from folderpers.errors import FolderpersError, Location, Problem
 
@@ -83,15 +84,16 @@ def executor_argument(text: str) -> ExecutorSpec:
         raise argparse.ArgumentTypeError(f"{error}: use {EXECUTOR_HELP}") from None
 
 
-def open_executor(spec: str, project: Project, theme: Theme, jobs: int, max_tasks: int) -> Executor:
-    """The executor `spec` names (see parse_executor); `jobs` and `max_tasks` are the local pool's."""
+def open_executor(spec: str, project: Project, theme: Theme, jobs: int, max_tasks: int,
+                  limits: DocumentLimits = DEFAULT_LIMITS) -> Executor:
+    """The executor `spec` names (see parse_executor); `jobs`, `max_tasks` and `limits` are the local pool's."""
     try:
         parsed = parse_executor(spec)
     except ValueError as error:
         raise ExecutorError.about(str(error), f"use {EXECUTOR_HELP}") from None
     if parsed.kind == "local":
         from folderpers.build.executors.local import LocalExecutor
-        return LocalExecutor(project, theme, jobs, max_tasks)
+        return LocalExecutor(project, theme, jobs, max_tasks, limits)
     from folderpers.build.executors.dask import DaskExecutor  # imports distributed only when asked for
     return DaskExecutor(project, theme, parsed)
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from folderpers.build.limits import DocumentLimits
 from folderpers.build.workers import Done, Task, WorkerPool, render_task
 from folderpers.project import Project
 from folderpers.render.theme import Theme
 
 
 class LocalExecutor:
-    def __init__(self, project: Project, theme: Theme, jobs: int, max_tasks: int):
-        self.project, self.theme, self.jobs, self.max_tasks = project, theme, jobs, max_tasks
+    def __init__(self, project: Project, theme: Theme, jobs: int, max_tasks: int, limits: DocumentLimits):
+        self.project, self.theme, self.jobs, self.max_tasks, self.limits = project, theme, jobs, max_tasks, limits
         self.pool: WorkerPool | None = None
 
     @property
@@ -24,13 +25,13 @@ class LocalExecutor:
         if self.jobs <= 0 or tasks == 0:
             return
         if self.pool is None:
-            self.pool = WorkerPool(self.project, self.jobs, self.max_tasks)
+            self.pool = WorkerPool(self.project, self.jobs, self.max_tasks, self.limits)
         self.pool.start(tasks)
 
     def run(self, tasks: list[Task]) -> Iterator[Done]:
         if self.pool is None:
             writers: dict[str, Any] = {}
-            return (render_task(writers, self.theme, task) for task in tasks)
+            return (render_task(writers, self.theme, task, self.limits) for task in tasks)
         return self.pool.run(tasks)
 
     def close(self) -> None:

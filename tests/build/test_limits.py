@@ -1,0 +1,93 @@
+"""Per-document limits: a document past its time or memory fails alone, the build goes on; workers
+die with the build."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from folderpers.build.limits import DocumentLimits
+from folderpers.build.pipeline import build
+
+from support import MINIMAL_FOLDER, REPO, options
+
+
+def long_list(items: int) -> str:
+    return MINIMAL_FOLDER + "  - list:\n" + "".join(f"      - Punt {i} van een heel lange lijst.\n" for i in range(items))
+
+
+LONG_LIST = long_list(3000)  # ~10 s of CPU for its PDF
+# The time limit sits far from both documents, so that the test holds on a quiet and on a busy machine:
+# the long one needs ~50 s of CPU (never under the limit), the plain one ~1 s (within it at 20x load).
+TIME_LIMIT = 20
+
+
+def statuses(report) -> dict[str, str]:
+    return {Path(o.subject).name: "\n".join([o.detail, *map(str, o.problems)]) if o.status == "failed" else o.status
+            for o in report.outcomes}
+
+
+@pytest.mark.parametrize("jobs", [1, 0], ids=["in a worker", "in this process"])
+def test_a_document_past_the_time_limit_fails_alone(tmp_project, jobs):
+    tmp_project.folder("lang", long_list(8000))
+    tmp_project.folder("gewoon")
+    report = build(tmp_project.project, options(formats=("pdf",), institutions=("alpha",), jobs=jobs,
+                                                limits=DocumentLimits(seconds=TIME_LIMIT)))
+    result = statuses(report)
+    assert f"lang/folder.yaml: rendering took longer than {TIME_LIMIT} s, the limit per document" in result["lang.pdf"]
+    assert result["gewoon.pdf"] == "built"
+
+
+def test_a_document_past_the_memory_limit_fails_alone(tmp_project):
+    tmp_project.folder("lang", long_list(8000))  # ~400 MiB more than a warm worker; the plain one ~20 MiB
+    tmp_project.folder("gewoon")
+    report = build(tmp_project.project, options(formats=("pdf",), institutions=("alpha",), jobs=1,
+                                                limits=DocumentLimits(memory_mib=100)))
+    result = statuses(report)
+    # Python's MemoryError says so directly; a native library that cannot allocate aborts the worker
+    assert "needed more than 100 MiB" in result["lang.pdf"] or "more than 100 MiB, the memory limit" in result["lang.pdf"]
+    assert result["gewoon.pdf"] == "built"
+
+
+def _children(pid: int) -> set[int]:
+    children = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children |= {int(child) for child in (task / "children").read_text().split()}
+    return children
+
+
+def _wait_until(condition, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)  # polling /proc: there is no event for "a process of someone else's ended"
+    return condition()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_workers_die_with_a_killed_build(tmp_project):
+    tmp_project.folder("lang", LONG_LIST)
+    tmp_project.folder("lang2", LONG_LIST)
+    build_process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--project", str(tmp_project.root),
+                                      "--format", "pdf", "-i", "alpha", "--jobs", "2", "--today", "2026-11-21"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert _wait_until(lambda: len(_children(build_process.pid)) >= 2), "the build never started its workers"
+        workers = _children(build_process.pid)
+    finally:
+        os.kill(build_process.pid, signal.SIGKILL)
+        build_process.wait()
+    assert _wait_until(lambda: not any(_alive(pid) for pid in workers), timeout=30), "workers outlived the build"
