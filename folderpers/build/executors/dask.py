@@ -36,8 +36,9 @@ from distributed.scheduler import KilledWorker
 
 from folderpers.build.executors import ExecutorError, ExecutorSpec
 from folderpers.build.executors.environment import Environment, differences, environment
-from folderpers.build.executors.shipping import Listing, Shipment, ShippingError, Sites, render_shipped
+from folderpers.build.executors.shipping import Listing, Shipment, Sites, render_shipped
 from folderpers.build.workers import Done, Task, WorkerCrashed, _rss_kib
+from folderpers.errors import FolderpersError
 from folderpers.project import Project
 from folderpers.render.theme import Theme
 from folderpers.writers import WRITERS, Rendered
@@ -115,19 +116,21 @@ class DaskExecutor:
         shipped: list[tuple[Task, Listing]] = []
         failed: list[Done] = []
         machine_files: set[str] = set()
+        fonts: set[str] = set()
         for task in tasks:
             inputs = writers[task.kind].inputs(task.publication)
             machine_files.update(str(path) for path in inputs if not _inside(path, shipment.roots))
             try:
+                families = self.theme.html.font_families(task.publication)  # FontError when one is missing here
                 own = shipment.listing([*task.publication.sources,
                                         *(path for path in inputs if _inside(path, shipment.roots))])
-            except (ShippingError, OSError) as error:  # e.g. a file deleted since it was planned
+            except (FolderpersError, OSError) as error:  # e.g. a file deleted since it was planned
                 failed.append(Done(task, error=error))
                 continue
+            fonts.update(families)
             shipped.append((task, own))
         if not shipped:
             return iter(failed)
-        fonts = {task.publication.institution.font for task, _ in shipped}
         if self.warming is not None:
             self.warming.join()
         resource_name = self._admit(client, environment(fonts, machine_files))

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import folderpers
 
-# The distributions whose code shapes the rendered bytes (layout, fonts, hyphenation, PDF writing, QR).
+# The distributions whose code shapes the rendered bytes (layout, fonts, hyphenation, PDF writing, QR, dates).
 DISTRIBUTIONS = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "pyphen", "pillow", "pikepdf",
-                 "pypdf", "jinja2", "markupsafe", "segno", "pyyaml")
+                 "pypdf", "jinja2", "markupsafe", "segno", "pyyaml", "babel")
 PACKAGE_SUFFIXES = (".py", ".html")  # what an installed folderpers consists of (see package-data in pyproject.toml)
 MISSING = "missing"
 
