@@ -9,13 +9,20 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: setup build test lint serve bench clean import
 
-setup: $(STAMP)
+# the default printing condition's ICC profile (another condition: the build names the command that makes it)
+PROFILES := folderpers/prepress/icc/FOGRA39.icc
+
+setup: $(STAMP) $(PROFILES)
 
 $(STAMP): pyproject.toml constraints.txt scripts/install-system-packages.sh
 	bash scripts/install-system-packages.sh
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $(STAMP)
+
+# Built from Fogra's characterisation data with colprof, reproducibly (folderpers/prepress/conditions.py).
+folderpers/prepress/icc/%.icc: | $(STAMP)
+	$(PY) -m folderpers.prepress.conditions $*
 
 build: setup
 	$(PY) build.py

@@ -115,6 +115,8 @@ def _parser() -> argparse.ArgumentParser:
                                help="check only this institution's publications (repeatable)")
     check_command.add_argument("--folder", "-f", action="append", default=argparse.SUPPRESS, metavar="SLUG",
                                help="check only this folder (repeatable)")
+    check_command.add_argument("files", nargs="*", type=Path, metavar="PDF",
+                               help="check these PDF files (or every PDF in these directories), made anywhere")
     check_command.add_argument("--content-only", action="store_true",
                                help="only lint and readability: skip the PDFs and web pages in dist/ (no browser needed)")
     serve_command = commands.add_parser("serve", parents=[common], help="live preview in the browser, rebuilt on "

@@ -11,7 +11,8 @@ packages=(
   libpango-1.0-0 libpangoft2-1.0-0   # WeasyPrint's text layout
   libharfbuzz-subset0   # fast font subsetting when writing PDFs
   poppler-utils         # pdftoppm/pdftotext: tests and checks render and read PDFs
-  libgs-common          # Ghostscript's CMYK ICC profile (default_cmyk.icc): output intent of print PDFs
+  argyll                # colprof: builds the ICC profile of the printing condition (FOGRA39) for print PDFs
+  icc-profiles-free     # Fogra's characterisation data (FOGRA39L.ti3, ...; Zlib licence) colprof builds it from
   chromium              # headless browser: axe-core checks of the web pages, browser tests
   python3-venv
 )

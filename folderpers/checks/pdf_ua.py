@@ -1,144 +1,163 @@
-"""PDF/UA-1 checks on a finished, tagged PDF: the machine-checkable Matterhorn conditions that
-matter for leaflets. veraPDF is the reference validator; this checks what
-a build can check fast, on every screen PDF it writes (an error fails that output).
+"""House rules for tagged PDFs: what folderpers asks of its own PDFs beyond PDF/UA-1 itself.
 
-Each check has a kind (README, "Checks"); its findings name the PDF file and, where it helps,
-the page. The PDF is read with pikepdf; content streams in the form WeasyPrint writes are scanned by
-pattern (faster), any other is parsed in full: the findings do not depend on how the PDF was made.
+Whether a PDF conforms to PDF/UA-1 is decided by the conformance layer (conformance.py, a real
+validator). These rules catch what the standard leaves to judgement or allows but a leaflet should
+not do; a foreign PDF that breaks them still conforms, so `build.py check` reports them apart, as
+"house rule" findings (kinds `house-*`), and as warnings for PDFs folderpers did not make.
+
+- `house-language`: the document language is set for the whole document (catalog /Lang), not
+  only on some elements;
+- `house-lists`: a list holds list items; an item holds an optional label and one body; all items
+  of a list have a label or none; a list with labels says how it is numbered (ListNumbering);
+- `house-tables`: a table has header cells, every header cell has a Scope;
+- `house-artifacts`: no tagged content outside the structure tree (running headers, footers and
+  page numbers are pagination artifacts);
+- `house-print-flag`: every annotation has the Print flag (a printed copy shows what the screen
+  shows; PDF/A requires it, checkers warn about it);
+- `house-label-order` (a warning, never an error): a list item's label is painted before its body.
+  WeasyPrint 70 paints an outside ::marker after the item's first line, so in our PDFs the bullet
+  comes after the text in content order. Assistive technology reads a tagged PDF in tag order,
+  where the label (Lbl) comes first; moving marked-content sequences within a content stream would
+  change the graphics state of what follows them, so folderpers does not reorder them.
+
+The PDF is read with pikepdf; any file that pikepdf opens gives findings, never an exception.
 """
 
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pikepdf
 
-from folderpers.checks.findings import Finding
+from folderpers.checks.conformance import unreadable, validate
+from folderpers.checks.findings import Finding, Severity
 from folderpers.errors import Location
+from folderpers.pdf.contentstream import marked_content
+from folderpers.pdf.finish import PRINT_FLAG
 from folderpers.pdf.structure import element_kids, is_element
 
-# PDF 1.7 (ISO 32000-1, 14.8.4) standard structure types: PDF/UA-1 allows others only through the RoleMap.
-STANDARD_TYPES = frozenset(
-    "Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private P H H1 H2 H3 H4 H5 H6 "
-    "L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference BibEntry Code Link Annot "
-    "Ruby RB RT RP Warichu WT WP Figure Formula Form".split())
-_PAINTING = frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Tj", "TJ", "'", '"', "Do", "INLINE IMAGE"})
-_MARKING_AND_PAINTING = " ".join(sorted(_PAINTING - {"INLINE IMAGE"} | {"BDC", "BMC", "EMC", "BI", "ID", "EI"}))
-_FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
+# PDF 1.7 (ISO 32000-1, 14.8.4) standard structure types.
+STANDARD_TYPES = frozenset({
+    "Document", "Part", "Art", "Sect", "Div", "BlockQuote", "Caption", "TOC", "TOCI", "Index", "NonStruct",
+    "Private", "P", "H", "H1", "H2", "H3", "H4", "H5", "H6", "L", "LI", "Lbl", "LBody", "Table", "TR", "TH", "TD",
+    "THead", "TBody", "TFoot", "Span", "Quote", "Note", "Reference", "BibEntry", "Code", "Link", "Annot", "Ruby",
+    "RB", "RT", "RP", "Warichu", "WT", "WP", "Figure", "Formula", "Form"
+})
 _SCOPES = ("/Row", "/Column", "/Both")
+HOUSE_RULE = "house rule"
+ADVICE = frozenset({"house-label-order"})  # always warnings
 
 
 def check_pdf(data: bytes, path: Path) -> list[Finding]:
-    """Every finding for the PDF `data` (reported as the file `path`)."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        return check_document(pdf, path)
+    """Every finding for one of our screen PDFs, `data` (reported as the file `path`): the
+    conformance layer (PDF/UA-1 and whatever else it claims) and the house rules, as errors."""
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except (pikepdf.PdfError, ValueError, RecursionError) as error:
+        return [unreadable(path, str(error) or type(error).__name__)]
+    with pdf:
+        conformance = [finding for validation in validate(data, path, pdf) for finding in validation.findings]
+        return conformance + house_rules(pdf, path)
 
 
-def check_document(pdf: pikepdf.Pdf, path: Path) -> list[Finding]:
-    """Every finding for an open PDF (reported as the file `path`): lets a writer check the PDF it
-    has just finished before saving it, without reading it again."""
-    return list(_Checker(pdf, Location(path)).run())
+def house_rules(pdf: pikepdf.Pdf, path: Path, severity: Severity = "error") -> list[Finding]:
+    """The house-rule findings for an open PDF (reported as the file `path`)."""
+    checker = _Checker(pdf, Location(path), severity)
+    try:
+        return list(checker.run())
+    except (pikepdf.PdfError, ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError,
+            NotImplementedError) as error:  # a damaged file: say so instead of failing the whole check
+        return [*checker.found, Finding("house-unreadable", severity, Location(path), "the house rules stopped "
+                                        f"at a damaged part of the file: {type(error).__name__}: {error}",
+                                        "save or export the PDF again", HOUSE_RULE)]
 
 
 class _Checker:
-    def __init__(self, pdf: pikepdf.Pdf, location: Location):
-        self.pdf, self.location = pdf, location
-        root: Any = pdf.Root.get("/StructTreeRoot")
-        self.tagged = isinstance(root, pikepdf.Dictionary)
-        self.role_map = root.get("/RoleMap", pikepdf.Dictionary()) if self.tagged else {}
+    def __init__(self, pdf: pikepdf.Pdf, location: Location, severity: Severity):
+        self.pdf, self.location, self.severity = pdf, location, severity
+        self.found: list[Finding] = []
+        tree = pdf.Root.get("/StructTreeRoot")
+        root = tree if isinstance(tree, pikepdf.Dictionary) else pikepdf.Dictionary()
+        self.tagged = isinstance(tree, pikepdf.Dictionary)
+        role_map = root.get("/RoleMap") if self.tagged else None
+        self.role_map = role_map if isinstance(role_map, pikepdf.Dictionary) else pikepdf.Dictionary()
         # The tree, read once: each element with its kids that are elements, in reading order.
         self.kids: dict[tuple[int, int], list[pikepdf.Dictionary]] = {}
-        self.elements = list(self._walk(root)) if self.tagged else []
+        self.elements = list(self._walk(root, set())) if self.tagged else []
         self.reachable = {element.objgen for element in self.elements}
         self._standard: dict[tuple[int, int], str] = {}
+        parent_tree = root.get("/ParentTree") if self.tagged else None
         # MCIDs of each page and annotations -> their structure elements
-        self.parent_tree = pikepdf.NumberTree(root.ParentTree) if self.tagged and "/ParentTree" in root else {}
+        self.parent_tree = pikepdf.NumberTree(parent_tree) if isinstance(parent_tree, pikepdf.Dictionary) else None
 
-    def _walk(self, node: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
+    def _walk(self, node: pikepdf.Object, seen: set[tuple[int, int]]) -> Iterator[pikepdf.Dictionary]:
+        """The elements below `node` in reading order; each once, even in a tree with cycles."""
         for kid in element_kids(node):
-            if is_element(kid):
-                yield from self._walk_element(kid)
-
-    def _walk_element(self, element: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:
-        kids = [kid for kid in element_kids(element) if is_element(kid)]
-        if element.is_indirect:
-            self.kids[element.objgen] = kids
-        yield element
-        for kid in kids:
-            yield from self._walk_element(kid)
+            if not is_element(kid) or (kid.is_indirect and kid.objgen in seen):
+                continue
+            if kid.is_indirect:
+                seen.add(kid.objgen)
+            kids = [k for k in element_kids(kid) if is_element(k)]
+            if kid.is_indirect:
+                self.kids[kid.objgen] = kids
+            yield kid
+            yield from self._walk(kid, seen)
 
     def element_kids(self, element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
         """The kids of `element` that are structure elements."""
-        if element.is_indirect:
+        if element.is_indirect and element.objgen in self.kids:
             return self.kids[element.objgen]
         return [kid for kid in element_kids(element) if is_element(kid)]
 
-    def descendants(self, element: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:
+    def descendants(self, element: pikepdf.Dictionary, depth: int = 0) -> Iterator[pikepdf.Dictionary]:
         for kid in self.element_kids(element):
             yield kid
-            yield from self.descendants(kid)
+            if depth < 100:
+                yield from self.descendants(kid, depth + 1)
+
+    def owners(self, key: object) -> pikepdf.Object | None:
+        """The parent tree's entry for a page's /StructParents or an annotation's /StructParent;
+        None if there is none (a damaged or foreign file: no IndexError)."""
+        if self.parent_tree is None or not isinstance(key, (int, pikepdf.Object)):
+            return None
+        try:
+            return self.parent_tree.get(int(key))
+        except (IndexError, KeyError, TypeError, ValueError, pikepdf.PdfError):
+            return None
 
     def finding(self, kind: str, message: str, hint: str) -> Finding:
-        return Finding(kind, "error", self.location, message, hint)
+        severity = "warning" if kind in ADVICE else self.severity
+        finding = Finding(kind, severity, self.location, f"{HOUSE_RULE}: {message}", hint, HOUSE_RULE)
+        self.found.append(finding)
+        return finding
 
     def run(self) -> Iterator[Finding]:
-        yield from self.metadata()
-        yield from self.fonts()
+        yield from self.language()
+        yield from self.print_flags()
         if not self.tagged:
-            return  # reported by metadata(); the structure checks need a tree
-        for check in (self.structure_types, self.figures, self.headings, self.lists, self.tables, self.links,
-                      self.content):
+            return  # the conformance layer reports an untagged file; these rules need a tree
+        for check in (self.lists, self.tables, self.content):
             yield from check()
 
-    # Document level -------------------------------------------------------------------------
-
-    def metadata(self) -> Iterator[Finding]:
-        catalog = self.pdf.Root
-        mark_info = catalog.get("/MarkInfo", pikepdf.Dictionary())
-        if mark_info.get("/Marked") is not True or "/StructTreeRoot" not in catalog:
-            yield self.finding("pdf-tagged", "the PDF is not marked as tagged or has no structure tree",
-                               "write it with WeasyPrint's pdf_variant='pdf/ua-1'")
-        if mark_info.get("/Suspects") is True:
-            yield self.finding("pdf-tagged", "the PDF says its tags are suspect (MarkInfo /Suspects)",
-                               "tag it again from the HTML")
-        if not str(catalog.get("/Lang", "")).strip():
-            yield self.finding("pdf-language", "the document language (/Lang) is not set",
+    def language(self) -> Iterator[Finding]:
+        if not str(self.pdf.Root.get("/Lang", "")).strip():
+            yield self.finding("house-language", "the document language (catalog /Lang) is not set",
                                "give the HTML a lang attribute, e.g. <html lang=\"nl\">")
-        xmp = self.pdf.open_metadata()  # read only: a `with` block would write it back, with a new date
-        title, part = xmp.get("dc:title", ""), xmp.get("pdfuaid:part", "")
-        if not str(title).strip():
-            yield self.finding("pdf-title", "the XMP metadata has no title (dc:title)", "give the HTML a <title>")
-        preferences = catalog.get("/ViewerPreferences", pikepdf.Dictionary())
-        if preferences.get("/DisplayDocTitle") is not True:
-            yield self.finding("pdf-title", "viewers are not told to show the title (DisplayDocTitle)",
-                               "set /ViewerPreferences << /DisplayDocTitle true >> (WeasyPrint does for pdf/ua-1)")
-        if str(part) not in ("1", "2"):
-            yield self.finding("pdf-ua-identifier", "the XMP metadata has no PDF/UA identifier (pdfuaid:part)",
-                               "write the PDF with pdf_variant='pdf/ua-1'")
 
-    def fonts(self) -> Iterator[Finding]:
-        seen: set[tuple[int, int]] = set()
+    def print_flags(self) -> Iterator[Finding]:
+        unflagged: dict[int, int] = {}  # page number -> annotations without the flag
         for number, page in enumerate(self.pdf.pages, 1):
-            for font in _fonts(page.obj.get("/Resources"), set()):
-                if font.objgen in seen:
-                    continue
-                seen.add(font.objgen)
-                name = str(font.get("/BaseFont", "/Type3"))[1:]
-                if font.get("/Subtype") != "/Type3":
-                    descriptor_font = font.DescendantFonts[0] if "/DescendantFonts" in font else font
-                    descriptor = descriptor_font.get("/FontDescriptor", pikepdf.Dictionary())
-                    if not any(key in descriptor for key in _FONT_FILES):
-                        yield self.finding("pdf-fonts", f"page {number}: font {name} is not embedded",
-                                           "use an installed font file; WeasyPrint embeds what it can read")
-                if "/ToUnicode" not in font:
-                    yield self.finding("pdf-fonts", f"page {number}: font {name} has no Unicode map (ToUnicode)",
-                                       "without it text cannot be read aloud or searched; use another font")
-
-    # Structure ------------------------------------------------------------------------------
+            annotations = page.obj.get("/Annots")
+            unflagged[number] = sum(1 for a in annotations if isinstance(a, pikepdf.Dictionary) and a.get(
+                "/Subtype") != "/Popup" and not int(a.get("/F", 0)) & PRINT_FLAG) \
+                if isinstance(annotations, pikepdf.Array) else 0
+        if sum(unflagged.values()):
+            pages = ", ".join(str(number) for number, count in unflagged.items() if count)
+            yield self.finding("house-print-flag", f"{sum(unflagged.values())} annotations lack the Print flag "
+                               f"(pages {pages})", "set /F 4 on every annotation (folderpers does when it finishes "
+                               "a PDF)")
 
     def standard(self, element: pikepdf.Dictionary) -> str:
         """The element's standard structure type, following the RoleMap."""
@@ -153,41 +172,10 @@ class _Checker:
             if kind in STANDARD_TYPES:
                 return kind
             mapped = self.role_map.get(f"/{kind}")
-            if mapped is None:
+            if not isinstance(mapped, pikepdf.Name):
                 break
             kind = str(mapped)[1:]
         return kind
-
-    def structure_types(self) -> Iterator[Finding]:
-        for name, mapped in self.role_map.items():
-            if name[1:] in STANDARD_TYPES:
-                yield self.finding("pdf-structure-types", f"the RoleMap maps standard type {name[1:]} to {mapped}",
-                                   "PDF/UA-1 does not allow remapping standard types")
-        unknown = sorted({str(e.S)[1:] for e in self.elements if self.standard(e) not in STANDARD_TYPES})
-        if unknown:
-            yield self.finding("pdf-structure-types", f"structure types without a standard meaning: {', '.join(unknown)}",
-                               "map them to standard types in the StructTreeRoot's /RoleMap")
-
-    def figures(self) -> Iterator[Finding]:
-        for element in self.elements:
-            if self.standard(element) in ("Figure", "Formula") and not (
-                    str(element.get("/Alt", "")).strip() or str(element.get("/ActualText", "")).strip()):
-                yield self.finding("pdf-figure-alt", f"{self.where(element)}a {self.standard(element)} has no "
-                                   "alternative text", "give the image an alt text; a decorative image belongs in "
-                                   "the CSS (background-image), which makes it an artifact")
-
-    def headings(self) -> Iterator[Finding]:
-        previous = 0
-        for element in self.elements:
-            kind = self.standard(element)
-            if len(kind) == 2 and kind[0] == "H" and kind[1].isdigit():
-                level = int(kind[1])
-                if level > previous + 1:
-                    expected = "H1" if previous == 0 else f"at most H{previous + 1}"
-                    yield self.finding("pdf-headings", f"{self.where(element)}heading H{level} "
-                                       f"{'opens the document' if previous == 0 else f'follows H{previous}'}"
-                                       f", expected {expected}", "headings start at h1 and go down one level at a time")
-                previous = level
 
     def lists(self) -> Iterator[Finding]:
         for element in self.elements:
@@ -198,75 +186,69 @@ class _Checker:
                 items = [kid for kid in self.element_kids(element) if self.standard(kid) == "LI"]
                 labelled = [any(self.standard(k) == "Lbl" for k in self.element_kids(item)) for item in items]
                 if wrong:
-                    yield self.finding("pdf-lists", f"{self.where(element)}a list (L) holds {', '.join(wrong)}",
+                    yield self.finding("house-lists", f"{self.where(element)}a list (L) holds {', '.join(wrong)}",
                                        "a list holds list items (LI) only")
                 if any(labelled) and not all(labelled):
-                    yield self.finding("pdf-lists", f"{self.where(element)}{labelled.count(False)} of {len(items)} "
-                                       "list items have no label (Lbl)", "every item of a list with bullets or "
-                                       "numbers needs its label")
+                    yield self.finding("house-lists", f"{self.where(element)}{labelled.count(False)} of "
+                                       f"{len(items)} list items have no label (Lbl)", "every item of a list with "
+                                       "bullets or numbers needs its label")
                 if any(labelled) and _attribute(element, "/ListNumbering") in (None, "/None"):
-                    yield self.finding("pdf-lists", f"{self.where(element)}a list with labels has no ListNumbering",
+                    yield self.finding("house-lists", f"{self.where(element)}a list with labels has no ListNumbering",
                                        "set /A << /O /List /ListNumbering /Disc >> (or /Decimal for numbered lists)")
             elif kind == "LI" and (kids.count("LBody") != 1 or set(kids) - {"Lbl", "LBody"}):
-                    yield self.finding("pdf-lists", f"{self.where(element)}a list item holds {', '.join(kids) or 'nothing'}",
-                                       "a list item (LI) holds an optional label (Lbl) and one body (LBody)")
+                yield self.finding("house-lists", f"{self.where(element)}a list item holds "
+                                   f"{', '.join(kids) or 'nothing'}", "a list item (LI) holds an optional label "
+                                   "(Lbl) and one body (LBody)")
 
     def tables(self) -> Iterator[Finding]:
         for element in self.elements:
             kind = self.standard(element)
-            if kind == "Table":
-                cells = [self.standard(e) for e in self.descendants(element)]
-                if "TH" not in cells:
-                    yield self.finding("pdf-tables", f"{self.where(element)}a table has no header cells (TH)",
-                                       "make the first row (or column) header cells")
-                wrong = {self.standard(k) for k in self.element_kids(element)} - {
-                    "TR", "THead", "TBody", "TFoot", "Caption"}
-                if wrong:
-                    yield self.finding("pdf-tables", f"{self.where(element)}a table holds {', '.join(sorted(wrong))}",
-                                       "a table holds rows, row groups and a caption only")
+            if kind == "Table" and "TH" not in (self.standard(e) for e in self.descendants(element)):
+                yield self.finding("house-tables", f"{self.where(element)}a table has no header cells (TH)",
+                                   "make the first row (or column) header cells")
             elif kind == "TH" and _attribute(element, "/Scope") not in _SCOPES:
-                yield self.finding("pdf-tables", f"{self.where(element)}a header cell (TH) has no Scope",
+                yield self.finding("house-tables", f"{self.where(element)}a header cell (TH) has no Scope",
                                    "give the <th> a scope (col or row); folderpers carries it into the PDF")
 
-    def links(self) -> Iterator[Finding]:
-        for number, page in enumerate(self.pdf.pages, 1):
-            annotations = [a for a in page.obj.get("/Annots", []) if a.get("/Subtype") not in ("/Popup",)]
-            if annotations and page.obj.get("/Tabs") != "/S":
-                yield self.finding("pdf-tab-order", f"page {number}: has annotations but no tab order by structure",
-                                   "set the page's /Tabs to /S")
-            for annotation in annotations:
-                index = annotation.get("/StructParent")
-                owner = self.parent_tree.get(int(index)) if index is not None else None
-                if not isinstance(owner, pikepdf.Dictionary) or owner.objgen not in self.reachable:
-                    yield self.finding("pdf-links", f"page {number}: a {str(annotation.get('/Subtype'))[1:]} "
-                                       "annotation is not in the structure tree", "tag links with a Link element")
-                elif annotation.get("/Subtype") == "/Link" and self.standard(owner) != "Link":
-                    yield self.finding("pdf-links", f"page {number}: a link is tagged as {self.standard(owner)}",
-                                       "tag links with a Link element")
-                if annotation.get("/Subtype") == "/Link" and not str(annotation.get("/Contents", "")).strip():
-                    yield self.finding("pdf-links", f"page {number}: a link has no description (/Contents)",
-                                       "describe where the link goes in the annotation's /Contents")
-
     def content(self) -> Iterator[Finding]:
-        """Every mark on a page is tagged content of the structure tree, or an artifact."""
+        """Tagged content belongs to an element of the tree; a list label is painted before its body."""
+        labels = self._label_pages()
+        late: dict[int, int] = {}  # page number -> labels painted after their body
         for number, page in enumerate(self.pdf.pages, 1):
-            untagged, mcids = _marked_content(page)
-            marked = self.parent_tree.get(int(page.obj.StructParents)) if "/StructParents" in page.obj else None
-            owners: list[Any] = list(marked) if isinstance(marked, pikepdf.Array) else []
+            _, mcids = marked_content(page)
+            entry = self.owners(page.obj.get("/StructParents"))
+            owners = list(entry) if isinstance(entry, pikepdf.Array) else []
             orphans = [m for m in mcids if m >= len(owners) or not isinstance(owners[m], pikepdf.Dictionary)
                        or owners[m].objgen not in self.reachable]
-            if untagged:
-                yield self.finding("pdf-untagged-content", f"page {number}: {untagged} drawing operations are "
-                                   "neither tagged nor marked as artifacts", "mark decoration as /Artifact")
             if orphans:
-                yield self.finding("pdf-untagged-content", f"page {number}: {len(orphans)} pieces of tagged content "
+                yield self.finding("house-artifacts", f"page {number}: {len(orphans)} pieces of tagged content "
                                    "belong to no element of the structure tree (running headers or footers?)",
                                    "mark page decoration (running headers, footers, page numbers) as pagination "
                                    "artifacts")
+            painted = {mcid: position for position, mcid in enumerate(mcids)}
+            late[number] = sum(1 for label, body in labels.get(page.obj.objgen, [])
+                               if label in painted and body in painted and painted[label] > painted[body])
+        if sum(late.values()):  # advice only, once per file: see the module's docstring
+            pages = [number for number, count in late.items() if count]
+            yield self.finding("house-label-order", f"{sum(late.values())} list labels are painted after their "
+                               f"item's text (pages {', '.join(map(str, pages))})", "readers that follow the tags "
+                               "are not affected; content order should follow the tag order")
+
+    def _label_pages(self) -> dict[tuple[int, int], list[tuple[int, int]]]:
+        """Per page, (first MCID of a label, first MCID of its body) for list items on that page."""
+        pairs: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for item in self.elements:
+            if self.standard(item) != "LI":
+                continue
+            parts = {self.standard(kid): kid for kid in self.element_kids(item)}
+            label, body = (_first_mcid(parts[name]) if name in parts else None for name in ("Lbl", "LBody"))
+            if label and body and label[0] == body[0]:
+                pairs.setdefault(label[0], []).append((label[1], body[1]))
+        return pairs
 
     def where(self, element: pikepdf.Dictionary) -> str:
         page = element.get("/Pg")
-        if page is None:
+        if not isinstance(page, pikepdf.Dictionary):
             return ""
         for number, candidate in enumerate(self.pdf.pages, 1):
             if candidate.objgen == page.objgen:
@@ -274,99 +256,26 @@ class _Checker:
         return ""
 
 
-def _attribute(element: pikepdf.Dictionary, name: str):
+def _first_mcid(element: pikepdf.Dictionary, depth: int = 0) -> tuple[tuple[int, int], int] | None:
+    """(page, MCID) of the first marked content of `element`, looking into its first kids."""
+    page = element.get("/Pg")
+    for kid in element_kids(element):
+        if isinstance(kid, int) and isinstance(page, pikepdf.Dictionary):
+            return page.objgen, int(kid)
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR" and "/MCID" in kid:
+            kid_page = kid.get("/Pg", page)
+            return (kid_page.objgen, int(kid.MCID)) if isinstance(kid_page, pikepdf.Dictionary) else None
+        if is_element(kid) and depth < 50:
+            found = _first_mcid(kid, depth + 1)
+            if found:
+                return found
+    return None
+
+
+def _attribute(element: pikepdf.Dictionary, name: str) -> str | None:
     """An attribute from the element's /A (one dictionary or an array of them), None if absent."""
     attributes = element.get("/A")
     for dictionary in (attributes if isinstance(attributes, pikepdf.Array) else [attributes]):
         if isinstance(dictionary, pikepdf.Dictionary) and name in dictionary:
             return str(dictionary[name])
     return None
-
-
-def _fonts(resources: Any, visited: set[tuple[int, int]]) -> Iterator[Any]:
-    """Every font of these resources and of the form XObjects (and Type3 glyphs) they use."""
-    if not isinstance(resources, pikepdf.Dictionary) or (resources.objgen in visited and resources.is_indirect):
-        return
-    if resources.is_indirect:
-        visited.add(resources.objgen)
-    for font in resources.get("/Font", pikepdf.Dictionary()).values():
-        yield font
-        yield from _fonts(font.get("/Resources"), visited)
-    for xobject in resources.get("/XObject", pikepdf.Dictionary()).values():
-        if xobject.get("/Subtype") == "/Form" and xobject.objgen not in visited:
-            visited.add(xobject.objgen)
-            yield from _fonts(xobject.get("/Resources"), visited)
-
-
-def _marked_content(page: pikepdf.Page) -> tuple[int, list[int]]:
-    """How many painting operations stand outside any marked content, and the MCIDs used."""
-    untagged, mcids, stack = 0, [], []
-    for operator, tag, mcid in _marks_and_paints(page):
-        if operator in ("BDC", "BMC"):
-            if tag == "/Artifact":
-                stack.append("artifact")
-            elif mcid is not None:
-                mcids.append(mcid)
-                stack.append("content")
-            else:
-                stack.append("")
-        elif operator == "EMC" and stack:
-            stack.pop()
-        elif operator in _PAINTING and not any(stack):
-            untagged += 1
-    return untagged, mcids
-
-
-Mark = tuple[str, "str | None", "int | None"]  # operator; for BDC/BMC the tag, and the MCID if it has one
-
-
-def _marks_and_paints(page: pikepdf.Page) -> Iterator[Mark]:
-    """The page's marked-content and painting operators, in order."""
-    contents = page.obj.get("/Contents")
-    scanned = _scanned(contents.read_bytes()) if isinstance(contents, pikepdf.Stream) else None
-    if scanned is not None:
-        yield from scanned
-        return
-    for instruction in pikepdf.parse_content_stream(page, _MARKING_AND_PAINTING):  # the general way
-        operator = str(instruction.operator)
-        tag = mcid = None
-        if operator in ("BDC", "BMC"):
-            tag, properties = str(instruction.operands[0]), instruction.operands[-1]
-            if operator == "BDC" and isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
-                mcid = int(properties.MCID)
-        yield operator, tag, mcid
-
-
-# In a content stream without literal strings, comments, inline images or spaces inside hex strings
-# (as WeasyPrint writes them), every operator is a word after a space or a closing delimiter: one
-# pattern finds them, and another the tags and MCIDs of the marks, several times faster than
-# pikepdf's parser. Any other stream, or one where the two do not agree, is parsed.
-_HEX_WITH_SPACES = re.compile(rb"<[0-9A-Fa-f]+\s|<\s+[0-9A-Fa-f>]")
-_REGULAR = rb"[^\s()<>\[\]{}/%]"
-_OPERATOR = re.compile(rb"[\s\]>]([A-Za-z'\"]" + _REGULAR + rb"*)")
-# (a property list may hold hex strings: the /ActualText of repaired Arabic marks, pdf/actual_text.py)
-_MARK = re.compile(rb"(/" + _REGULAR + rb"*)\s*(<<(?:[^<>]|<[0-9A-Fa-f]*>)*>>|/" + _REGULAR + rb"*)?\s*B[DM]C(?!"
-                   + _REGULAR + rb")")
-_MCID = re.compile(rb"/MCID\s+(\d+)")
-_KEYWORDS = frozenset({b"true", b"false", b"null"})
-_PAINTING_WORDS = frozenset(operator.encode("latin-1") for operator in _PAINTING)
-
-
-def _scanned(content: bytes) -> list[Mark] | None:
-    if any(sign in content for sign in (b"(", b"%", b"{", b"BI")) or _HEX_WITH_SPACES.search(content):
-        return None
-    operators = [word for word in _OPERATOR.findall(b"\n" + content) if word not in _KEYWORDS]
-    marks = _MARK.findall(content)
-    if sum(1 for word in operators if word in (b"BDC", b"BMC")) != len(marks):
-        return None
-    found: list[Mark] = []
-    next_mark = iter(marks)
-    for word in operators:
-        if word in (b"BDC", b"BMC"):
-            tag, properties = next(next_mark)
-            mcid = _MCID.search(properties) if word == b"BDC" and properties.startswith(b"<<") else None
-            found.append((word.decode(), tag.decode("latin-1"), int(mcid[1]) if mcid else None))
-        elif word == b"EMC" or word in _PAINTING_WORDS:
-            found.append((word.decode("latin-1"), None, None))
-    return found
-

@@ -1,5 +1,6 @@
 """`build.py check`: content lint and B1 readability of every folder, PDF/UA checks and axe-core
 on the built outputs; a table per folder and institution, dist/check-report.json and .html.
+`build.py check FILE.pdf DIR …`: any PDF files instead (checks/pdf_file.py), in the same reports.
 
 Errors make the command exit with status 1; warnings do not. A warning silenced on purpose
 (`checks: ignore:` in a folder or snippet) is left out, and an entry that silences nothing is
@@ -22,6 +23,7 @@ from folderpers.build.publish import publish
 from folderpers.checks.config import ChecksConfig, load_checks_config
 from folderpers.checks.findings import Finding
 from folderpers.checks.lint import lint_passages, lint_structure
+from folderpers.checks.pdf_file import CheckedPdf, check_file, pdf_files
 from folderpers.checks.pdf_ua import check_pdf
 from folderpers.checks.readability import Readability, readability
 from folderpers.checks.web import WebChecker
@@ -64,6 +66,7 @@ class CheckReport:
     rows: list[Row] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     silenced: int = 0
+    files: list[CheckedPdf] = field(default_factory=list)  # `check FILE.pdf …`: the files checked
 
     def count(self, severity: str, files: frozenset[Path] | None = None) -> int:
         return sum(1 for finding in self.findings if finding.severity == severity
@@ -85,13 +88,16 @@ class CheckReport:
                 "readability": row.readability.to_json() if row.readability else None,
             } for row in self.rows],
             "findings": [finding.to_json() for finding in self.findings],
-        }
+        } | ({"files": [checked.to_json() for checked in self.files]} if self.files else {})
 
 
 def main(project: Project, args: argparse.Namespace) -> int:
     """The `check` command: check, print, write the reports; 1 when there are errors."""
     try:
-        report = check(project, CheckOptions(tuple(args.institution), tuple(args.folder), not args.content_only))
+        if getattr(args, "files", None):
+            report = check_files(args.files)
+        else:
+            report = check(project, CheckOptions(tuple(args.institution), tuple(args.folder), not args.content_only))
     except FolderpersError as error:  # no usable checks.yaml, or no browser
         print(error)
         return 1
@@ -101,6 +107,17 @@ def main(project: Project, args: argparse.Namespace) -> int:
     publish(project.dist / REPORT_HTML, render_html(report).encode(), project.dist)
     print(f"reports: {display_path(project.dist / REPORT_JSON)}, {display_path(project.dist / REPORT_HTML)}")
     return 0 if report.ok else 1
+
+
+def check_files(paths: list[Path]) -> CheckReport:
+    """Any PDF files (directories: every *.pdf below them), whoever made them."""
+    files, missing = pdf_files(paths)
+    report = CheckReport(findings=missing)
+    for path in files:
+        checked = check_file(path)
+        report.files.append(checked)
+        report.findings.extend(checked.findings)
+    return report
 
 
 def check(project: Project, options: CheckOptions) -> CheckReport:
@@ -258,7 +275,10 @@ class _Run:
 
 
 def render_text(report: CheckReport) -> str:
-    """The console report: a table per folder and institution, the hardest sentences, every finding."""
+    """The console report: a table per folder and institution (or per file checked), the hardest
+    sentences, every finding."""
+    if report.files:
+        return _render_files(report)
     lines = [f"{'folder':<24} {'institution':<12} {'errors':>6} {'warnings':>8}  {'sentences':>9} "
              f"{'words/sent.':>11} {'Douma':>6} {'long words':>10}"]
     for row in report.rows:
@@ -280,6 +300,21 @@ def render_text(report: CheckReport) -> str:
         lines.extend(str(finding) for finding in report.findings)
     lines.append(f"\n{_count(report.count('error'), 'error')}, {_count(report.count('warning'), 'warning')}"
                  + (f", {report.silenced} silenced (checks: ignore:)" if report.silenced else ""))
+    return "\n".join(lines)
+
+
+def _render_files(report: CheckReport) -> str:
+    lines = [f"{'file':<48} {'taken for':<10} {'validated against':<22} {'ms':>6} {'errors':>6} {'warnings':>8}"]
+    for checked in report.files:
+        counts = [sum(1 for f in checked.findings if f.severity == s) for s in ("error", "warning")]
+        lines.append(f"{display_path(checked.path):<48} {checked.kind:<10} {', '.join(checked.profiles) or '-':<22} "
+                     f"{checked.validation_ms:>6.0f} {counts[0]:>6} {counts[1]:>8}")
+        if checked.summary:
+            lines.append(f"  {checked.summary}")
+    if report.findings:
+        lines.append("")
+        lines.extend(str(finding) for finding in report.findings)
+    lines.append(f"\n{_count(report.count('error'), 'error')}, {_count(report.count('warning'), 'warning')}")
     return "\n".join(lines)
 
 

@@ -59,6 +59,7 @@ class Institution:
     snippets: dict[str, Snippet | SourceError]  # a broken snippet maps to its error
     passages: tuple[Passage, ...]  # its text as written (the logo's alt text), for the content checks
     base_url: str | None = None  # where its web pages are published (<base_url>/<slug>.html); None: no QR code
+    print_condition: str = "FOGRA39"  # printing condition of its print PDFs (prepress/conditions.py)
     language: str = "nl"  # the language of its own texts (name, contact labels, hours, address)
     language_fonts: dict[str, str] | None = None  # its fonts for scripts the brand font lacks, by language
 

@@ -218,7 +218,7 @@ def _number(value: object) -> bytes:
 
 def _unparse(instructions: list) -> bytes:
     """The content stream as WeasyPrint writes it: strings in hex, never literal (...), so that the
-    PDF/UA check's fast scan still reads it (checks/pdf_ua.py)."""
+    PDF/UA check's fast scan still reads it (pdf/contentstream.py)."""
     lines = []
     for instruction in instructions:
         operator, operands = str(instruction.operator), list(instruction.operands)

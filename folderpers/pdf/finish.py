@@ -16,18 +16,19 @@ import hashlib
 import io
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pikepdf
 
 from folderpers.model.publication import Publication
 from folderpers.pdf.actual_text import repair_marks
 from folderpers.pdf.structure import StructureHints, finish_structure
+from folderpers.pdf.units import PT_PER_MM
+from folderpers.prepress.conditions import REGISTRY, PrintCondition
 
-MM = 72 / 25.4
 BLEED_MM = 3.0
 MARK_OFFSET_MM = 3.0  # marks start this far outside the trim edge: outside the bleed
 MARK_LENGTH_MM = 5.0
+PRINT_FLAG = 4  # annotation flags (ISO 32000-1, 12.5.3)
 SLUG_MM = MARK_OFFSET_MM + MARK_LENGTH_MM + 1.0  # paper beyond the bleed that holds the marks
 
 # Adobe's namespace for custom document properties: Acrobat lists them as "Custom" properties
@@ -43,22 +44,44 @@ def finish_screen_pdf(data: bytes, publication: Publication, structure: Structur
     for checks before `save()`: reading it once saves more time than all the finishing takes."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         finish_structure(pdf, structure)
+        flag_annotations_for_print(pdf)
         repair_marks(pdf)
         _stamp(pdf, publication)
         yield pdf
 
 
-def finish_print_pdf(data: bytes, publication: Publication, profile: Path | None) -> bytes:
-    """Boxes and crop marks for the print shop, then the stamp; `profile`: the CMYK output profile, if any."""
+def finish_print_pdf(data: bytes, publication: Publication, condition: PrintCondition | None) -> bytes:
+    """Boxes and crop marks for the print shop, then the stamp; `condition`: the printing condition of a
+    CMYK PDF/X file, if it is one."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         for page in pdf.pages:
-            _add_marks(pdf, page, cmyk=profile is not None)
-        if profile is not None:
-            # WeasyPrint embeds the profile as littleCMS re-serialises it, which can differ between runs
-            # in one process: embed the file's own bytes, so the output is the same every time.
-            pdf.Root.OutputIntents[0].DestOutputProfile.write(profile.read_bytes())
+            _add_marks(pdf, page, cmyk=condition is not None)
+        flag_annotations_for_print(pdf)
+        if condition is not None:
+            _name_output_intent(pdf, condition)
         _stamp(pdf, publication)
-        return save(pdf, pdfx=profile is not None)
+        return save(pdf, pdfx=condition is not None)
+
+
+def _name_output_intent(pdf: pikepdf.Pdf, condition: PrintCondition) -> None:
+    """The output intent names the registered printing condition (PDF/X: OutputConditionIdentifier and
+    RegistryName), so a print shop's preflight recognises it; WeasyPrint names it by the profile."""
+    intent = pdf.Root.OutputIntents[0]
+    # WeasyPrint embeds the profile as littleCMS re-serialises it, which can differ between runs
+    # in one process: embed the file's own bytes, so the output is the same every time.
+    intent.DestOutputProfile.write(condition.profile.read_bytes())
+    intent.OutputConditionIdentifier = pikepdf.String(condition.identifier)
+    intent.OutputCondition = pikepdf.String(condition.description)
+    intent.Info = pikepdf.String(condition.description)
+    intent.RegistryName = pikepdf.String(REGISTRY)
+
+
+def flag_annotations_for_print(pdf: pikepdf.Pdf) -> None:
+    """Every annotation prints (flag bit 3): WeasyPrint 70 writes link annotations without /F,
+    which viewers then leave out of a printed copy; PDF/A requires the flag, checkers warn."""
+    for page in pdf.pages:
+        for annotation in page.obj.get("/Annots", ()):
+            annotation.F = int(annotation.get("/F", 0)) | PRINT_FLAG
 
 
 def _stamp(pdf: pikepdf.Pdf, publication: Publication) -> None:
@@ -91,10 +114,10 @@ def save(pdf: pikepdf.Pdf, pdfx: bool = False) -> bytes:
 
 def _add_marks(pdf: pikepdf.Pdf, page: pikepdf.Page, cmyk: bool) -> None:
     left, bottom, right, top = (float(value) for value in page.obj.TrimBox)
-    bleed, slug = BLEED_MM * MM, (BLEED_MM + SLUG_MM) * MM
+    bleed, slug = BLEED_MM * PT_PER_MM, (BLEED_MM + SLUG_MM) * PT_PER_MM
     page.obj.BleedBox = pikepdf.Array([left - bleed, bottom - bleed, right + bleed, top + bleed])
     page.obj.MediaBox = pikepdf.Array([left - slug, bottom - slug, right + slug, top + slug])
-    near, far = MARK_OFFSET_MM * MM, (MARK_OFFSET_MM + MARK_LENGTH_MM) * MM
+    near, far = MARK_OFFSET_MM * PT_PER_MM, (MARK_OFFSET_MM + MARK_LENGTH_MM) * PT_PER_MM
     lines = []
     for x, y, dx, dy in ((left, bottom, -1, -1), (right, bottom, 1, -1), (left, top, -1, 1), (right, top, 1, 1)):
         lines.append(f"{x + dx * near:.3f} {y:.3f} m {x + dx * far:.3f} {y:.3f} l S")

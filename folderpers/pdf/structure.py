@@ -30,7 +30,6 @@ The hints are keyed by object number: pikepdf keeps the numbers WeasyPrint (pydy
 from __future__ import annotations
 
 import contextlib
-import re
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ import pikepdf
 import pydyf
 from weasyprint.formatting_structure.boxes import MarginBox
 
+from folderpers.pdf.contentstream import DECORATION, PAGINATION, Artifact, mark_artifacts
 from folderpers.render.weasyprint_patches import structure_tree_builder
 
 ROLE_MAP = {"Aside": "Sect"}  # our structure types that PDF 1.7 does not define, and what they are
@@ -49,30 +49,6 @@ _LIST_NUMBERING = {"disc": "/Disc", "circle": "/Circle", "square": "/Square", "d
                    "lower-roman": "/LowerRoman", "upper-roman": "/UpperRoman", "lower-alpha": "/LowerAlpha",
                    "lower-latin": "/LowerAlpha", "upper-alpha": "/UpperAlpha", "upper-latin": "/UpperAlpha"}
 _REPEATED_GROUPS = ("/THead", "/TFoot")  # what WeasyPrint draws again on every page a table spans
-
-
-@dataclass(frozen=True)
-class Artifact:
-    """How content that is not part of the text is marked (ISO 32000-1, 14.8.2.2)."""
-
-    type: str  # Pagination (running headers, footers, page numbers) or Layout (decoration)
-    subtype: str | None = None  # Header or Footer, for pagination
-
-    def properties(self) -> pikepdf.Dictionary:
-        properties = pikepdf.Dictionary(Type=pikepdf.Name(f"/{self.type}"))
-        if self.subtype:
-            properties.Subtype = pikepdf.Name(f"/{self.subtype}")
-        return properties
-
-    @property
-    def pdf_properties(self) -> bytes:
-        """`properties()` as pikepdf writes it in a content stream (keys sorted)."""
-        subtype = f"/Subtype /{self.subtype} " if self.subtype else ""
-        return f"<< {subtype}/Type /{self.type} >>".encode("ascii")
-
-
-PAGINATION = Artifact("Pagination")
-DECORATION = Artifact("Layout")
 
 
 @dataclass(frozen=True)
@@ -302,7 +278,7 @@ class _Joiner:
                     owners[mcid] = remaining
             parent_tree[int(page.obj.StructParents)] = pikepdf.Array(owners)
             if artifacts:
-                _mark_artifacts(self.pdf, page, artifacts, len(owners))
+                mark_artifacts(self.pdf, page, artifacts, len(owners))
         for number, owner in list(parent_tree.items()):  # annotations point at one element each
             if isinstance(owner, pikepdf.Dictionary):
                 parent_tree[number] = self._remaining(owner)
@@ -322,44 +298,3 @@ class _Joiner:
             element = element.get("/P")
         return PAGINATION
 
-
-def _mark_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, artifacts: dict[int, Artifact], mcids: int) -> None:
-    """Rewrite `/Tag <</MCID n>> BDC` as `/Artifact <</Type ...>> BDC` for these MCIDs (of `mcids` on the page)."""
-    contents = page.obj.Contents
-    if isinstance(contents, pikepdf.Stream):
-        rewritten = _rewrite_marks(contents.read_bytes(), artifacts, mcids)
-        if rewritten is not None:
-            page.obj.Contents = pdf.make_stream(rewritten)
-            return
-    instructions = []  # not in the form WeasyPrint writes: parse the content stream in full
-    for instruction in pikepdf.parse_content_stream(page):
-        operands = instruction.operands if isinstance(instruction, pikepdf.ContentStreamInstruction) else None
-        if operands is not None and str(instruction.operator) == "BDC" and len(operands) == 2 \
-                and isinstance(operands[1], pikepdf.Dictionary) and int(operands[1].get("/MCID", -1)) in artifacts:
-            properties = artifacts[int(operands[1].MCID)].properties()
-            instruction = pikepdf.ContentStreamInstruction([pikepdf.Name.Artifact, properties], pikepdf.Operator("BDC"))
-        instructions.append(instruction)
-    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
-
-
-# How pydyf writes a marked-content sequence with an MCID (one token per line, or on one line).
-_MARKED = re.compile(rb"/[A-Za-z][A-Za-z0-9]*\s+<<\s*/MCID\s+(\d+)\s*>>\s+BDC(?![^\s])")
-
-
-def _rewrite_marks(content: bytes, artifacts: dict[int, Artifact], mcids: int) -> bytes | None:
-    """The content with the artifacts' marks rewritten, found by pattern, which is much faster than
-    parsing every operator of the page; None if the marks found are not exactly MCIDs 0 to `mcids`-1,
-    each once (the stream is written differently, or the pattern matched inside a string)."""
-    pieces: list[bytes] = []
-    found: list[int] = []
-    start = 0
-    for match in _MARKED.finditer(content):
-        mcid = int(match[1])
-        found.append(mcid)
-        if mcid in artifacts:
-            pieces += (content[start:match.start()], b"/Artifact ", artifacts[mcid].pdf_properties, b" BDC")
-            start = match.end()
-    if sorted(found) != list(range(mcids)):
-        return None
-    pieces.append(content[start:])
-    return b"".join(pieces)

@@ -19,9 +19,6 @@ from pathlib import Path
 
 from PIL import Image, ImageCms
 
-# Ghostscript's CMYK output profile, from Debian's libgs-common (installed by set-up).
-CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
-
 _HEX = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
 _SVG_NAMED = re.compile(r"""((?:fill|stroke|stop-color|color|flood-color|lighting-color)\s*[:=]\s*["']?\s*)(black|white)\b""")
 _SVG_NAMES = {"black": "#000000", "white": "#ffffff"}
@@ -44,7 +41,7 @@ def _transform(profile: Path):
 class CmykConverter:
     """Converts sRGB colours to CMYK through `profile`; `fixed` maps brand colours to given CMYK values."""
 
-    profile: Path = CMYK_PROFILE
+    profile: Path  # the printing condition's output profile (conditions.py)
     fixed: tuple[tuple[str, CMYK], ...] = ()
 
     def cmyk(self, hex_color: str) -> CMYK:

@@ -13,6 +13,8 @@ import io
 
 import pikepdf
 
+from folderpers.pdf.finish import save
+
 # Sheets that hold two pages of a standard size side by side: A5 on A4, A4 on A3 (in points).
 _SHEETS = {(420, 595): (841.89, 595.28), (595, 842): (1190.55, 841.89)}
 
@@ -51,7 +53,4 @@ def impose_booklet(data: bytes, title: str) -> bytes:
                                        Contents=booklet.make_stream("\n".join(placements).encode("ascii")))
             booklet.pages.append(pikepdf.Page(sheet))
         booklet.docinfo[pikepdf.Name.Title] = title
-        result = io.BytesIO()
-        booklet.save(result, deterministic_id=True, compress_streams=True,
-                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return result.getvalue()
+        return save(booklet)

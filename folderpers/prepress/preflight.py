@@ -13,24 +13,23 @@ import json
 import math
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any
 
 import pikepdf
 from pikepdf import Matrix
 
-MM = 25.4 / 72
+from folderpers.checks.findings import Finding, Severity
+from folderpers.errors import Location
+from folderpers.pdf.fonts import font_name, is_embedded, page_fonts
+from folderpers.pdf.units import MM_PER_PT
+
 MIN_BLEED_MM = 3.0
 WARN_PPI, MIN_PPI = 300, 150
 MAX_INK = 300  # percent; a common limit for coated paper
 _DEVICE_OPERATORS = {"rg": "DeviceRGB", "RG": "DeviceRGB", "k": "DeviceCMYK", "K": "DeviceCMYK",
                      "g": "DeviceGray", "G": "DeviceGray"}
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
-
-
-@dataclass(frozen=True)
-class Finding:
-    severity: Literal["error", "warning"]
-    message: str
 
 
 @dataclass
@@ -62,7 +61,8 @@ class PreflightReport:
     def summary(self) -> str:
         embedded = sum(1 for font in self.fonts if font["embedded"])
         lowest = min((image["ppi"] for image in self.images), default=None)
-        return (f"preflight: {self.pdf_x or 'PDF (not PDF/X)'} · {self.pages} pages"
+        condition = f" for {self.output_intent}" if self.output_intent else ""
+        return (f"preflight: {self.pdf_x or 'PDF (not PDF/X)'}{condition} · {self.pages} pages"
                 f"{' (x' + str(self.page_multiple) + ')' if self.page_multiple > 1 else ''} · "
                 f"trim {self.trim_mm[0]:g} x {self.trim_mm[1]:g} mm · bleed {min(self.bleed_mm.values()):g} mm · "
                 f"fonts {embedded}/{len(self.fonts)} embedded · colours {', '.join(self.color_spaces) or 'none'} · "
@@ -72,19 +72,21 @@ class PreflightReport:
 
     def to_json(self) -> bytes:
         data = asdict(self)
-        data["findings"] = [asdict(finding) for finding in self.findings]
+        data["findings"] = [{"severity": finding.severity, "message": finding.message} for finding in self.findings]
         return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
-def preflight(data: bytes, name: str, page_multiple: int = 4, expect_cmyk: bool = False) -> PreflightReport:
+def preflight(data: bytes, name: str, page_multiple: int = 4, expect_condition: str | None = None) -> PreflightReport:
+    """The preflight report of the PDF `data` (named `name`); `expect_condition`: the printing condition
+    (OutputConditionIdentifier, e.g. FOGRA39) of a CMYK PDF/X file, None for an RGB or unknown file."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         scan = _Scan()
         for number, page in enumerate(pdf.pages, 1):
             scan.page(page, number)
         first = pdf.pages[0].obj
         trim = _box(first.get("/TrimBox"))
-        media = _box(first.MediaBox)
-        bleed_box = _box(first.get("/BleedBox", first.MediaBox))
+        media = _box(pdf.pages[0].mediabox)  # also when the page inherits it
+        bleed_box = _box(first.get("/BleedBox", pdf.pages[0].mediabox))
         report = PreflightReport(
             file=name,
             sha256=hashlib.sha256(data).hexdigest(),
@@ -92,60 +94,72 @@ def preflight(data: bytes, name: str, page_multiple: int = 4, expect_cmyk: bool 
             page_multiple=page_multiple,
             pdf_x=_pdf_x(pdf),
             output_intent=_output_intent(pdf),
-            trim_mm=[round((trim[2] - trim[0]) * MM, 1), round((trim[3] - trim[1]) * MM, 1)] if trim else [],
+            trim_mm=_size_mm(trim),
             bleed_mm=_bleed_mm(trim, bleed_box),
-            media_mm=[round((media[2] - media[0]) * MM, 1), round((media[3] - media[1]) * MM, 1)] if media else [],
+            media_mm=_size_mm(media),
             fonts=sorted(scan.fonts.values(), key=lambda font: font["name"]),
             color_spaces=sorted(scan.spaces),
             images=scan.images,
             max_total_ink=round(scan.max_ink, 1) if scan.max_ink is not None else None,
             transparency=scan.transparency,
         )
-        report.findings = _findings(report, pdf, expect_cmyk)
+        report.findings = _findings(report, pdf, expect_condition)
         return report
 
 
-def _findings(report: PreflightReport, pdf: pikepdf.Pdf, expect_cmyk: bool) -> list[Finding]:
-    findings = []
+def _findings(report: PreflightReport, pdf: pikepdf.Pdf, expect_condition: str | None) -> list[Finding]:
+    expect_cmyk = expect_condition is not None
+    findings: list[Finding] = []
+    location = Location(Path(report.file))
+
+    def finding(severity: Severity, message: str) -> Finding:
+        return Finding("preflight", severity, location, message)
     if report.page_multiple > 1 and report.pages % report.page_multiple:
-        findings.append(Finding("error", f"{report.pages} pages: a saddle-stitched booklet needs a multiple of "
+        findings.append(finding("error", f"{report.pages} pages: a saddle-stitched booklet needs a multiple of "
                                          f"{report.page_multiple}"))
     sizes = {tuple(round(v, 1) for v in _box(page.obj.get("/TrimBox")) or ()) for page in pdf.pages}
     if () in sizes:
-        findings.append(Finding("error", "a page has no TrimBox (finished size)"))
+        findings.append(finding("error", "a page has no TrimBox (finished size)"))
     elif len({(round(b[2] - b[0]), round(b[3] - b[1])) for b in sizes}) > 1:
-        findings.append(Finding("error", "pages have different finished sizes"))
+        findings.append(finding("error", "pages have different finished sizes"))
     if report.bleed_mm and min(report.bleed_mm.values()) < MIN_BLEED_MM - 0.05:
-        findings.append(Finding("error", f"bleed is {min(report.bleed_mm.values()):g} mm; print needs {MIN_BLEED_MM:g} mm"))
+        findings.append(finding("error", f"bleed is {min(report.bleed_mm.values()):g} mm; print needs "
+                                         f"{MIN_BLEED_MM:g} mm"))
     for font in report.fonts:
         if not font["embedded"]:
-            findings.append(Finding("error", f"font {font['name']} is not embedded"))
+            findings.append(finding("error", f"font {font['name']} is not embedded"))
     for image in report.images:
         where = f"image {image['name']} on page {image['page']}"
         if image["ppi"] < MIN_PPI:
-            findings.append(Finding("error", f"{where} has {image['ppi']:g} ppi at its placed size; at least "
+            findings.append(finding("error", f"{where} has {image['ppi']:g} ppi at its placed size; at least "
                                              f"{MIN_PPI} needed, {WARN_PPI} wanted"))
         elif image["ppi"] < WARN_PPI:
-            findings.append(Finding("warning", f"{where} has {image['ppi']:g} ppi at its placed size; {WARN_PPI} wanted"))
+            findings.append(finding("warning", f"{where} has {image['ppi']:g} ppi at its placed size; "
+                                               f"{WARN_PPI} wanted"))
     if expect_cmyk and not report.output_intent:
-        findings.append(Finding("error", "no output intent: PDF/X needs the printing condition's ICC profile"))
+        findings.append(finding("error", "no output intent: PDF/X needs the printing condition's ICC profile"))
+    elif expect_cmyk and report.output_intent != expect_condition:
+        findings.append(finding("error", f"the output intent names {report.output_intent}, not the printing "
+                                         f"condition {expect_condition}"))
     rgb = [space for space in report.color_spaces if "RGB" in space]
     if expect_cmyk and rgb:
-        findings.append(Finding("error", f"RGB colour ({', '.join(rgb)}) in a CMYK print file"))
+        findings.append(finding("error", f"RGB colour ({', '.join(rgb)}) in a CMYK print file"))
     elif not expect_cmyk and rgb:
-        findings.append(Finding("warning", "colours are RGB: the print shop converts them; give the institution's "
+        findings.append(finding("warning", "colours are RGB: the print shop converts them; give the institution's "
                                            "CMYK brand colours for a PDF/X-4 file in CMYK"))
     if report.max_total_ink is not None and report.max_total_ink > MAX_INK:
-        findings.append(Finding("warning", f"total ink reaches {report.max_total_ink:g} %, above {MAX_INK} %"))
+        findings.append(finding("warning",
+                                f"total ink reaches {report.max_total_ink:g} %, above {MAX_INK} %"))
     if report.transparency:
-        findings.append(Finding("warning", "the file uses transparency; ask the print shop whether their RIP flattens it"))
+        findings.append(finding("warning", "the file uses transparency; ask the print shop whether their RIP "
+                                           "flattens it"))
     return findings
 
 
 class _Scan:
     """Walks content streams (and the forms they draw) tracking the CTM and colour state."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.fonts: dict[str, dict[str, Any]] = {}
         self.spaces: set[str] = set()
         self.images: list[dict[str, Any]] = []
@@ -159,8 +173,8 @@ class _Scan:
     def _content(self, source, resources, ctm: Matrix, number: int) -> None:
         self._resources(resources)
         stack, fill_space, stroke_space = [], "DeviceGray", "DeviceGray"
-        for operands, operator in pikepdf.parse_content_stream(source):  # type: ignore[misc]
-            op = str(operator)
+        for instruction in pikepdf.parse_content_stream(source):
+            operands, op = instruction.operands, str(instruction.operator)
             if op == "q":
                 stack.append((ctm, fill_space, stroke_space))
             elif op == "Q" and stack:
@@ -187,13 +201,9 @@ class _Scan:
                     self.transparency = True
 
     def _resources(self, resources) -> None:
-        for font in resources.get("/Font", {}).values():
-            name = str(font.get("/BaseFont", font.get("/Name", "?"))).lstrip("/")
-            descriptor_font = font.DescendantFonts[0] if "/DescendantFonts" in font else font
-            descriptor = descriptor_font.get("/FontDescriptor")
-            embedded = font.get("/Subtype") == "/Type3" or (descriptor is not None and any(
-                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")))
-            self.fonts[name] = {"name": name, "embedded": bool(embedded), "subset": bool(_SUBSET.match(name))}
+        for font in page_fonts(resources):
+            name = font_name(font)
+            self.fonts[name] = {"name": name, "embedded": is_embedded(font), "subset": bool(_SUBSET.match(name))}
 
     def _space(self, name, resources) -> str:
         name = str(name)
@@ -224,9 +234,11 @@ class _Scan:
             self.transparency = True
         width_pt, height_pt = math.hypot(ctm.a, ctm.b), math.hypot(ctm.c, ctm.d)
         pixels = (int(image.Width), int(image.Height))
-        ppi = min(pixels[0] / (width_pt / 72), pixels[1] / (height_pt / 72)) if width_pt and height_pt else 0
+        ppi = (min(pixels[0] / (width_pt / 72), pixels[1] / (height_pt / 72))
+               if width_pt and height_pt else 0)
         self.images.append({"page": number, "name": name, "pixels": list(pixels), "color_space": space,
-                            "placed_mm": [round(width_pt * MM, 1), round(height_pt * MM, 1)], "ppi": round(ppi)})
+                            "placed_mm": [round(width_pt * MM_PER_PT, 1), round(height_pt * MM_PER_PT, 1)],
+                            "ppi": round(ppi)})
         if "CMYK" in space:
             self._image_ink(image)
 
@@ -268,6 +280,10 @@ def _transparent_state(state) -> bool:
             or (blend is not None and str(blend) not in ("/Normal", "/Compatible")))
 
 
+def _size_mm(box: list[float] | None) -> list[float]:
+    return [round((box[2] - box[0]) * MM_PER_PT, 1), round((box[3] - box[1]) * MM_PER_PT, 1)] if box else []
+
+
 def _box(box) -> list[float] | None:
     return [float(value) for value in box] if box is not None else None
 
@@ -275,8 +291,8 @@ def _box(box) -> list[float] | None:
 def _bleed_mm(trim, bleed) -> dict[str, float]:
     if not trim or not bleed:
         return {}
-    return {"left": round((trim[0] - bleed[0]) * MM, 2), "bottom": round((trim[1] - bleed[1]) * MM, 2),
-            "right": round((bleed[2] - trim[2]) * MM, 2), "top": round((bleed[3] - trim[3]) * MM, 2)}
+    return {"left": round((trim[0] - bleed[0]) * MM_PER_PT, 2), "bottom": round((trim[1] - bleed[1]) * MM_PER_PT, 2),
+            "right": round((bleed[2] - trim[2]) * MM_PER_PT, 2), "top": round((bleed[3] - trim[3]) * MM_PER_PT, 2)}
 
 
 def _pdf_x(pdf: pikepdf.Pdf) -> str | None:

@@ -143,6 +143,7 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
         contacts=contacts,
         snippets=load_snippets(source.parent / "snippets", schemas),
         base_url=data["base_url"].rstrip("/") if "base_url" in data else None,
+        print_condition=data.get("print_condition", "FOGRA39"),
         language=data.get("language", "nl"),
         language_fonts={code: name.strip() for code, name in data.get("language_fonts", {}).items()},
         passages=tuple(reader.passages),

@@ -18,7 +18,8 @@ from typing import ClassVar
 
 from folderpers.errors import Location, Problem, RenderError
 from folderpers.model.publication import Publication
-from folderpers.prepress.colors import CMYK_PROFILE, CmykConverter
+from folderpers.prepress.colors import CmykConverter
+from folderpers.prepress.conditions import CONDITIONS, PrintCondition, profile_of
 from folderpers.render.html import PRINT, Medium
 from folderpers.render.theme import Theme
 from folderpers.writers.base import Rendered
@@ -42,7 +43,8 @@ class PrintWriter:
         return (directory / f"{stem}.pdf", directory / f"{stem}_booklet.pdf", directory / f"{stem}_preflight.json")
 
     def inputs(self, publication: Publication) -> tuple[Path, ...]:
-        return (CMYK_PROFILE,) if _converter(publication) else ()
+        converter = _converter(publication)
+        return (converter.profile,) if converter else ()
 
     def render(self, publication: Publication) -> tuple[Rendered, ...]:
         from folderpers.pdf.finish import finish_print_pdf
@@ -72,9 +74,10 @@ class PrintWriter:
             padding = renderer.layout(padding_html, base, roots, source, stylesheets, variant, warnings, cmyk)
             pages[-1:-1] = padding.pages
         data = renderer.write(document, pages, source, variant, warnings)
-        data = finish_print_pdf(data, publication, CMYK_PROFILE if cmyk else None)
+        condition = _condition(publication) if cmyk else None
+        data = finish_print_pdf(data, publication, condition)
         path, booklet_path, report_path = self.paths(publication)
-        report = preflight(data, path.name, PAGE_MULTIPLE, expect_cmyk=cmyk)
+        report = preflight(data, path.name, PAGE_MULTIPLE, expect_condition=condition.identifier if condition else None)
         if report.errors:
             raise RenderError(*(Problem(source, f"preflight: {error}", "fix the content or the institution's print "
                                         "settings; see the preflight report") for error in report.errors))
@@ -90,17 +93,21 @@ class PrintWriter:
         project, renderer = self.theme.project, self.theme.pdf_renderer
         if converter is None:
             return [renderer.stylesheet(name) for name in _STYLESHEETS]
-        profile = f"@color-profile device-cmyk {{ src: url({CMYK_PROFILE.as_uri()}); components: c, m, y, k; }}\n"
+        profile = f"@color-profile device-cmyk {{ src: url({converter.profile.as_uri()}); components: c, m, y, k; }}\n"
         return [renderer.stylesheet(f"{name} in CMYK {converter.fixed}",
                                     (profile if index == 0 else "") +
                                     converter.rewrite((project.styles / name).read_text("utf-8")),
-                                    (CMYK_PROFILE.parent,))
+                                    (converter.profile.parent,))
                 for index, name in enumerate(_STYLESHEETS)]
 
 
 @cache
-def _converter_for(fixed: tuple) -> CmykConverter:
-    return CmykConverter(fixed=fixed)
+def _converter_for(profile: Path, fixed: tuple) -> CmykConverter:
+    return CmykConverter(profile, fixed)
+
+
+def _condition(publication: Publication) -> PrintCondition:
+    return CONDITIONS[publication.institution.print_condition]
 
 
 def _converter(publication: Publication) -> CmykConverter | None:
@@ -109,4 +116,5 @@ def _converter(publication: Publication) -> CmykConverter | None:
     if colors.cmyk is None:
         return None
     rgb = colors.rgb()
-    return _converter_for(tuple((rgb[name], value) for name, value in sorted(colors.cmyk.items())))
+    return _converter_for(profile_of(_condition(publication)),
+                          tuple((rgb[name], value) for name, value in sorted(colors.cmyk.items())))

@@ -1,7 +1,8 @@
 """The screen PDF: tagged PDF/UA-1 for the intranet and for reading on screen.
 
 Its structure tree is finished beyond WeasyPrint (pdf/structure.py), and the finished file must pass
-the PDF/UA checks (checks/pdf_ua.py): an error fails the output, so no inaccessible PDF is published.
+the conformance layer (checks/conformance.py: page-validation, PDF/UA-1) and the house rules
+(checks/pdf_ua.py): an error fails the output, so no inaccessible PDF is published.
 """
 
 from __future__ import annotations
@@ -27,13 +28,16 @@ class ScreenPdfWriter(OneFileWriter):
         stylesheets = [renderer.stylesheet("folder.css"), renderer.stylesheet("pdf.css")]
         source = Location(publication.folder.source)
         pdf = renderer.render(html, publication.folder.directory, publication.asset_roots, source, stylesheets)
+        from folderpers.checks.conformance import validate
         from folderpers.checks.findings import errors
-        from folderpers.checks.pdf_ua import check_document
+        from folderpers.checks.pdf_ua import house_rules
         from folderpers.pdf.finish import finish_screen_pdf, save
         path = self.paths(publication)[0]
         with finish_screen_pdf(pdf.data, publication, pdf.structure) as document:
-            failures = errors(check_document(document, Path(path)))
             data = save(document)
+            findings = house_rules(document, Path(path))
+        findings += [f for validation in validate(data, Path(path)) for f in validation.findings]
+        failures = errors(findings)
         if failures:
             raise RenderError(*(Problem(source, f"PDF/UA check [{f.kind}] of {path}: {f.message}", f.hint)
                                 for f in failures))

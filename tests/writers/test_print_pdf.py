@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import struct
 import subprocess
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from PIL import Image
 
 from folderpers.build.pipeline import build
 from folderpers.prepress.colors import CmykConverter
+from folderpers.prepress.conditions import CONDITIONS, DEFAULT, reproducible
 from folderpers.prepress.imposition import booklet_order
 from folderpers.project import Project
 from folderpers.source.load import load_folder, load_institution
@@ -80,10 +83,13 @@ def test_cmyk_institution_gets_pdf_x4_with_only_cmyk(dist):
     with pikepdf.open(files["pdf"]) as pdf:
         intent = pdf.Root.OutputIntents[0]
         assert intent.S == "/GTS_PDFX" and int(intent.DestOutputProfile.N) == 4
+        assert (intent.OutputConditionIdentifier, intent.RegistryName) == ("FOGRA39", "http://www.color.org")
+        assert intent.DestOutputProfile.read_bytes() == DEFAULT.profile.read_bytes()
         assert pdf.open_metadata().get("{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion") == "PDF/X-4"
         assert pdf.docinfo.Trapped == "/False"
     report = json.loads(files["preflight"].read_text())
     assert report["pdf_x"] == "PDF/X-4" and report["color_spaces"] == ["DeviceCMYK"]
+    assert report["output_intent"] == "FOGRA39"
     assert report["findings"] == [] and 150 < report["max_total_ink"] <= 300
     assert all(font["embedded"] for font in report["fonts"])
 
@@ -168,7 +174,8 @@ def test_booklet_order():
 def test_preflight_report_is_printed_and_stored_beside_the_pdf(example_build):
     dist, report = example_build
     outcome = next(o for o in report.outcomes if o.subject.endswith("ZWH-RAD-014_v2.1_vertebroplastiek.pdf"))
-    assert outcome.notes and outcome.notes[0].startswith("preflight: PDF/X-4 · 12 pages (x4) · trim 148 x 210 mm · bleed 3 mm")
+    assert outcome.notes and outcome.notes[0].startswith(
+        "preflight: PDF/X-4 for FOGRA39 · 12 pages (x4) · trim 148 x 210 mm · bleed 3 mm")
     stored = json.loads(print_files(dist, "vertebroplastiek", "westerhaven")["preflight"].read_text())
     assert stored["pages"] == 12 and stored["bleed_mm"] == {"left": 3.0, "bottom": 3.0, "right": 3.0, "top": 3.0}
     assert stored["trim_mm"] == [148.0, 210.0] and stored["file"] == "ZWH-RAD-014_v2.1_vertebroplastiek.pdf"
@@ -221,10 +228,39 @@ def test_transparency_is_reported(tmp_project):
 
 
 def test_cmyk_conversion():
-    converter = CmykConverter(fixed=(("#1f4e79", (1.0, 0.62, 0.12, 0.38)),))
+    converter = CmykConverter(DEFAULT.profile, fixed=(("#1f4e79", (1.0, 0.62, 0.12, 0.38)),))
     assert converter.cmyk("#1F4E79") == (1.0, 0.62, 0.12, 0.38)
     assert converter.cmyk("#000") == (0.0, 0.0, 0.0, 1.0) and converter.cmyk("#808080") == (0.0, 0.0, 0.0, 0.498)
     c, m, y, _ = converter.cmyk("#b3001b")
     assert m > 0.9 and y > 0.8 and c < 0.3  # a red stays red
     assert converter.rewrite('<rect fill="white" stroke="#000"/>') == (
         '<rect fill="device-cmyk(0.000 0.000 0.000 0.000)" stroke="device-cmyk(0.000 0.000 0.000 1.000)"/>')
+
+
+def test_an_institution_chooses_its_printing_condition(tmp_project):
+    """FOGRA29 (uncoated) instead of the default FOGRA39; its profile is built once, as set-up does."""
+    from folderpers.prepress.conditions import main as build_profiles
+    assert build_profiles(["FOGRA29"]) == 0
+    source = tmp_project.root / "institutions/beta/institution.yaml"
+    source.write_text(source.read_text() + "print_condition: FOGRA29\n")
+    tmp_project.folder("demo")
+    assert build(tmp_project.project, options(formats=("print",), institutions=("beta",))).ok
+    pdf_path = next(p for p in (tmp_project.root / "dist/beta/print").glob("*.pdf") if "_booklet" not in p.name)
+    with pikepdf.open(pdf_path) as pdf:
+        intent = pdf.Root.OutputIntents[0]
+        assert intent.OutputConditionIdentifier == "FOGRA29" and "Uncoated" in str(intent.Info)
+        assert intent.DestOutputProfile.read_bytes() == CONDITIONS["FOGRA29"].profile.read_bytes()
+    data = json.loads(next((tmp_project.root / "dist/beta/print").glob("*_preflight.json")).read_text())
+    assert data["output_intent"] == "FOGRA29" and data["findings"] == []
+
+
+def test_the_profiles_are_reproducible_icc_files():
+    profile = DEFAULT.profile.read_bytes()
+    assert profile[36:40] == b"acsp" and profile[12:20] == b"prtrCMYK"  # an output profile for CMYK
+    assert reproducible(profile) == profile  # fixed date, ID already computed
+    hashed = bytearray(profile)  # ICC.1:2010 7.2.18: MD5 with flags, rendering intent and ID zeroed
+    hashed[44:48], hashed[64:68], hashed[84:100] = bytes(4), bytes(4), bytes(16)
+    assert profile[84:100] == hashlib.md5(bytes(hashed)).digest()
+    another_day = bytearray(profile)
+    another_day[24:36] = struct.pack(">6H", 2031, 7, 4, 12, 30, 5)  # as colprof writes the time it ran
+    assert reproducible(bytes(another_day)) == profile
