@@ -66,18 +66,25 @@ def limit_memory(limits: DocumentLimits) -> int:
     if hard != resource.RLIM_INFINITY:
         ceiling = min(ceiling, hard)
     resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+    global _peak_before_limit
+    _peak_before_limit = _peak_bytes()
     return ceiling
+
+
+def _peak_bytes() -> int:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmPeak:")) * 1024
 
 
 def reached_memory_limit(ceiling: int) -> bool:
     """Whether this process came near `ceiling`: then a failed allocation, whatever error a library made
     of it (MemoryError, SystemError, a cairo or Pango error), is why rendering failed."""
-    with open("/proc/self/status") as status:
-        peak_kib = next(int(line.split()[1]) for line in status if line.startswith("VmPeak:"))
-    return peak_kib * 1024 > ceiling - _ALLOCATION_MARGIN
+    peak = _peak_bytes()  # a peak from before the limit (the warm-up, the parent before fork) says nothing
+    return peak > _peak_before_limit and peak > ceiling - _ALLOCATION_MARGIN
 
 
 _ALLOCATION_MARGIN = 64 * 1024 * 1024  # an allocation that failed was at most about this big
+_peak_before_limit = 0  # VmPeak when the limit was set
 
 
 class _OutOfTime(BaseException):
