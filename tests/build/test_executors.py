@@ -202,8 +202,11 @@ def test_ctrl_c_cancels_the_tasks_of_the_build(tmp_project, cluster):
         tmp_project.folder(slug)
     command = [sys.executable, str(support.REPO / "build.py"), "--project", str(tmp_project.root), "--format", "pdf",
                "-i", "alpha", "--today", support.TODAY.isoformat(), "--executor", executor]
+    # Ctrl-C's signal as a terminal sends it: a test run started in the background (`cmd &`, as CI may
+    # be) ignores SIGINT, and a child would inherit that and never be interrupted
     build_process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                     env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                                     env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert build_process.stdout is not None
     for line in build_process.stdout:
         if line.startswith("built"):
