@@ -33,3 +33,9 @@ def browser():
         chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def dist(example_build) -> Path:
+    """Where the examples were built (a test module that also asserts the build went well overrides it)."""
+    return example_build[0]

@@ -103,3 +103,9 @@ class CrashingWriter:
                 marker.touch()
                 os.kill(os.getpid(), signal.SIGKILL)
         return (Rendered(self.paths(publication)[0], self.kind, f"{os.getpid()}".encode()),)
+
+
+def example_pdfs() -> list[str]:
+    """The screen PDF of every example publication, relative to dist/."""
+    from test_examples import publications
+    return [f"{institution}/{slug}.pdf" for slug, institution in publications()]

@@ -22,11 +22,6 @@ from support import REPO
 
 
 @pytest.fixture(scope="module")
-def dist(example_build) -> Path:
-    return example_build[0]
-
-
-@pytest.fixture(scope="module")
 def chromium_pdf(dist, browser, tmp_path_factory) -> Path:
     """A tagged PDF from another producer: Chromium's print of one of our web pages."""
     page = browser.new_page()

@@ -14,15 +14,7 @@ import pytest
 from folderpers.checks.pdf_ua import check_pdf
 from folderpers.pdf.structure import element_kids, walk_elements
 
-
-@pytest.fixture(scope="module")
-def dist(example_build) -> Path:
-    return example_build[0]
-
-
-def example_pdfs() -> list[str]:
-    from test_examples import publications
-    return [f"{institution}/{slug}.pdf" for slug, institution in publications()]
+from support import example_pdfs
 
 
 @pytest.mark.parametrize("name", example_pdfs())

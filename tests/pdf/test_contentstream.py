@@ -3,23 +3,13 @@ on every page of the example PDFs, and is used only for streams in the plain for
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pikepdf
 import pytest
 
 from folderpers.pdf import contentstream
 from folderpers.pdf.contentstream import PAGINATION, Operation, marked_content, rewrite_marks, scan
 
-
-@pytest.fixture(scope="module")
-def dist(example_build) -> Path:
-    return example_build[0]
-
-
-def example_pdfs() -> list[str]:
-    from test_examples import publications
-    return [f"{institution}/{slug}.pdf" for slug, institution in publications()]
+from support import example_pdfs
 
 
 @pytest.mark.parametrize("name", example_pdfs())

@@ -46,11 +46,6 @@ def text(path: Path, page: int, box: tuple[float, float, float, float] | None = 
                           capture_output=True, text=True, check=True).stdout.strip()
 
 
-@pytest.fixture(scope="module")
-def dist(example_build):
-    return example_build[0]
-
-
 @pytest.mark.parametrize("slug, institution", PUBLICATIONS)
 def test_boxes_bleed_and_page_count(dist, slug, institution):
     files = print_files(dist, slug, institution)
