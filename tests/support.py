@@ -109,3 +109,20 @@ def example_pdfs() -> list[str]:
     """The screen PDF of every example publication, relative to dist/."""
     from test_examples import publications
     return [f"{institution}/{slug}.pdf" for slug, institution in publications()]
+
+
+def hrefs(html: str) -> list[str]:
+    """Every href in `html`, in order (links within the page, `#...`, left out)."""
+    from html.parser import HTMLParser
+
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.found += [value for name, value in attrs if name == "href" and value and not value.startswith("#")]
+
+    links = Links()
+    links.feed(html)
+    return links.found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from folderpers.model.blocks import Block
 from folderpers.model.folder import Folder
@@ -40,7 +41,7 @@ class Publication:
         """Where its web page is published (the institution's base URL + the stable name of
         dist/<institution>/<stem>.html), for the QR code; None when the institution gives no base URL."""
         base = self.institution.base_url
-        return f"{base}/{self.stem}.html" if base else None
+        return f"{base}/{quote(self.stem)}.html" if base else None
 
     def properties(self) -> dict[str, str]:
         """The document-control facts every output carries (PDF metadata, web page <meta>, manifest)."""

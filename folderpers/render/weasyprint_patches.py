@@ -1,7 +1,7 @@
-"""Everything folderpers changes in WeasyPrint's behaviour, in one place.
+"""Everything folderpers changes in WeasyPrint's behaviour (and in pydyf, its PDF writer), in one place.
 
-WeasyPrint is pinned (pyproject.toml): each change reaches into internals that move between
-versions, so `apply()` refuses any other version before it patches anything. It is called
+WeasyPrint and pydyf are pinned (pyproject.toml, constraints.txt): each change reaches into internals
+that move between versions, so `apply()` refuses any other version before it patches anything. It is called
 explicitly, once per process, by the PDF renderer (render/pdf.py) before its first document.
 Each change names the upstream issue it works around; tests/render/test_weasyprint_patches.py
 shows, for each, what differs with and without it.
@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pydyf
 import weasyprint
 from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.text.ffi import ffi
@@ -22,8 +23,10 @@ from weasyprint.text.ffi import ffi
 from folderpers.errors import EngineError, Location, Problem
 
 PINNED_VERSION = "70.0"
+PINNED_PYDYF_VERSION = "0.13.0"
 _SIZED_ARRAY = re.compile(r"(hb_codepoint_t)\[(\d+)\]")
 _cffi_new = ffi.new  # cffi's own, before any patch
+_pydyf_page_references = pydyf.PDF.page_references  # pydyf's own property, before any patch
 _applied = False
 
 
@@ -38,7 +41,13 @@ def apply() -> None:
                                   f"{PINNED_VERSION} (it adapts that version's internals)",
                                   "install the pinned versions: `make setup`, or "
                                   "`pip install -c constraints.txt -e .`"))
+    if pydyf.__version__ != PINNED_PYDYF_VERSION:
+        raise EngineError(Problem(Location(Path("constraints.txt")),
+                                  f"pydyf {pydyf.__version__} is installed, but folderpers is made for "
+                                  f"{PINNED_PYDYF_VERSION} (it adapts that version's internals)",
+                                  "install the pinned versions: `pip install -c constraints.txt -e .`"))
     ffi.new = font_subset_arrays_parsed_once(_cffi_new)
+    pydyf.PDF.page_references = property(page_references_kept)
     _applied = True
 
 
@@ -56,6 +65,21 @@ def font_subset_arrays_parsed_once(new: Callable[..., Any]) -> Callable[..., Any
             array[0:len(init)] = init
         return array
     return new_array
+
+
+def page_references_kept(pdf: pydyf.PDF) -> tuple[bytes, ...]:
+    """Speed: pydyf 0.13's `PDF.page_references` builds the reference of every page anew each time it
+    is read, and WeasyPrint 70 reads it for every structure element, marked-content reference and
+    link it writes (pdf/tags.py, pdf/anchors.py): pages x elements, quadratic in the length of a
+    document (a list of 7,500 items, 260 pages: 10 million calls, 12 s under the profiler). Kept per
+    PDF and made again only when a page was added; the same references, so the PDF bytes do not
+    change. Upstream: not reported (Kozea/pydyf, Kozea/WeasyPrint)."""
+    kids = pdf.pages["Kids"]
+    kept = pdf.__dict__.get("_folderpers_page_references")
+    if kept is None or kept[0] != len(kids):
+        kept = (len(kids), _pydyf_page_references.fget(pdf))
+        pdf.__dict__["_folderpers_page_references"] = kept
+    return kept[1]
 
 
 @contextlib.contextmanager

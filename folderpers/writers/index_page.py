@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 from folderpers.errors import FolderpersError
 from folderpers.model.institution import Institution
@@ -126,7 +127,9 @@ class IndexWriter:
         here = posixpath.dirname(str(path)) or "."
 
         def href(target: str | PurePosixPath) -> str:
-            return posixpath.relpath(str(target), here)
+            # percent-encoded, so that any name stays one path in the URL (names are checked, but the
+            # manifest may hold older entries): a space, `#`, `?` or `%` would end or change the link
+            return quote(posixpath.relpath(str(target), here))
 
         template = self.theme.html.environment.get_template("index.html")
         html = template.render(

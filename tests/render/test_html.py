@@ -10,7 +10,7 @@ from folderpers.source.load import load_folder, load_institution, load_snippets
 from folderpers.source.resolve import resolve
 from folderpers.source.schemas import SchemaSet
 
-from support import MINIMAL_FOLDER, REPO
+from support import MINIMAL_FOLDER, REPO, hrefs
 
 SCHEMAS = SchemaSet(REPO / "schemas")
 
@@ -106,3 +106,31 @@ def test_data_url_inlines_images(tmp_path):
     path = tmp_path / "a.svg"
     path.write_text("<svg/>")
     assert data_url(path) == "data:image/svg+xml;base64,PHN2Zy8+"
+
+
+# A name that needs percent-encoding in a URL: the name rule (source/names.py) refuses such folder
+# names, so the templates are tested with one directly: every link built from a name must still be
+# one path, not end at `#` or `?`, and resolve to that name.
+UNSAFE_STEM = "een map#1?x=%2e ë"
+
+
+def test_links_built_from_names_are_url_encoded(tmp_project):
+    import dataclasses
+    from urllib.parse import unquote, urlsplit
+
+    folder = load_folder(tmp_project.folder("demo", MINIMAL_FOLDER), SCHEMAS)
+    loaded = load_institution(tmp_project.root / "institutions/beta/institution.yaml", SCHEMAS)
+    publication = resolve(folder, loaded, load_snippets(tmp_project.root / "snippets", SCHEMAS))
+    folder = dataclasses.replace(publication.folder, slug=UNSAFE_STEM)
+    publication = dataclasses.replace(publication, folder=folder,
+                                      language_versions=(("nl", UNSAFE_STEM), ("en", f"{UNSAFE_STEM}.en")))
+
+    renderer = HtmlRenderer(tmp_project.project)
+    for medium, expected in ((WEB, {f"{UNSAFE_STEM}.en.html", f"{UNSAFE_STEM}.html"}),
+                             (PDF, {f"https://beta.example/folders/{UNSAFE_STEM}.html"})):
+        found = [href for href in hrefs(renderer.render(publication, medium, image_url=Path.as_uri))
+                 if ".html" in href]
+        for href in found:
+            parts = urlsplit(href)
+            assert not parts.query and not parts.fragment and " " not in href, href
+        assert {parts.geturl().replace(parts.path, unquote(parts.path)) for parts in map(urlsplit, found)} == expected

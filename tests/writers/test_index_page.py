@@ -15,7 +15,7 @@ from PIL import Image
 from folderpers.build.pipeline import build
 from folderpers.render.thumbnails import SOURCE_KEY, WIDTH, thumbnail
 
-from support import MINIMAL_FOLDER, options
+from support import MINIMAL_FOLDER, hrefs, options
 
 
 @pytest.fixture(scope="module")
@@ -166,3 +166,33 @@ def test_a_thumbnail_is_rendered_again_only_when_its_pdf_changed(dist, manifest,
     changed.write_bytes((dist / entry["path"]).read_bytes())
     new = thumbnail(changed, "another sha", previous)
     assert Image.open(io.BytesIO(new.png)).text[SOURCE_KEY] == "another sha"
+
+
+def test_links_from_names_are_url_encoded(tmp_project):
+    """Names needing percent-encoding cannot pass the name rule; entries with such names (an older
+    manifest) still give links that are one path each and resolve to their file."""
+    from urllib.parse import urljoin
+
+    from folderpers.render.theme import Theme
+    from folderpers.source.corpus import Corpus
+    from folderpers.writers.index_page import IndexWriter
+
+    tmp_project.folder("demo")
+    assert build(tmp_project.project, options(formats=("web",), institutions=("alpha",))).ok
+    entries = json.loads((tmp_project.root / "dist/manifest.json").read_text())["outputs"]
+    unsafe = "een map#1?x=%2e ë"
+    for language, entry in (("nl", entries[0]), ("en", dict(entries[0]))):
+        entry.update(folder=unsafe, language=language, institution="al pha%",
+                     path=f"al pha%/{unsafe}{'' if language == 'nl' else '.en'}.html")
+        if entry not in entries:
+            entries.append(entry)
+
+    pages = IndexWriter(Theme(tmp_project.project)).render(entries, Corpus(tmp_project.project))
+    for page in pages:
+        base = f"file:///dist/{page.path}"
+        resolved = set()
+        for href in hrefs(page.data.decode()):
+            parts = urlsplit(urljoin(base, href))
+            assert not parts.query and not parts.fragment, href
+            resolved.add(unquote(parts.path))
+        assert {f"/dist/al pha%/{unsafe}.html", f"/dist/al pha%/{unsafe}.en.html"} <= resolved, (page.path, resolved)
