@@ -79,18 +79,38 @@ class Steps(_ItemList):
     kind: ClassVar[str] = "steps"
 
 
+CalloutPart = Union[Paragraphs, BulletList, Steps]
+
+
 @dataclass(frozen=True)
 class Callout:
+    """A highlighted box: paragraphs and lists in the order written. `title` None means the tone's
+    default title; `untitled` (YAML `title: false`) means none at all."""
+
     kind: ClassVar[str] = "callout"
     tone: str  # alarm, warning, info or tip
     title: str | None
-    paragraphs: tuple[RichText, ...]
-    items: tuple[RichText, ...]
+    content: tuple[CalloutPart, ...]
+    untitled: bool = False
 
     @classmethod
     def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Callout:
-        return cls(data["callout"], reader.optional_text(data, at, "title"),
-                   reader.optional_paragraphs(data, at, "text"), reader.optional_items(data, at, "items"))
+        if "content" in data and ("text" in data or "items" in data):
+            raise SourceError(Problem(reader.location(at + ("content",)),
+                                      "a callout has 'content:' and also 'text:' or 'items:'",
+                                      "move the text and items into 'content:' as '- text: ...' and '- list: ...'"))
+        if "content" in data:  # the ordered form: any number of parts, in any order
+            parts: list[CalloutPart] = []
+            for index, entry in enumerate(data["content"]):
+                part_type = _CALLOUT_PARTS[next(iter(entry))]
+                parts.append(part_type.from_source(reader, at + ("content", index), entry))
+            content = tuple(parts)
+        else:  # the short form: 'text:' and 'items:', in the order they are written
+            content = tuple(Paragraphs(reader.paragraphs(at + (key,))) if key == "text"
+                            else BulletList(reader.items(at + (key,))) for key in data if key in ("text", "items"))
+        title = data.get("title")
+        return cls(data["callout"], reader.text(at + ("title",)) if isinstance(title, str) else None, content,
+                   untitled=title is False)
 
 
 @dataclass(frozen=True)
@@ -194,6 +214,9 @@ class PageBreak:
     def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> PageBreak:
         return cls()
 
+
+_CALLOUT_PARTS: dict[str, type[Paragraphs] | type[_ItemList]] = {"text": Paragraphs, "list": BulletList,
+                                                               "steps": Steps}
 
 Block = Union[Heading, Paragraphs, BulletList, Steps, Callout, Contacts, Figure, Table, Faq, Sources, Include, PageBreak]
 BLOCK_TYPES: dict[str, type] = {cls.kind: cls for cls in (

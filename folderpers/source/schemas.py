@@ -96,6 +96,11 @@ class SchemaSet:
         own_keys = self._schemas["folder"]["definitions"][kind]["properties"]
         for key in block:
             if key != kind and key in self.block_types and key not in own_keys:
+                if "content" in own_keys and key in ("text", "list", "steps"):  # a box holds these, in 'content:'
+                    yield Problem(document.location(at + (key,), key=True), f"'{key}:' is not a key of a {kind!r} "
+                                  f"block", f"write the bullets under 'items:', or use 'content:' with '- text: ...' "
+                                  f"and '- {key}: ...' entries for paragraphs and lists in any order")
+                    return
                 yield Problem(document.location(at + (key,), key=True),
                               f"one block has two types: {kind!r} and {key!r}",
                               f"start a new block for {key!r} with '- {key}: ...' (mind the dash)")

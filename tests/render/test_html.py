@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from support import MINIMAL_FOLDER, REPO
+from support import CALLOUT_IN_ORDER, MINIMAL_FOLDER, REPO
 
 from folderpers.model.blocks import BLOCK_TYPES, Heading, Paragraphs
 from folderpers.render.html import HtmlRenderer, Section, css_string, data_url, sectioned
@@ -104,3 +104,14 @@ def test_data_url_inlines_images(tmp_path):
     path = tmp_path / "a.svg"
     path.write_text("<svg/>")
     assert data_url(path) == "data:image/svg+xml;base64,PHN2Zy8+"
+
+
+def test_callout_renders_list_before_text_as_written_and_without_title(tmp_project):
+    html = render(tmp_project, "web", CALLOUT_IN_ORDER)
+    alarm = html[html.rindex('callout-alarm'):]
+    alarm = alarm[:alarm.index("</aside>")]
+    assert alarm.index("<ul>") < alarm.index("Bel dan") < alarm.index("<ol>") < alarm.index("Of kom langs")
+    assert "Neem direct contact op bij</h" in alarm
+    tip = html[html.index('callout-tip'):]
+    tip = tip[:tip.index("</aside>")]
+    assert "<h" not in tip and 'aria-label="Tip"' in tip and tip.index("eerst dit") < tip.index("Dan dit")

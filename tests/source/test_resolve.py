@@ -27,7 +27,7 @@ def test_placeholders_take_each_institutions_own_numbers(tmp_project):
     assert plain_text(beta.intro[0]) == "Lees dit en bel 088 222 0002 met vragen."
     callout = beta.blocks[3]
     assert isinstance(callout, Callout)
-    assert callout.items[0] == (Text("Bel SEH Beta ("), PhoneNumber("088 222 0999", "tel:+31-88-222-0999"),
+    assert callout.content[0].items[0] == (Text("Bel SEH Beta ("), PhoneNumber("088 222 0999", "tel:+31-88-222-0999"),
                                 Text(") bij koorts."))
 
 
