@@ -108,10 +108,10 @@ def test_data_url_inlines_images(tmp_path):
 
 def test_callout_renders_list_before_text_as_written_and_without_title(tmp_project):
     html = render(tmp_project, "web", CALLOUT_IN_ORDER)
-    alarm = html[html.rindex('callout-alarm'):]
+    alarm = html[html.rindex('callout callout-alarm'):]
     alarm = alarm[:alarm.index("</aside>")]
     assert alarm.index("<ul>") < alarm.index("Bel dan") < alarm.index("<ol>") < alarm.index("Of kom langs")
     assert "Neem direct contact op bij</h" in alarm
-    tip = html[html.index('callout-tip'):]
+    tip = html[html.index('callout callout-tip'):]
     tip = tip[:tip.index("</aside>")]
     assert "<h" not in tip and 'aria-label="Tip"' in tip and tip.index("eerst dit") < tip.index("Dan dit")
