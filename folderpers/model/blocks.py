@@ -20,6 +20,22 @@ if TYPE_CHECKING:
     from folderpers.source.yamlsource import YamlPath
 
 @dataclass(frozen=True)
+class Scope:
+    """Which institutions get a block or a variant: `only` these (None: all), minus `excluded`."""
+
+    only: tuple[str, ...] | None = None
+    excluded: tuple[str, ...] = ()
+
+    def includes(self, institution_id: str) -> bool:
+        return (self.only is None or institution_id in self.only) and institution_id not in self.excluded
+
+    def __str__(self) -> str:
+        parts = ([f"only {', '.join(self.only)}"] if self.only is not None else []) + (
+            [f"not {', '.join(self.excluded)}"] if self.excluded else [])
+        return "; ".join(parts) or "all"
+
+
+@dataclass(frozen=True)
 class Passage:
     """A piece of text as an author wrote it, and where: what the content checks read
     (`build.py check`), so that each finding can name its file and line."""
@@ -27,6 +43,19 @@ class Passage:
     key: str  # the YAML key it was written under: text, list, steps, items, table, caption, alt, heading, ...
     nodes: RichText  # its inline markup, placeholders unresolved (plain text fields: one Text node)
     location: Location  # where it starts
+    scopes: tuple[Scope, ...] = ()  # published only for institutions that every scope includes
+
+    def published_for(self, institution_id: str) -> bool:
+        return all(scope.includes(institution_id) for scope in self.scopes)
+
+
+@dataclass(frozen=True)
+class Variation:
+    """A place where a folder differs per institution (`only:`/`except:` or a variant), for `check`."""
+
+    location: Location
+    what: str  # e.g. "callout block", "variant 'westerhaven'"
+    scope: Scope
 
 
 @dataclass(frozen=True)
@@ -79,7 +108,7 @@ class Steps(_ItemList):
     kind: ClassVar[str] = "steps"
 
 
-CalloutPart = Union[Paragraphs, BulletList, Steps]
+CalloutPart = Union[Paragraphs, BulletList, Steps, "Scoped"]
 
 
 @dataclass(frozen=True)
@@ -102,8 +131,7 @@ class Callout:
         if "content" in data:  # the ordered form: any number of parts, in any order
             parts: list[CalloutPart] = []
             for index, entry in enumerate(data["content"]):
-                part_type = _CALLOUT_PARTS[next(iter(entry))]
-                parts.append(part_type.from_source(reader, at + ("content", index), entry))
+                parts.append(reader.block(at + ("content", index), entry, _CALLOUT_PARTS))
             content = tuple(parts)
         else:  # the short form: 'text:' and 'items:', in the order they are written
             content = tuple(Paragraphs(reader.paragraphs(at + (key,))) if key == "text"
@@ -204,6 +232,14 @@ class Include:
     @classmethod
     def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Include:
         return cls(data["include"], reader.location(at + ("include",)))
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """A block with `only:`/`except:`; the resolve stage keeps its block for the institutions in scope."""
+
+    block: Any
+    scope: Scope
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ class Publication:
     blocks: tuple[Block, ...]
     asset_roots: tuple[Path, ...]  # the only directories rendering may read images from
     sources: tuple[Path, ...]  # every content file it was made from (YAML, images, logo), for the manifest
+    snippets: tuple[Path, ...] = ()  # the snippet files it includes (its text, with the folder's, is what it says)
+    related: tuple[str, ...] = ()  # slugs of the folders it links to ({folder:slug})
 
     @property
     def language(self) -> str:

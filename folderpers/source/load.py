@@ -12,7 +12,7 @@ from pathlib import Path
 
 from folderpers.errors import Problem, SourceError
 from folderpers.model.folder import Change, Folder, Ignore, Snippet
-from folderpers.model.institution import Address, Colors, Contact, Institution
+from folderpers.model.institution import Address, Colors, Contact, Institution, NamedLink
 from folderpers.project import translation_language
 from folderpers.source.phones import parse_phone
 from folderpers.source.reader import SourceReader, read_blocks
@@ -61,6 +61,8 @@ def load_folder(source: Path, schemas: SchemaSet) -> Folder:
         key_locations={key: document.location((key,)) for key in data},
         passages=tuple(reader.passages),
         ignore=_ignore(document),
+        variations=tuple(reader.variations),
+        institution_refs=tuple(reader.institution_refs),
     )
 
 
@@ -73,7 +75,8 @@ def load_snippet(source: Path, schemas: SchemaSet) -> Snippet:
         if block.kind == "pagebreak":
             raise SourceError(Problem(document.location(("blocks", index)), "a snippet cannot hold a page break",
                                       "put '- pagebreak: true' in the folder, before or after the include"))
-    return Snippet(source.stem, source, blocks, tuple(reader.passages), _ignore(document))
+    return Snippet(source.stem, source, blocks, tuple(reader.passages), _ignore(document), tuple(reader.variations),
+                   tuple(reader.institution_refs))
 
 
 def load_snippets(directory: Path, schemas: SchemaSet) -> dict[str, Snippet | SourceError]:
@@ -103,7 +106,8 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
     for key, entry in data["contacts"].items():
         if ("contacts", key, "phone") in phones:
             contacts[key] = Contact(key, entry["label"].strip(), phones[("contacts", key, "phone")],
-                                    entry.get("hours"), entry.get("email"))
+                                    entry.get("hours"), entry.get("email"),
+                                    entry["name"].strip() if "name" in entry else None, entry.get("article", ""))
     reader = SourceReader(document)
     try:
         logo = reader.image(("logo",))
@@ -131,6 +135,8 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
         contacts=contacts,
         snippets=load_snippets(source.parent / "snippets", schemas),
         base_url=data["base_url"].rstrip("/") if "base_url" in data else None,
+        links={key: NamedLink(entry["label"].strip(), entry["url"]) for key, entry in data.get("links", {}).items()},
+        terms={key: text.strip() for key, text in data.get("terms", {}).items()},
         passages=tuple(reader.passages),
     )
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Iterator, Mapping
 
 from folderpers.errors import Location, Problem, SourceError
-from folderpers.model.blocks import BLOCK_TYPES, Block, Heading, Passage
-from folderpers.model.inline import RichText, Text
+from folderpers.model.blocks import BLOCK_TYPES, Block, Heading, Passage, Scope, Scoped, Variation
+from folderpers.model.inline import DEFAULT_VARIANT, Choice, RichText, Text
 from folderpers.source.images import ImageRefused, check_image
 from folderpers.source.inline import MarkupError, parse_inline
 from folderpers.source.yamlsource import SourceDocument, YamlPath
@@ -24,6 +26,35 @@ class SourceReader:
 
     document: SourceDocument
     passages: list[Passage] = field(default_factory=list, compare=False)
+    variations: list[Variation] = field(default_factory=list, compare=False)  # where text differs per institution
+    institution_refs: list[tuple[str, Location]] = field(default_factory=list, compare=False)  # ids named in scopes
+    _scopes: list[Scope] = field(default_factory=list, compare=False)  # the scopes being read (nested)
+
+    @contextlib.contextmanager
+    def scoped(self, scope: Scope | None) -> Iterator[None]:
+        """Passages read inside are published only for the institutions `scope` includes."""
+        if scope is None:
+            yield
+            return
+        self._scopes.append(scope)
+        try:
+            yield
+        finally:
+            self._scopes.pop()
+
+    def block(self, at: YamlPath, data: dict, types: Mapping[str, Any]) -> Any:
+        """A block (or a callout's part) by its first key, wrapped in Scoped when it has only:/except:."""
+        kind = next(iter(data))
+        scope = None
+        if "only" in data or "except" in data:
+            scope = Scope(tuple(data["only"]) if "only" in data else None, tuple(data.get("except", ())))
+            for key in ("only", "except"):
+                self.institution_refs.extend((name, self.location(at + (key, index)))
+                                             for index, name in enumerate(data.get(key, ())))
+            self.variations.append(Variation(self.location(at), f"'{kind}' block", scope))
+        with self.scoped(scope):
+            block = types[kind].from_source(self, at, data)
+        return Scoped(block, scope) if scope else block
 
     @property
     def directory(self) -> Path:
@@ -33,28 +64,50 @@ class SourceReader:
         return self.document.location(at)
 
     def rich(self, at: YamlPath, offset: int = 0, source: str | None = None) -> RichText:
-        """One paragraph of inline markup (line breaks become spaces)."""
+        """One paragraph of inline markup (line breaks become spaces), or its variants per institution."""
         text = self.document.get(at) if source is None else source
+        if isinstance(text, dict):
+            return (self._choice(at),)
         try:
             nodes = parse_inline(text.strip(), lambda o: self.document.text_location(at, offset + o))
         except MarkupError as error:
             raise SourceError(Problem(self.document.text_location(at, offset + error.offset),
                                       error.message, error.hint)) from None
-        self.passages.append(Passage(_key_of(at), nodes, self.document.text_location(at, offset)))
+        self.passages.append(Passage(_key_of(at), nodes, self.document.text_location(at, offset),
+                                     tuple(self._scopes)))
         return nodes
+
+    def _choice(self, at: YamlPath) -> Choice:
+        """`variants:` — one text per institution id, and a default for the others."""
+        variants = self.document.get(at)["variants"]
+        named = tuple(name for name in variants if name != DEFAULT_VARIANT)
+        options = []
+        for name in variants:
+            where = at + ("variants", name)
+            if name == DEFAULT_VARIANT:
+                scope = Scope(excluded=named)
+            else:
+                scope = Scope(only=(name,))
+                self.institution_refs.append((name, self.location(where)))
+            self.variations.append(Variation(self.location(where), f"variant {name!r}", scope))
+            with self.scoped(scope):
+                options.append((name, self.rich(where)))
+        return Choice(tuple(options), self.location(at))
 
     def text(self, at: YamlPath) -> str:
         """Plain text (no markup), stripped."""
         value = self.document.get(at).strip()
-        self.passages.append(Passage(_key_of(at), (Text(value),), self.location(at)))
+        self.passages.append(Passage(_key_of(at), (Text(value),), self.location(at), tuple(self._scopes)))
         return value
 
     def optional_text(self, data: dict, at: YamlPath, key: str) -> str | None:
         return self.text(at + (key,)) if key in data else None
 
     def paragraphs(self, at: YamlPath) -> tuple[RichText, ...]:
-        """Paragraphs of inline markup; an empty line separates paragraphs."""
-        text: str = self.document.get(at)
+        """Paragraphs of inline markup; an empty line separates paragraphs. Variants are one paragraph."""
+        text = self.document.get(at)
+        if isinstance(text, dict):
+            return (self.rich(at),)
         result, start = [], 0
         for match in [*_PARAGRAPH_BREAK.finditer(text), None]:
             end = match.start() if match else len(text)
@@ -105,9 +158,8 @@ def read_blocks(reader: SourceReader, at: YamlPath) -> tuple[Block, ...]:
     """Build the blocks of a validated document; every problem in any block is reported at once."""
     blocks, problems = {}, []
     for index, data in enumerate(reader.document.get(at)):
-        kind = next(iter(data))  # validation made sure the first key is the block's type
-        try:
-            blocks[index] = BLOCK_TYPES[kind].from_source(reader, at + (index,), data)
+        try:  # validation made sure the first key is the block's type
+            blocks[index] = reader.block(at + (index,), data, BLOCK_TYPES)
         except SourceError as error:
             problems.extend(error.problems)
     problems.extend(_heading_level_problems(reader, at, blocks))

@@ -1,8 +1,13 @@
 """Stage 2: merge a folder with one institution into a Publication.
 
-Placeholders ({phone:key}, ...) and contact blocks take that institution's registry entries,
-includes are replaced by the institution's own snippet or the shared one. Nothing is evaluated:
-placeholders are looked up by key in data, so content can never run code or templates.
+Placeholders ({phone:key}, {name:key}, {link:key}, {term:key}, {folder:slug}, ...) and contact
+blocks take that institution's facts, includes are replaced by the institution's own snippet or the
+shared one, blocks with `only:`/`except:` and `variants:` keep what this institution publishes.
+Nothing is evaluated: placeholders are looked up by key in data, so content can never run code or
+templates. Every problem is collected (each with a kind and subject, for the coverage report), so an
+institution learns everything it lacks at once. A fact a folder uses is required: an institution that
+lacks it gets an error, never a sentence with a hole; text that only some institutions can fill is
+written for those only (`only:`, `except:`, `variants:`).
 """
 
 from __future__ import annotations
@@ -13,12 +18,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from folderpers.checks.locate import locate
 from folderpers.errors import Location, Problem, ResolveError, SourceError
-from folderpers.model.blocks import Block, ContactRef, Include
-from folderpers.model.folder import Folder, Snippet
-from folderpers.model.inline import Inline, Link, Placeholder, Text, merge_text
+from folderpers.model.blocks import Block, ContactRef, Include, Passage, Scoped
+from folderpers.model.folder import Folder, Ignore, Snippet
+from folderpers.model.inline import Choice, FolderLink, Inline, Link, Placeholder, Text, merge_text, plain_text
 from folderpers.model.institution import Contact, Institution
 from folderpers.model.publication import Publication
+from folderpers.project import translation_language
+from folderpers.source.phones import e164, typed_numbers
+from folderpers.source.yamlsource import load_yaml
 
 MAX_INCLUDE_DEPTH = 5
 
@@ -26,9 +35,10 @@ MAX_INCLUDE_DEPTH = 5
 def resolve(folder: Folder, institution: Institution,
             shared_snippets: dict[str, Snippet | SourceError]) -> Publication:
     """Resolve `folder` for `institution`; raise ResolveError listing every unresolved reference."""
-    resolver = _Resolver(institution, shared_snippets)
+    resolver = _Resolver(institution, shared_snippets, folder)
     blocks = resolver.blocks(folder.blocks, chain=())
     intro = resolver.value(folder.intro)
+    resolver.check_sources()
     if resolver.problems:
         raise ResolveError(*dict.fromkeys(resolver.problems))
     roots = dict.fromkeys([folder.directory.resolve(), institution.directory.resolve(),
@@ -39,7 +49,9 @@ def resolve(folder: Folder, institution: Institution,
                              *sorted((institution.directory / "snippets").glob("*.yaml")),
                              *(snippet.source for snippet in resolver.used_snippets), *_paths_in(blocks)])
     return Publication(folder, institution, f"{institution.code_prefix}-{folder.code}", intro, blocks,
-                       tuple(roots), tuple(path.resolve() for path in sources))
+                       tuple(roots), tuple(path.resolve() for path in sources),
+                       tuple(snippet.source.resolve() for snippet in dict.fromkeys(resolver.used_snippets)),
+                       tuple(dict.fromkeys(resolver.related)))
 
 
 def _paths_in(value: Any) -> list[Path]:
@@ -56,15 +68,24 @@ def _paths_in(value: Any) -> list[Path]:
 
 
 class _Resolver:
-    def __init__(self, institution: Institution, shared_snippets: dict[str, Snippet | SourceError]):
+    def __init__(self, institution: Institution, shared_snippets: dict[str, Snippet | SourceError], folder: Folder):
         self.institution = institution
         self.shared_snippets = shared_snippets
+        self.folder = folder
         self.problems: list[Problem] = []
         self.used_snippets: list[Snippet] = []
+        self.related: list[str] = []  # slugs of the folders it links to
+
+    def problem(self, location: Location, message: str, hint: str, kind: str = "", subject: str = "") -> None:
+        self.problems.append(Problem(location, message, hint, kind, subject))
 
     def blocks(self, blocks: tuple[Block, ...], chain: tuple[str, ...]) -> tuple[Block, ...]:
         result: list[Block] = []
         for block in blocks:
+            if isinstance(block, Scoped):
+                if not block.scope.includes(self.institution.id):
+                    continue
+                block = block.block
             if isinstance(block, Include):
                 result.extend(self.include(block, chain))
             else:
@@ -73,17 +94,17 @@ class _Resolver:
 
     def include(self, include: Include, chain: tuple[str, ...]) -> tuple[Block, ...]:
         if include.name in chain or len(chain) >= MAX_INCLUDE_DEPTH:
-            self.problems.append(Problem(include.location, f"snippet {include.name!r} includes itself "
-                                         f"({' -> '.join(chain + (include.name,))})", "remove the circular include"))
+            self.problem(include.location, f"snippet {include.name!r} includes itself "
+                         f"({' -> '.join(chain + (include.name,))})", "remove the circular include")
             return ()
         snippet = self.institution.snippets.get(include.name) or self.shared_snippets.get(include.name)
         if snippet is None:
             known = sorted({*self.institution.snippets, *self.shared_snippets})
             close = difflib.get_close_matches(include.name, known, n=1)
-            self.problems.append(Problem(
+            self.problem(
                 include.location, f"snippet {include.name!r} not found for institution {self.institution.id!r}",
                 (f"did you mean {close[0]!r}? " if close else "") + f"create snippets/{include.name}.yaml (for all) "
-                f"or institutions/{self.institution.id}/snippets/{include.name}.yaml"))
+                f"or institutions/{self.institution.id}/snippets/{include.name}.yaml", "snippet", include.name)
             return ()
         if isinstance(snippet, SourceError):
             self.problems.extend(snippet.problems)
@@ -92,12 +113,12 @@ class _Resolver:
         return self.blocks(snippet.blocks, chain + (include.name,))
 
     def value(self, value: Any) -> Any:
-        """Resolve every Placeholder and ContactRef inside `value`, whatever block type holds it."""
+        """Resolve every Placeholder, Choice, Scoped and ContactRef inside `value`, whatever block type holds it."""
         if isinstance(value, tuple):
-            if any(isinstance(item, Placeholder) for item in value):  # inline text: splice and re-merge
-                return merge_text([node for item in value for node in (
-                    self.placeholder(item) if isinstance(item, Placeholder) else (self.value(item),))])
-            return tuple(self.value(item) for item in value)
+            if any(isinstance(item, (Placeholder, Choice)) for item in value):  # inline text: splice and re-merge
+                return merge_text([node for item in value for node in self.inline(item)])
+            return tuple(self.value(item.block if isinstance(item, Scoped) else item) for item in value
+                         if not isinstance(item, Scoped) or item.scope.includes(self.institution.id))
         if isinstance(value, ContactRef):
             return self.contact(value.key, value) or value
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -105,14 +126,27 @@ class _Resolver:
             return dataclasses.replace(value, **changes)
         return value
 
+    def inline(self, node: Any) -> tuple[Inline, ...]:
+        if isinstance(node, Placeholder):
+            return self.placeholder(node)
+        if isinstance(node, Choice):
+            return tuple(self.value(node.for_institution(self.institution.id)))
+        return (self.value(node),)
+
+    def lookup(self, kind: str, key: str, where: ContactRef | Placeholder, registry: dict[str, Any],
+               section: str) -> Any:
+        """An entry of one of the institution's registries (contacts, links, terms), or a problem with a fix."""
+        entry = registry.get(key)
+        if entry is None:
+            close = difflib.get_close_matches(key, list(registry), n=1)
+            self.problem(where.location, f"{kind} {key!r} is not in '{section}:' of institution {self.institution.id!r}",
+                         (f"did you mean {close[0]!r}, or add " if close else "add ") +
+                         f"'{key}:' under '{section}:' in institutions/{self.institution.id}/institution.yaml",
+                         kind, key)
+        return entry
+
     def contact(self, key: str, where: ContactRef | Placeholder) -> Contact | None:
-        contact = self.institution.contacts.get(key)
-        if contact is None:
-            close = difflib.get_close_matches(key, list(self.institution.contacts), n=1)
-            self.problems.append(Problem(
-                where.location, f"contact {key!r} is not in the registry of institution {self.institution.id!r}",
-                (f"did you mean {close[0]!r}? " if close else "") +
-                f"or add '{key}:' under 'contacts:' in institutions/{self.institution.id}/institution.yaml"))
+        contact: Contact | None = self.lookup("contact", key, where, self.institution.contacts, "contacts")
         return contact
 
     def placeholder(self, placeholder: Placeholder) -> tuple[Inline, ...]:
@@ -122,6 +156,14 @@ class _Resolver:
         if placeholder.kind == "website":
             host = urlsplit(institution.website).netloc
             return (Link(institution.website, (Text(host),)),)
+        if placeholder.kind == "link":
+            link = self.lookup("link", placeholder.key, placeholder, institution.links, "links")
+            return (Link(link.url, (Text(link.label),), print_address=True),) if link else ()
+        if placeholder.kind == "term":
+            term = self.lookup("term", placeholder.key, placeholder, institution.terms, "terms")
+            return (Text(term),) if term else ()
+        if placeholder.kind == "folder":
+            return self.folder_link(placeholder)
         contact = self.contact(placeholder.key, placeholder)
         if contact is None:
             return ()
@@ -129,13 +171,90 @@ class _Resolver:
             return (contact.phone,)
         if placeholder.kind == "contact":
             return (Text(f"{contact.label} ("), contact.phone, Text(")"))
+        if placeholder.kind in ("name", "Name"):
+            name = contact.name_in_sentence(capital=placeholder.kind == "Name")
+            if name is None:
+                self.problem(placeholder.location, f"contact {contact.key!r} of institution {institution.id!r} has "
+                             "no name", f"add 'name:' (and 'article: de' or 'het') to '{contact.key}' in "
+                             f"institutions/{institution.id}/institution.yaml, e.g. name: afdeling Radiologie",
+                             "name", contact.key)
+                return ()
+            return (Text(name),)
         field = {"email": contact.email, "hours": contact.hours}[placeholder.kind]
         if not field:
-            self.problems.append(Problem(
-                placeholder.location, f"contact {contact.key!r} of institution {institution.id!r} has no "
-                f"{placeholder.kind}", f"add '{placeholder.kind}:' to '{contact.key}' in "
-                f"institutions/{institution.id}/institution.yaml, or use {{phone:{contact.key}}}"))
+            self.problem(placeholder.location, f"contact {contact.key!r} of institution {institution.id!r} has no "
+                         f"{placeholder.kind}", f"add '{placeholder.kind}:' to '{contact.key}' in "
+                         f"institutions/{institution.id}/institution.yaml, or use {{phone:{contact.key}}}",
+                         placeholder.kind, contact.key)
             return ()
         if placeholder.kind == "email":
             return (Link(f"mailto:{field}", (Text(field),)),)
         return (Text(field),)
+
+    def folder_link(self, placeholder: Placeholder) -> tuple[Inline, ...]:
+        """{folder:slug}: that folder's title, linking to its web page for the same institution."""
+        folders = self.folder.directory.parent
+        slug, language = placeholder.key, self.folder.language
+        names = ([f"folder.{language}.yaml"] if self.folder.is_translation else []) + ["folder.yaml"]
+        source = next((folders / slug / name for name in names if (folders / slug / name).is_file()), None)
+        if source is None:
+            known = sorted(path.parent.name for path in folders.glob("*/folder.yaml"))
+            close = difflib.get_close_matches(slug, known, n=1)
+            self.problem(placeholder.location, f"no folder {slug!r} to link to",
+                         (f"did you mean {{folder:{close[0]}}}? " if close else "") +
+                         f"folders are: {', '.join(known)}")
+            return ()
+        try:
+            data = load_yaml(source).data
+        except SourceError as error:
+            self.problems.extend(error.problems)
+            return ()
+        published = data.get("institutions", "all") if isinstance(data, dict) else "all"
+        title = data.get("title") if isinstance(data, dict) else None
+        if not isinstance(title, str):
+            self.problem(placeholder.location, f"folder {slug!r} has no title to link with", f"fix {source}")
+            return ()
+        if published != "all" and self.institution.id not in published:
+            self.problem(placeholder.location, f"folder {slug!r} is not published by {self.institution.id!r}",
+                         "link to it only for the institutions that publish it (only:/except: or variants:)",
+                         "folder", slug)
+            return ()
+        stem = f"{slug}.{language}" if translation_language(source) else slug
+        base = self.institution.base_url
+        self.related.append(slug)
+        return (FolderLink(title.strip(), f"{stem}.html", f"{base}/{stem}.html" if base else None),)
+
+    def check_sources(self) -> None:
+        """What concerns the text as written: the institution ids it names exist, and no phone number is
+        typed by hand (it would not change with the registry); the fix names the registry's key for it."""
+        known = sorted(path.parent.name for path in self.institution.directory.parent.glob("*/institution.yaml"))
+        sources: list[tuple[tuple[Passage, ...], tuple[Ignore, ...], tuple[tuple[str, Location], ...]]] = [
+            (self.folder.passages, self.folder.ignore, self.folder.institution_refs),
+            *((s.passages, s.ignore, s.institution_refs) for s in dict.fromkeys(self.used_snippets))]
+        by_number: dict[str, list[str]] = {}
+        for key, contact in self.institution.contacts.items():
+            by_number.setdefault(e164(contact.phone), []).append(key)
+        for passages, ignores, references in sources:
+            for name, location in references:
+                if name not in known:
+                    close = difflib.get_close_matches(name, known, n=1)
+                    self.problem(location, f"unknown institution {name!r}",
+                                 (f"did you mean {close[0]!r}? " if close else "") + f"institutions are: {', '.join(known)}")
+            for passage in passages:
+                if passage.published_for(self.institution.id):
+                    self.typed_phones(passage, ignores, by_number)
+
+    def typed_phones(self, passage: Passage, ignores: tuple[Ignore, ...], by_number: dict[str, list[str]]) -> None:
+        after = 0
+        for typed, number in typed_numbers(plain_text(passage.nodes), self.institution.country):
+            location, after = locate(passage.location, typed, after)
+            if any(ignore.covers("typed-phone", typed) for ignore in ignores):
+                continue
+            keys = by_number.get(number, [])
+            fix = (f"write {' or '.join(f'{{phone:{key}}}' for key in keys)} (the registry of "
+                   f"{self.institution.id!r} has this number)" if keys else
+                   f"add the number to 'contacts:' in institutions/{self.institution.id}/institution.yaml and "
+                   "write {phone:key}")
+            self.problem(location, f"phone number {typed!r} typed in the text", fix + "; a number that is the same "
+                         "for every institution may be allowed with 'checks: ignore: - typed-phone: " + typed + "'",
+                         "typed-phone", typed)

@@ -152,6 +152,20 @@ def _describe(document: SourceDocument, at: tuple, violation: SchemaViolation, b
                        f"{'item' if kind == 'minItems' else 'entry'}", "add the missing entries, or remove the key")
     if kind == "uniqueItems":
         return Problem(document.location(at), f"{where}{name} lists the same value twice", "remove the repeat")
+    if kind == "oneOf" and violation.context:  # e.g. text or variants: speak of the option the value resembles
+        base = at[:len(at) - len(violation.absolute_path)]
+        relevant = [sub for sub in violation.context if sub.validator not in ("type", "const")]
+        if relevant:
+            deepest = max(relevant, key=lambda sub: len(sub.absolute_path))
+            return _describe(document, base + tuple(deepest.absolute_path), deepest, block_type)
+        wanted = []
+        for sub in violation.context:
+            names = sub.validator_value if isinstance(sub.validator_value, list) else [sub.validator_value]
+            wanted.extend(_TYPE_NAMES.get(str(n), json.dumps(n)) if sub.validator == "type" else json.dumps(n)
+                          for n in names)
+        expected = " or ".join(dict.fromkeys(wanted))
+        return Problem(document.location(at), f"{where}{name} must be {expected}, not {_kind_of(violation.instance)}",
+                       _type_hint(["string"] if "text" in wanted else [], violation.instance) or described)
     if kind == "anyOf" and all("required" in option for option in violation.validator_value):
         options = " or ".join(repr(option["required"][0]) for option in violation.validator_value)
         return Problem(document.location(at), f"{where}needs {options} (or both)", f"add {options}")

@@ -50,9 +50,11 @@ def test_unknown_contact_names_file_line_and_institution(tmp_project):
     with pytest.raises(ResolveError) as caught:
         publish(tmp_project, text)
     first, second = caught.value.problems
-    assert "folder.yaml:17:15: contact 'pli' is not in the registry of institution 'alpha'" in str(first)
-    assert "did you mean 'poli'?" in str(first) and "institutions/alpha/institution.yaml" in str(first)
+    assert "folder.yaml:17:15: contact 'pli' is not in 'contacts:' of institution 'alpha'" in str(first)
+    assert "fix: did you mean 'poli', or add 'pli:' under 'contacts:' in institutions/alpha/institution.yaml" \
+        in str(first)
     assert "folder.yaml:18:22: contact 'seh'" in str(second)
+    assert "fix: add 'seh:' under 'contacts:'" in str(second)  # no stray "or" without a suggestion
 
 
 def test_missing_email_is_an_error(tmp_project):
@@ -80,4 +82,4 @@ def test_missing_circular_and_broken_snippets(tmp_project):
     assert "folder.yaml:17:14: snippet 'verhinderd' not found for institution 'alpha'" in messages[0]
     assert "snippets/verhinderd.yaml" in messages[0]
     assert "rond.yaml:2:14: snippet 'rond' includes itself (rond -> rond)" in messages[1]
-    assert "kapot.yaml:2:11: in the 'text' block, 'text' must be text, not a list" in messages[2]
+    assert "kapot.yaml:2:11: in the 'text' block, 'text' must be text or a mapping of keys, not a list" in messages[2]
