@@ -22,10 +22,11 @@ from markupsafe import Markup, escape
 from folderpers import __version__
 from folderpers.errors import Location, Problem, SourceError
 from folderpers.model.blocks import Block, Heading
-from folderpers.model.inline import Emphasis, Link, PhoneNumber, RichText, Strong, Text, plain_text
+from folderpers.model.inline import Emphasis, FolderLink, Link, PhoneNumber, RichText, Strong, Text, plain_text
 from folderpers.model.publication import Publication
 from folderpers.project import Project
 from folderpers.render.qr import qr_svg
+from folderpers.render.typography import ADDRESS, address_html, dutch_quotes
 from folderpers.source.yamlsource import load_yaml
 
 Target = Literal["pdf", "print", "web"]  # pdf and print are paged
@@ -67,26 +68,65 @@ def css_string(value: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def inline_html(nodes: RichText, target: Target) -> Markup:
-    """Inline nodes as escaped HTML."""
-    parts = []
-    for node in nodes:
-        if isinstance(node, Text):
-            parts.append(escape(node.text))
-        elif isinstance(node, Strong):
-            parts.append(Markup("<strong>%s</strong>") % inline_html(node.children, target))
-        elif isinstance(node, Emphasis):
-            parts.append(Markup("<em>%s</em>") % inline_html(node.children, target))
-        elif isinstance(node, Link):
-            parts.append(Markup('<a href="%s">%s</a>') % (node.href, inline_html(node.children, target)))
-        elif isinstance(node, PhoneNumber):
-            if target == "web":
-                parts.append(Markup('<a class="phone" href="%s">%s</a>') % (node.uri, node.display))
-            else:  # in print a number is read and dialled, not clicked
-                parts.append(Markup('<span class="phone">%s</span>') % node.display)
-        else:
-            raise TypeError(f"unresolved inline node {node!r}")
-    return Markup("").join(parts)
+def inline_html(nodes: RichText, target: Target, language: str = "nl") -> Markup:
+    """Inline nodes as escaped HTML; addresses set to break cleanly, Dutch text with curly quotes.
+    The last word is kept from hyphenation, so the last line of a paragraph is never a fragment."""
+    inline = _Inline(target, language)
+    if nodes and isinstance(nodes[-1], Text) and " " in nodes[-1].text.rstrip():
+        head, _, last = nodes[-1].text.rstrip().rpartition(" ")
+        return inline.html((*nodes[:-1], Text(head + " "))) + Markup('<span class="last-word">%s</span>') % \
+            inline.text(last)
+    return inline.html(nodes)
+
+
+class _Inline:
+    def __init__(self, target: Target, language: str):
+        self.target, self.quotes, self.last = target, language.split("-")[0] == "nl", " "
+
+    def text(self, text: str) -> Markup:
+        shown = dutch_quotes(text, self.last) if self.quotes else text
+        self.last = text[-1:] or self.last
+        return escape(shown)
+
+    def address(self, href: str, text: str) -> Markup:
+        self.last = text[-1:] or self.last
+        return address_html(text, href)
+
+    def html(self, nodes: RichText) -> Markup:
+        parts = []
+        paged = self.target != "web"
+        for node in nodes:
+            if isinstance(node, Text):
+                parts.append(self.text(node.text))
+            elif isinstance(node, Strong):
+                parts.append(Markup("<strong>%s</strong>") % self.html(node.children))
+            elif isinstance(node, Emphasis):
+                parts.append(Markup("<em>%s</em>") % self.html(node.children))
+            elif isinstance(node, Link) and len(node.children) == 1 and isinstance(node.children[0], Text) \
+                    and ADDRESS.match(node.children[0].text):
+                parts.append(self.address(node.href, node.children[0].text))
+            elif isinstance(node, Link):
+                parts.append(Markup('<a href="%s">%s</a>') % (node.href, self.html(node.children)))
+                if node.print_address and paged:  # on paper the reader must see where it goes
+                    parts.append(Markup(" (%s)") % self.address(node.href, node.href.split("://", 1)[-1]))
+            elif isinstance(node, FolderLink):
+                title = self.text("“" + node.title + "”" if self.quotes else node.title)
+                if not paged:
+                    parts.append(Markup('<a href="%s">%s</a>') % (node.page, title))
+                elif node.url:
+                    parts.append(Markup('<a href="%s">%s</a> (%s)') % (node.url, title, self.address(
+                        node.url, node.url.split("://", 1)[-1])))
+                else:
+                    parts.append(title)
+            elif isinstance(node, PhoneNumber):
+                self.last = node.display[-1:]
+                if self.target == "web":
+                    parts.append(Markup('<a class="phone" href="%s">%s</a>') % (node.uri, node.display))
+                else:  # in print a number is read and dialled, not clicked
+                    parts.append(Markup('<span class="phone">%s</span>') % node.display)
+            else:
+                raise TypeError(f"unresolved inline node {node!r}")
+        return Markup("").join(parts)
 
 
 class HtmlRenderer:
@@ -130,7 +170,10 @@ class HtmlRenderer:
                                   year=day.year)
 
         def rich(nodes: RichText) -> Markup:
-            return inline_html(nodes, target)
+            return inline_html(nodes, target, publication.language)
+
+        def typeset(text: str) -> str:  # plain text fields (headings, titles): Dutch quotes
+            return dutch_quotes(text) if publication.language.split("-")[0] == "nl" else text
 
         folder = publication.folder
         stamp = (  # printed on every page: in the running footer, and on the back cover
@@ -146,6 +189,8 @@ class HtmlRenderer:
             labels=labels,
             target=target,
             rich=rich,
+            typeset=typeset,
+            address=address_html,
             image_url=image_url,
             palette=palette or publication.institution.colors.rgb(),
             format_date=format_date,

@@ -1,0 +1,53 @@
+"""Typesetting of text on its way into HTML: web and e-mail addresses that break only after
+/ . - (never hyphenated, the last path segment kept whole), and Dutch typographic quotes.
+
+Quotes follow the Dutch convention of Onze Taal and the Taalunie: curly quotes shaped 6 and 9,
+“double” and ‘single’, and the apostrophe ’ (zo’n, ’s avonds). Straight quotes in content are
+turned into these; text inside addresses is left as typed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+
+# Text that is an address a reader may type: shown with break opportunities, not hyphenated.
+ADDRESS = re.compile(r"^(?:(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$")
+_BREAK_AFTER = re.compile(r"(?<=[/.\-@])(?=.)")
+BREAK = "\u200b"  # zero-width space: a break opportunity, no hyphen
+NO_BREAK = "\u2060"  # word joiner: no break here (the slug's own hyphens)
+
+
+def address_html(text: str, href: str | None = None) -> Markup:
+    """An address as HTML, a link to `href` if given: after each / . - (and the @ of an e-mail address) a
+    break opportunity (a zero-width space: <wbr> would split the link's tag in the PDF), hyphenation off;
+    the last path segment (a folder's slug) unbroken. The span stays outside the link, for the same reason."""
+    head, slash, last = text.rpartition("/")
+    if not slash or head.endswith("/"):  # no path ("www.x.example", "a@b.example", "https://x.example")
+        head, slash, last = "", "", text
+    pieces = escape(BREAK.join(_BREAK_AFTER.split(head + slash)))
+    if last and slash:  # kept whole by a no-break rule on the address's end, without an element inside the link
+        pieces += escape(last.replace("-", "-" + NO_BREAK))
+    elif last:
+        pieces += escape(BREAK.join(_BREAK_AFTER.split(last)))
+    if href is not None:
+        pieces = Markup('<a href="%s">%s</a>') % (href, pieces)
+    return Markup('<span class="address">%s</span>') % pieces
+
+
+def dutch_quotes(text: str, before: str = " ") -> str:
+    """Straight quotes as curly ones; `before` is the character that precedes `text` (for the first quote)."""
+    result = []
+    for index, character in enumerate(text):
+        previous = text[index - 1] if index else before
+        following = text[index + 1] if index + 1 < len(text) else " "
+        opening = previous.isspace() or previous in "([{“‘-—–/"
+        if character == '"':
+            result.append("“" if opening else "”")
+        elif character == "'":
+            apostrophe = (not opening and following.isalnum()) or (opening and text[index + 1:index + 3] in ("s ", "t "))
+            result.append("’" if apostrophe or not opening else "‘")
+        else:
+            result.append(character)
+    return "".join(result)
