@@ -30,6 +30,7 @@ from folderpers.render.typography import ADDRESS, address_html, dutch_quotes
 from folderpers.source.yamlsource import load_yaml
 
 Target = Literal["pdf", "print", "web"]  # pdf and print are paged
+HYPHENATE_MIN_LETTERS = 6  # the shortest word hyphenated (hyphenate-limit-chars in styles/folder.css)
 _CSS_SAFE = re.compile(r"[A-Za-z0-9 .,:;_()/-]")
 
 
@@ -72,8 +73,8 @@ def inline_html(nodes: RichText, target: Target, language: str = "nl") -> Markup
     """Inline nodes as escaped HTML; addresses set to break cleanly, Dutch text with curly quotes.
     The last word is kept from hyphenation, so the last line of a paragraph is never a fragment."""
     inline = _Inline(target, language)
-    if nodes and isinstance(nodes[-1], Text) and " " in nodes[-1].text.rstrip():
-        head, _, last = nodes[-1].text.rstrip().rpartition(" ")
+    head, _, last = nodes[-1].text.rstrip().rpartition(" ") if nodes and isinstance(nodes[-1], Text) else ("", "", "")
+    if head and sum(character.isalpha() for character in last) >= HYPHENATE_MIN_LETTERS:
         return inline.html((*nodes[:-1], Text(head + " "))) + Markup('<span class="last-word">%s</span>') % \
             inline.text(last)
     return inline.html(nodes)

@@ -28,7 +28,7 @@ def address_html(text: str, href: str | None = None) -> Markup:
         head, slash, last = "", "", text
     pieces = escape(BREAK.join(_BREAK_AFTER.split(head + slash)))
     if last and slash:  # kept whole by a no-break rule on the address's end, without an element inside the link
-        pieces += escape(last.replace("-", "-" + NO_BREAK))
+        pieces += escape(BREAK + last.replace("-", "-" + NO_BREAK))
     elif last:
         pieces += escape(BREAK.join(_BREAK_AFTER.split(last)))
     if href is not None:
