@@ -2,8 +2,8 @@
 / . - (never hyphenated, the last path segment kept whole), and Dutch typographic quotes.
 
 Quotes follow the Dutch convention of Onze Taal and the Taalunie: curly quotes shaped 6 and 9,
-“double” and ‘single’, and the apostrophe ’ (zo’n, ’s avonds). Straight quotes in content are
-turned into these; text inside addresses is left as typed.
+double (U+201C ... U+201D) and single (U+2018 ... U+2019), and the apostrophe U+2019 (zo'n,
+'s avonds). Straight quotes in content are turned into these; text inside addresses is left as typed.
 """
 
 from __future__ import annotations
@@ -36,18 +36,22 @@ def address_html(text: str, href: str | None = None) -> Markup:
     return Markup('<span class="address">%s</span>') % pieces
 
 
+OPEN_DOUBLE, CLOSE_DOUBLE, OPEN_SINGLE, APOSTROPHE = "\u201c", "\u201d", "\u2018", "\u2019"
+_OPENS_AFTER = "([{/-\u2014\u2013" + OPEN_DOUBLE + OPEN_SINGLE  # a quote after these opens
+
+
 def dutch_quotes(text: str, before: str = " ") -> str:
     """Straight quotes as curly ones; `before` is the character that precedes `text` (for the first quote)."""
     result = []
     for index, character in enumerate(text):
         previous = text[index - 1] if index else before
         following = text[index + 1] if index + 1 < len(text) else " "
-        opening = previous.isspace() or previous in "([{“‘-—–/"
+        opening = previous.isspace() or previous in _OPENS_AFTER
         if character == '"':
-            result.append("“" if opening else "”")
-        elif character == "'":
-            apostrophe = (not opening and following.isalnum()) or (opening and text[index + 1:index + 3] in ("s ", "t "))
-            result.append("’" if apostrophe or not opening else "‘")
+            result.append(OPEN_DOUBLE if opening else CLOSE_DOUBLE)
+        elif character == "'":  # 's avonds and 't are elisions: an apostrophe, not an opening quote
+            elision = opening and text[index + 1:index + 3] in ("s ", "t ")
+            result.append(OPEN_SINGLE if opening and not elision else APOSTROPHE)
         else:
             result.append(character)
     return "".join(result)
