@@ -45,7 +45,6 @@ def dutch_quotes(text: str, before: str = " ") -> str:
     result = []
     for index, character in enumerate(text):
         previous = text[index - 1] if index else before
-        following = text[index + 1] if index + 1 < len(text) else " "
         opening = previous.isspace() or previous in _OPENS_AFTER
         if character == '"':
             result.append(OPEN_DOUBLE if opening else CLOSE_DOUBLE)
