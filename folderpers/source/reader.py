@@ -150,7 +150,9 @@ class SourceReader:
 
 
 def _key_of(at: YamlPath) -> str:
-    """The YAML key a value stands under (for a list item: the list's key)."""
+    """The YAML key a value stands under (for a list item: the list's key; for a variant: the text's key)."""
+    if "variants" in at:
+        at = at[:at.index("variants")]
     return next(part for part in reversed(at) if isinstance(part, str))
 
 

@@ -32,15 +32,19 @@ from folderpers.source.yamlsource import load_yaml
 MAX_INCLUDE_DEPTH = 5
 
 
-def resolve(folder: Folder, institution: Institution,
-            shared_snippets: dict[str, Snippet | SourceError]) -> Publication:
-    """Resolve `folder` for `institution`; raise ResolveError listing every unresolved reference."""
+def resolve(folder: Folder, institution: Institution, shared_snippets: dict[str, Snippet | SourceError],
+            keep_typed_phones: bool = False) -> Publication:
+    """Resolve `folder` for `institution`; raise ResolveError listing every unresolved reference and
+    every phone number typed in its text. With `keep_typed_phones` (for `build.py check`, which reports
+    them among its other findings) those are kept in `Publication.typed_phones` instead."""
     resolver = _Resolver(institution, shared_snippets, folder)
     blocks = resolver.blocks(folder.blocks, chain=())
     intro = resolver.value(folder.intro)
     resolver.check_sources()
-    if resolver.problems:
-        raise ResolveError(*dict.fromkeys(resolver.problems))
+    typed = [problem for problem in resolver.problems if problem.kind == "typed-phone"] if keep_typed_phones else []
+    problems = [problem for problem in resolver.problems if problem not in typed]
+    if problems:
+        raise ResolveError(*dict.fromkeys(problems))
     roots = dict.fromkeys([folder.directory.resolve(), institution.directory.resolve(),
                            *(snippet.source.parent.resolve() for snippet in resolver.used_snippets)])
     # Every snippet of the institution counts, used or not: adding one of its own can change what an
@@ -51,7 +55,7 @@ def resolve(folder: Folder, institution: Institution,
     return Publication(folder, institution, f"{institution.code_prefix}-{folder.code}", intro, blocks,
                        tuple(roots), tuple(path.resolve() for path in sources),
                        tuple(snippet.source.resolve() for snippet in dict.fromkeys(resolver.used_snippets)),
-                       tuple(dict.fromkeys(resolver.related)))
+                       tuple(dict.fromkeys(resolver.related)), tuple(typed))
 
 
 def _paths_in(value: Any) -> list[Path]:
@@ -77,7 +81,7 @@ class _Resolver:
         self.related: list[str] = []  # slugs of the folders it links to
 
     def problem(self, location: Location, message: str, hint: str, kind: str = "", subject: str = "") -> None:
-        self.problems.append(Problem(location, message, hint, kind, subject))
+        self.problems.append(Problem(location, message, hint, kind, subject, self.institution.id if kind else ""))
 
     def blocks(self, blocks: tuple[Block, ...], chain: tuple[str, ...]) -> tuple[Block, ...]:
         result: list[Block] = []

@@ -110,7 +110,7 @@ def test_warnings_silenced_on_purpose_and_a_silence_that_silences_nothing(tmp_pr
 
 
 def test_errors_cannot_be_silenced(tmp_project):
-    path = tmp_project.folder("kapot", MINIMAL_FOLDER.replace("blocks:\n", "checks:\n  ignore: [typed-phone]\nblocks:\n"))
+    path = tmp_project.folder("kapot", MINIMAL_FOLDER.replace("blocks:\n", "checks:\n  ignore: [link-text]\nblocks:\n"))
     report, found = findings_of(tmp_project.project, path)
     assert ("source", 11) in found and not report.ok
 
