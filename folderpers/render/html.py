@@ -158,9 +158,11 @@ class HtmlRenderer:
         return load_yaml(path).data
 
     def render(self, publication: Publication, target: Target, image_url: Callable[[Path], str],
-               palette: dict[str, str] | None = None, svg_url: Callable[[str], str] | None = None) -> str:
+               palette: dict[str, str] | None = None, svg_url: Callable[[str], str] | None = None,
+               page_total: int | None = None) -> str:
         """HTML for `target`; `palette` gives the brand colours as CSS values (default: the RGB ones),
-        `svg_url` turns SVG made here (the QR code) into an image URL (default: an RGB data: URL)."""
+        `svg_url` turns SVG made here (the QR code) into an image URL (default: an RGB data: URL),
+        `page_total` is the footer's "of N" when pages are added after layout (a print booklet's padding)."""
         labels = self.labels(publication.language)
         online = publication.online_url
         qr_image = (svg_url or svg_data_url)(qr_svg(online)) if online and target != "web" else None
@@ -201,6 +203,7 @@ class HtmlRenderer:
             stylesheet=self._stylesheet(target),
             generator=f"folderpers {__version__}",
             is_section=lambda node: isinstance(node, Section),
+            page_total=page_total,
         )
 
     def render_padding(self, publication: Publication, count: int, palette: dict[str, str] | None = None) -> str:

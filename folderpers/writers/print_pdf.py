@@ -58,12 +58,22 @@ class PrintWriter:
         roots = publication.asset_roots
         palette = ({name: converter.css(value) for name, value in publication.institution.colors.rgb().items()}
                    if cmyk else None)
-        html = self.theme.html.render(publication, "print", image_url=converter.image_url if cmyk else Path.as_uri,
-                                      palette=palette, svg_url=converter.svg_url if cmyk else None)
+        def html(page_total: int | None = None) -> str:
+            return self.theme.html.render(publication, "print", image_url=converter.image_url if cmyk else Path.as_uri,
+                                          palette=palette, svg_url=converter.svg_url if cmyk else None,
+                                          page_total=page_total)
         base, renderer = publication.folder.directory, self.theme.pdf_renderer
-        document = renderer.layout(html, base, roots, source, stylesheets, variant, warnings, cmyk)
+        document = renderer.layout(html(), base, roots, source, stylesheets, variant, warnings, cmyk)
         pages = list(document.pages)
         missing = -len(pages) % PAGE_MULTIPLE
+        if missing:  # laid out again with the padded total in the footer ("1 of 8", not "1 of 7"): the
+            # footer is a margin box, so the text flows as before; counted to be sure
+            total = len(pages) + missing
+            document = renderer.layout(html(total), base, roots, source, stylesheets, variant, warnings, cmyk)
+            if len(document.pages) + missing != total:
+                raise RenderError(Problem(source, "the print PDF changed length when its page total was set",
+                                          "report this as a bug in folderpers"))
+            pages = list(document.pages)
         if missing:  # notes and blank pages go before the back cover, never inside the text
             padding_html = self.theme.html.render_padding(publication, missing, palette)
             padding = renderer.layout(padding_html, base, roots, source, stylesheets, variant, warnings, cmyk)
