@@ -26,7 +26,7 @@ from folderpers.model.inline import Emphasis, FolderLink, Link, PhoneNumber, Ric
 from folderpers.model.publication import Publication
 from folderpers.project import Project
 from folderpers.render.qr import qr_svg
-from folderpers.render.typography import ADDRESS, address_html, dutch_quotes
+from folderpers.render.typography import ADDRESS, NO_BREAK, address_html, dutch_quotes
 from folderpers.source.yamlsource import load_yaml
 
 Target = Literal["pdf", "print", "web"]  # pdf and print are paged
@@ -71,12 +71,13 @@ def css_string(value: str) -> Markup:
 
 def inline_html(nodes: RichText, target: Target, language: str = "nl") -> Markup:
     """Inline nodes as escaped HTML; addresses set to break cleanly, Dutch text with curly quotes.
-    The last word is kept from hyphenation, so the last line of a paragraph is never a fragment."""
+    On paper the last word is kept from hyphenation, so the last line of a paragraph is never a
+    fragment: its letters are joined by word joiners (an element around it would trip WeasyPrint 70,
+    which then breaks the line after a hyphenated word early)."""
     inline = _Inline(target, language)
     head, _, last = nodes[-1].text.rstrip().rpartition(" ") if nodes and isinstance(nodes[-1], Text) else ("", "", "")
-    if head and sum(character.isalpha() for character in last) >= HYPHENATE_MIN_LETTERS:
-        return inline.html((*nodes[:-1], Text(head + " "))) + Markup('<span class="last-word">%s</span>') % \
-            inline.text(last)
+    if target != "web" and head and sum(character.isalpha() for character in last) >= HYPHENATE_MIN_LETTERS:
+        return inline.html((*nodes[:-1], Text(head + " "), Text(NO_BREAK.join(last))))
     return inline.html(nodes)
 
 
@@ -91,7 +92,7 @@ class _Inline:
 
     def address(self, href: str, text: str) -> Markup:
         self.last = text[-1:] or self.last
-        return address_html(text, href)
+        return address_html(text, href, paged=self.target != "web")
 
     def html(self, nodes: RichText) -> Markup:
         parts = []
@@ -193,7 +194,7 @@ class HtmlRenderer:
             target=target,
             rich=rich,
             typeset=typeset,
-            address=address_html,
+            address=lambda text, href=None: address_html(text, href, paged=target != "web"),
             image_url=image_url,
             palette=palette or publication.institution.colors.rgb(),
             format_date=format_date,

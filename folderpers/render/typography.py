@@ -19,21 +19,28 @@ BREAK = "\u200b"  # zero-width space: a break opportunity, no hyphen
 NO_BREAK = "\u2060"  # word joiner: no break here (the slug's own hyphens)
 
 
-def address_html(text: str, href: str | None = None) -> Markup:
+def address_html(text: str, href: str | None = None, paged: bool = True) -> Markup:
     """An address as HTML, a link to `href` if given: after each / . - (and the @ of an e-mail address) a
-    break opportunity (a zero-width space: <wbr> would split the link's tag in the PDF), hyphenation off;
-    the last path segment (a folder's slug) unbroken. The span stays outside the link, for the same reason."""
+    break opportunity (no hyphen added), hyphenation off; the last path segment (a folder's slug) unbroken.
+    On paper the breaks are zero-width spaces and word joiners: an element inside a link (<wbr>, a span)
+    would split its tag in the PDF. On the web page they are <wbr> and a no-wrap span, which find-in-page
+    and copying see through."""
     head, slash, last = text.rpartition("/")
     if not slash or head.endswith("/"):  # no path ("www.x.example", "a@b.example", "https://x.example")
         head, slash, last = "", "", text
-    pieces = escape(BREAK.join(_BREAK_AFTER.split(head + slash)))
-    if last and slash:  # kept whole by a no-break rule on the address's end, without an element inside the link
-        pieces += escape(BREAK + last.replace("-", "-" + NO_BREAK))
-    elif last:
-        pieces += escape(BREAK.join(_BREAK_AFTER.split(last)))
+    breaking = last if not slash else ""
+    pieces = _with_breaks(head + slash + breaking, paged)
+    if slash and last:
+        pieces += (escape(BREAK + last.replace("-", "-" + NO_BREAK)) if paged
+                   else Markup('<wbr><span class="address-end">%s</span>') % last)
     if href is not None:
         pieces = Markup('<a href="%s">%s</a>') % (href, pieces)
     return Markup('<span class="address">%s</span>') % pieces
+
+
+def _with_breaks(text: str, paged: bool) -> Markup:
+    parts = _BREAK_AFTER.split(text)
+    return escape(BREAK.join(parts)) if paged else Markup("<wbr>").join(escape(part) for part in parts)
 
 
 OPEN_DOUBLE, CLOSE_DOUBLE, OPEN_SINGLE, APOSTROPHE = "\u201c", "\u201d", "\u2018", "\u2019"

@@ -18,6 +18,11 @@ def test_email_address_breaks_after_at_and_dot():
     assert str(address_html("a.b@c.example")) == f'<span class="address">a.{BREAK}b@{BREAK}c.{BREAK}example</span>'
 
 
+def test_on_the_web_page_addresses_break_with_wbr():
+    assert str(address_html("x.example/f/wervel-fractuur.html", paged=False)) == (
+        '<span class="address">x.<wbr>example/<wbr>f/<wbr><span class="address-end">wervel-fractuur.html</span></span>')
+
+
 def test_dutch_quotes_and_apostrophes():
     assert dutch_quotes('Hij zei "ga maar" en \'s avonds ging het \'goed\'. Zo\'n dag.') == \
         "Hij zei “ga maar” en ’s avonds ging het ‘goed’. Zo’n dag."
@@ -27,4 +32,4 @@ def test_rich_text_gets_quotes_addresses_and_an_unhyphenated_last_word():
     html = str(inline_html((Text('Lees "dit" op '), Link("https://x.example", (Text("www.x.example"),)),
                             Text(" voor de uitleg")), "pdf"))
     assert "Lees “dit” op " in html and f"www.{BREAK}x.{BREAK}example" in html
-    assert html.endswith(' voor de <span class="last-word">uitleg</span>')
+    assert html.endswith(" voor de " + NO_BREAK.join("uitleg"))
