@@ -25,15 +25,14 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from corpus import make_corpus  # noqa: E402
+from folderpers.build.pipeline import BuildOptions, build
+from folderpers.build.workers import Task, WorkerPool, default_jobs
+from folderpers.model.publication import Publication
+from folderpers.project import Project
+from folderpers.render.html import PDF, HtmlRenderer
+from folderpers.source.corpus import Corpus
 
-from folderpers.build.pipeline import BuildOptions, build  # noqa: E402
-from folderpers.build.workers import Task, WorkerPool, default_jobs  # noqa: E402
-from folderpers.project import Project  # noqa: E402
-from folderpers.render.html import HtmlRenderer  # noqa: E402
-from folderpers.source.load import load_folder, load_institution, load_snippets  # noqa: E402
-from folderpers.source.resolve import resolve  # noqa: E402
-from folderpers.source.schemas import SchemaSet  # noqa: E402
+from synthetic import make_corpus
 
 MIB = 1024
 
@@ -49,12 +48,11 @@ def cli(project: Project, *arguments: str) -> float:
     return elapsed
 
 
-def publications(project: Project):
-    schemas = SchemaSet(project.schemas)
-    snippets = load_snippets(project.snippets, schemas)
-    institutions = [load_institution(source, schemas) for source in project.institution_sources()]
-    return [resolve(load_folder(source, schemas), institution, snippets)
-            for source in project.folder_sources() for institution in institutions]
+def publications(project: Project) -> list[Publication]:
+    """Every folder for every institution of the synthetic corpus (it publishes all of them everywhere)."""
+    corpus = Corpus(project)
+    return [corpus.publication(corpus.folder(source), corpus.institution(institution_id))
+            for source in corpus.folder_sources for institution_id in corpus.institution_ids]
 
 
 def naive_inputs(project: Project, work: Path) -> list[Path]:
@@ -63,7 +61,7 @@ def naive_inputs(project: Project, work: Path) -> list[Path]:
     jobs = []
     for publication in publications(project):
         html = work / f"{publication.institution.id}-{publication.folder.slug}.html"
-        html.write_text(html_renderer.render(publication, "pdf", image_url=Path.as_uri), "utf-8")
+        html.write_text(html_renderer.render(publication, PDF, image_url=Path.as_uri), "utf-8")
         jobs.append(html)
     return jobs
 

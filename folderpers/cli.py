@@ -1,22 +1,20 @@
-"""Command line: `python build.py [build|review|serve|new] [options]`; see `python build.py --help`."""
+"""Command line: `python build.py [build|review|serve|new|import] [options]`; see `python build.py --help`."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from datetime import date
 from pathlib import Path
 
-from folderpers.build.pipeline import BuildOptions, build, review_statuses
-from folderpers.build.progress import print_outcome, reporter_for_terminal
 from folderpers.build.workers import default_jobs
 from folderpers.errors import FolderpersError
 from folderpers.project import Project
-from folderpers.source.review import ReviewPolicy
 from folderpers.writers import KINDS
 
-_STATES = {"expired": "EXPIRED", "due": "due", "current": "ok"}
+_MODULES = {"import": "import_"}  # commands whose name is a Python keyword
 
 
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:
@@ -33,7 +31,7 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: files already published stay as they are", file=sys.stderr)
         return 130
-    except Exception as error:  # noqa: BLE001 - a bug: say so briefly, unless asked for the details
+    except Exception as error:
         if getattr(args, "debug", False):
             raise
         print(f"internal error: {type(error).__name__}: {error} (run with --debug for a traceback)", file=sys.stderr)
@@ -41,30 +39,17 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
 
 
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, root: Path | None) -> int:
-    policy = ReviewPolicy(today=args.today, warn_months=args.review_warning_months,
-                          allow_expired=getattr(args, "allow_expired", False))
     project = Project(args.project or root or Path.cwd(), output=getattr(args, "output", None))
     project.check()
-    if args.command == "review":
-        return _review(project, policy)
-    if args.command == "check":
-        from folderpers.commands import check  # the commands' own modules load only when used: a build starts fast
-        return check.main(project, args)
-    if args.command == "serve":
-        from folderpers.preview.server import serve
-        return serve(project, policy, args.port)
-    if args.command == "new":
-        return _new(project, args.slug, policy)
-    formats = tuple(kind.strip() for kind in args.format.split(",") if kind.strip())
-    unknown = [kind for kind in formats if kind not in KINDS]
-    if unknown:
-        parser.error(f"unknown format {unknown[0]!r}; formats are: {', '.join(KINDS)}")
-    options = BuildOptions(tuple(args.institution), tuple(args.folder), formats, policy, jobs=args.jobs,
-                           force=args.force, debug=args.debug)
-    reporter = reporter_for_terminal()
-    report = build(project, options, reporter=reporter.outcome, progress=reporter.progress)
-    reporter.finish(report)
-    return 0 if report.ok else 1
+    command = args.command or "build"
+    if command == "build":
+        args.formats = tuple(kind.strip() for kind in args.format.split(",") if kind.strip())
+        unknown = [kind for kind in args.formats if kind not in KINDS]
+        if unknown:
+            parser.error(f"unknown format {unknown[0]!r}; formats are: {', '.join(KINDS)}")
+    # only the running command's module is imported: a build does not pay for `check` or `serve`
+    module = importlib.import_module(f"folderpers.commands.{_MODULES.get(command, command)}")
+    return int(module.main(project, args))
 
 
 def _shared_options(defaults: bool) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser, argparse.ArgumentParser]:
@@ -124,35 +109,13 @@ def _parser() -> argparse.ArgumentParser:
                                help="preview folders past their review date")
     new_command = commands.add_parser("new", parents=[common], help="start a new folder from a commented example")
     new_command.add_argument("slug", help="its name: lowercase letters, digits and hyphens, e.g. knie-prothese")
+    import_command = commands.add_parser("import", parents=[common], help="turn existing folders (Word .docx, "
+                                         "web pages, PDF, text copied from a PDF) into folders/<slug>/folder.yaml "
+                                         "to review")
+    import_command.add_argument("sources", nargs="+", metavar="SOURCE", help=".docx, .html, .pdf or .txt files")
+    import_command.add_argument("--slug", help="folder name (default: from the file name); only with one SOURCE")
+    import_command.add_argument("--institution", "-i", metavar="ID", default=None,
+                                help="institution whose registry turns phone numbers and its name into placeholders "
+                                "(default: the one the document names, else the one with most of its numbers)")
+    import_command.add_argument("--force", action="store_true", help="replace a folder that already exists")
     return parser
-
-
-def _new(project: Project, slug: str, policy: ReviewPolicy) -> int:
-    from folderpers.commands.new import ScaffoldError, new_folder
-    try:
-        source = new_folder(project, slug, policy)
-    except ScaffoldError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    shown = source.relative_to(project.root)
-    print(f"Created {shown}: open it in your editor, and see it as you type with `make serve` "
-          f"(or `python build.py serve`).")
-    return 0
-
-
-def _review(project: Project, policy: ReviewPolicy) -> int:
-    """Print every folder by review date; exit 1 when any has expired (useful in a scheduled job)."""
-    statuses, failures = review_statuses(project, policy)
-    print(f"Review status as of {policy.today} (warning within {policy.warn_months} months)\n")
-    print(f"{'status':<8} {'review':<10} {'days':>5}  {'code':<10} {'version':<7}  folder (owner)")
-    for status in statuses:
-        folder = status.folder
-        print(f"{_STATES[status.state]:<8} {folder.review.isoformat():<10} {status.days_left:>5}  {folder.code:<10} "
-              f"{folder.version:<7}  {folder.source.parent.name}/{folder.source.name} ({folder.department})")
-    for failure in failures:
-        print_outcome(failure)
-    expired = sum(1 for status in statuses if status.state == "expired")
-    due = sum(1 for status in statuses if status.state == "due")
-    print(f"\n{len(statuses)} folders: {expired} expired, {due} due for review"
-          + (f", {len(failures)} unreadable" if failures else ""))
-    return 1 if expired or failures else 0

@@ -70,6 +70,10 @@ class FontError(FolderpersError):
     """An institution's font is not installed."""
 
 
+class EngineError(FolderpersError):
+    """The installed rendering engine is not the one folderpers is made for."""
+
+
 class RenderError(FolderpersError):
     """Rendering an output failed (WeasyPrint reported an error, or an asset was refused)."""
 

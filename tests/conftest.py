@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import REPO, ProjectBuilder, make_project, options
 
 from folderpers.checks.web import CHROMIUM_ARGS
 from folderpers.project import Project
+
+from support import REPO, ProjectBuilder, make_project, options
 
 
 @pytest.fixture

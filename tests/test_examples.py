@@ -8,12 +8,13 @@ from pathlib import Path
 import pikepdf
 import pypdf
 import pytest
-from support import REPO, TODAY
 
 from folderpers.model.blocks import BLOCK_TYPES
 from folderpers.project import Project
 from folderpers.source.load import load_folder, load_institution, load_snippets
 from folderpers.source.schemas import SchemaSet
+
+from support import REPO, TODAY
 
 PROJECT = Project(REPO)
 SCHEMAS = SchemaSet(PROJECT.schemas)

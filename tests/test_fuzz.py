@@ -9,10 +9,11 @@ import pikepdf
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import options
 
 from folderpers.build.pipeline import build
 from folderpers.build.publish import staging_directory
+
+from support import options
 
 # Dutch diacritics, Arabic, emoji, zero-width and bidi controls, C0/C1 controls, markup characters
 SPECIAL = "éëïöüçÉ ﷺ مرحبا بالعالم 😀👩‍⚕️🏥 \u200b\u200c\u200d\u200e\u200f\u2028\u2029\ufeff \x00\x01\x07\x08\x0b\x0c\x1b\x7f\x85\x9f <>&\"'{}[]*_\\#:|-"

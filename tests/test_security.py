@@ -10,9 +10,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from support import FIXTURES, MINIMAL_FOLDER, options
 
 from folderpers.build.pipeline import build
+
+from support import FIXTURES, MINIMAL_FOLDER, options
 
 ATTACKS = FIXTURES / "attacks"
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import version
-from pathlib import Path
-from typing import Any, Iterable
+from pathlib import Path, PurePath
+from typing import Any
 
 from folderpers import __version__
 from folderpers.build.publish import publish
@@ -132,7 +133,7 @@ class Manifest:
         self.entries[entry["path"]] = entry
         self.changed = True
 
-    def unchanged(self, paths: Iterable[Path], dist: Path, inputs_sha256: str) -> bool:
+    def unchanged(self, paths: Iterable[PurePath], dist: Path, inputs_sha256: str) -> bool:
         """True when every file was made from exactly these inputs and is still in dist/ as it was made."""
         for path in paths:
             entry = self.entries.get(str(path))

@@ -7,27 +7,24 @@ institution's, a failed render that one output. Every outcome is reported as it 
 
 from __future__ import annotations
 
-import traceback
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable, Iterator
 
 from folderpers.build.manifest import Manifest, combined_digest, entries_current, input_digests, output_entry
 from folderpers.build.publish import publish, remove_leftovers
 from folderpers.build.workers import DEFAULT_MAX_TASKS, Done, Task, WorkerPool, render_task
-from folderpers.errors import FolderpersError, Location, Problem, SourceError
-from folderpers.model.folder import Folder, Snippet
+from folderpers.errors import Location
+from folderpers.model.folder import Folder
 from folderpers.model.institution import Institution
 from folderpers.model.outcome import BuildReport, Outcome
 from folderpers.project import Project
 from folderpers.render.fonts import require_font
 from folderpers.render.theme import Theme
-from folderpers.source.load import load_folder, load_institution, load_snippets
-from folderpers.source.resolve import resolve
-from folderpers.source.review import ReviewPolicy, ReviewStatus, assess, check_publishable, review_state
-from folderpers.source.schemas import SchemaSet
+from folderpers.source.corpus import Corpus, Selection
+from folderpers.source.review import ReviewPolicy, assess, check_publishable, review_state
 from folderpers.writers import COLLECTION_WRITERS, KINDS, WRITERS, CollectionWriter, Writer
 
 
@@ -54,6 +51,7 @@ class _Build:
     project: Project
     options: BuildOptions
     reporter: Reporter
+    corpus: Corpus
     report: BuildReport = field(default_factory=BuildReport)
 
     def record(self, outcome: Outcome) -> None:
@@ -61,7 +59,25 @@ class _Build:
         self.reporter(outcome)
 
     def failure(self, subject: str, error: BaseException) -> None:
-        self.record(_failure(subject, error, self.options.debug))
+        self.record(Outcome.failure(subject, error, self.options.debug))
+
+    @cached_property
+    def institutions(self) -> dict[str, Institution | Outcome]:
+        """The selected institutions by id, loaded when first needed (a no-op build needs none: their
+        files' hashes are among the recorded inputs); one that fails is reported once, as its Outcome."""
+        institutions: dict[str, Institution | Outcome] = {}
+        for institution_id, loaded in self.corpus.institutions().items():
+            try:
+                if isinstance(loaded, BaseException):
+                    raise loaded
+                require_font(loaded)
+                institutions[institution_id] = loaded
+            except Exception as error:  # noqa: BLE001 - a broken institution must not stop the others
+                source = self.project.institutions / institution_id / "institution.yaml"
+                outcome = Outcome.failure(str(Location(source)), error, self.options.debug)
+                self.record(outcome)
+                institutions[institution_id] = outcome
+        return institutions
 
 
 @dataclass(frozen=True)
@@ -77,10 +93,11 @@ class _Work:
 def build(project: Project, options: BuildOptions, reporter: Reporter = lambda outcome: None,
           progress: Progress = lambda done, total: None) -> BuildReport:
     """Build what `options` ask for; `reporter` hears each outcome, `progress` (done, total) each render."""
-    run = _Build(project, options, reporter)
+    corpus = Corpus(project, Selection(options.institutions, options.folders))
+    run = _Build(project, options, reporter, corpus)
     remove_leftovers(project.dist)
-    sources = _Sources(run)
-    institution_ids = _selected_institutions(run)
+    for option, problem in corpus.unknown_selections():
+        run.record(Outcome("failed", option, detail=f"{problem.message}; {problem.hint}"))
     theme = Theme(project)
     writers = [WRITERS[kind](theme) for kind in options.formats if kind in WRITERS]
     manifest = Manifest.load(project.dist)
@@ -89,26 +106,25 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
     recorded = manifest.by_source()
     kinds = tuple(writer.kind for writer in writers)
     with _Renderer(run, theme) as renderer:
-        for source in _selected_folders(run):
-            if not options.force and _still_current(run, source, recorded, institution_ids, kinds, theme_inputs):
+        for source in corpus.folder_sources:
+            if not options.force and _still_current(run, source, recorded, corpus.institution_ids, kinds,
+                                                    theme_inputs):
                 continue
-            schemas = sources.schemas  # outside the try: a broken schema is the project's problem, not the folder's
+            _ = corpus.schemas  # outside the try: a broken schema is the project's problem, not the folder's
             try:
-                folder = load_folder(source, schemas)
-                _check_institution_ids(folder, project)
+                folder = corpus.folder(source)
                 warnings = check_publishable(assess(folder, options.policy), options.policy)
             except Exception as error:  # noqa: BLE001 - a broken folder must not stop the others
                 run.failure(str(Location(source)), error)
                 continue
-            for institution_id, institution in sources.institutions.items():
+            for institution_id, institution in run.institutions.items():
                 if not folder.published_by(institution_id):
                     run.record(Outcome("skipped", f"{folder.slug} for {institution_id}", detail="not published there"))
                 elif isinstance(institution, Outcome):  # failed to load: already reported once
                     run.record(Outcome("failed", f"{folder.slug} for {institution_id}",
                                        detail=f"institution {institution_id!r} has errors (see above)"))
                 else:
-                    tasks.extend(_plan(run, folder, institution, sources.snippets, writers, theme_inputs, manifest,
-                                       warnings))
+                    tasks.extend(_plan(run, folder, institution, writers, theme_inputs, manifest, warnings))
             renderer.start(len(tasks))  # workers warm up while the other folders are planned
         progress(0, len(tasks))
         for count, done in enumerate(renderer.run(_longest_first(tasks)), 1):
@@ -118,50 +134,16 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
         manifest.write()
     for kind in options.formats:
         if kind in COLLECTION_WRITERS:
-            _publish_collection(run, COLLECTION_WRITERS[kind](theme), manifest)
+            _publish_collection(run, COLLECTION_WRITERS[kind](theme), manifest, corpus)
     return run.report
 
 
-@dataclass
-class _Sources:
-    """The schemas, institutions and shared snippets, each loaded when first needed: a build whose
-    folders are all unchanged needs none of them (their files' hashes are among the recorded inputs)."""
-
-    run: _Build
-
-    @cached_property
-    def schemas(self) -> SchemaSet:
-        return SchemaSet(self.run.project.schemas)
-
-    @cached_property
-    def institutions(self) -> dict[str, Institution | Outcome]:
-        """The selected institutions by id; one that fails to load is reported once, as its Outcome."""
-        institutions: dict[str, Institution | Outcome] = {}
-        for source in self.run.project.institution_sources():
-            if self.run.options.institutions and source.parent.name not in self.run.options.institutions:
-                continue
-            try:
-                institution = load_institution(source, self.schemas)
-                require_font(institution)
-                institutions[institution.id] = institution
-            except Exception as error:  # noqa: BLE001
-                outcome = _failure(str(Location(source)), error, self.run.options.debug)
-                self.run.record(outcome)
-                institutions[source.parent.name] = outcome
-        return institutions
-
-    @cached_property
-    def snippets(self) -> dict[str, Snippet | SourceError]:
-        return load_snippets(self.run.project.snippets, self.schemas)
-
-
-def _plan(run: _Build, folder: Folder, institution: Institution, shared_snippets: dict[str, Snippet | SourceError],
-          writers: Iterable[Writer], theme_inputs: dict[str, str], manifest: Manifest,
-          warnings: tuple[str, ...]) -> list[Task]:
+def _plan(run: _Build, folder: Folder, institution: Institution, writers: Iterable[Writer],
+          theme_inputs: dict[str, str], manifest: Manifest, warnings: tuple[str, ...]) -> list[Task]:
     """The render tasks for one folder and institution; outputs whose inputs did not change are reported
     as unchanged instead (decided from content hashes in the manifest, never from timestamps)."""
     try:
-        publication = resolve(folder, institution, shared_snippets)
+        publication = run.corpus.publication(folder, institution)
     except Exception as error:  # noqa: BLE001
         run.failure(f"{folder.slug} for {institution.id}", error)
         return []
@@ -272,64 +254,16 @@ def _publish(run: _Build, done: Done, manifest: Manifest) -> None:
                            warnings=work.warnings + output.warnings, notes=output.notes))
 
 
-def _publish_collection(run: _Build, writer: CollectionWriter, manifest: Manifest) -> None:
+def _publish_collection(run: _Build, writer: CollectionWriter, manifest: Manifest, corpus: Corpus) -> None:
     try:
-        outputs = writer.render(manifest.current())
-        for output in outputs:
-            publish(run.project.dist / output.path, output.data, run.project.dist)
+        outputs = writer.render(manifest.current(), corpus)
+        written = [publish(run.project.dist / output.path, output.data, run.project.dist) for output in outputs]
     except Exception as error:  # noqa: BLE001
         run.failure(f"{writer.kind} (of everything in {_shown(run.project.dist, run.project)})", error)
         return
-    for output in outputs:
-        run.record(Outcome("built", _shown(run.project.dist / output.path, run.project), pages=output.pages,
-                           warnings=output.warnings, notes=output.notes))
-
-
-def _selected_institutions(run: _Build) -> tuple[str, ...]:
-    """The ids of the institutions to build for; an unknown --institution is reported."""
-    available = [source.parent.name for source in run.project.institution_sources()]
-    for wanted in run.options.institutions:
-        if wanted not in available:
-            run.record(Outcome("failed", f"--institution {wanted}",
-                               detail=f"no institution {wanted!r}; there are: {', '.join(available)}"))
-    return tuple(name for name in available if not run.options.institutions or name in run.options.institutions)
-
-
-def _selected_folders(run: _Build) -> list[Path]:
-    sources = run.project.folder_sources()
-    slugs = sorted({source.parent.name for source in sources})
-    for wanted in run.options.folders:
-        if wanted not in slugs:
-            run.record(Outcome("failed", f"--folder {wanted}", detail=f"no folder {wanted!r}; there are: {', '.join(slugs)}"))
-    return [source for source in sources if not run.options.folders or source.parent.name in run.options.folders]
-
-
-def _check_institution_ids(folder: Folder, project: Project) -> None:
-    known = {source.parent.name for source in project.institution_sources()}
-    unknown = [name for name in folder.institutions or () if name not in known]
-    if unknown:
-        raise SourceError(Problem(folder.location_of("institutions"), f"unknown institution {unknown[0]!r}",
-                                  f"institutions are: {', '.join(sorted(known))}"))
-
-
-def review_statuses(project: Project, policy: ReviewPolicy) -> tuple[list[ReviewStatus], list[Outcome]]:
-    """Every folder's review status (for `build.py review`), and the folders that failed to load."""
-    schemas = SchemaSet(project.schemas)
-    statuses, failures = [], []
-    for source in project.folder_sources():
-        try:
-            statuses.append(assess(load_folder(source, schemas), policy))
-        except Exception as error:  # noqa: BLE001
-            failures.append(_failure(str(Location(source)), error, debug=False))
-    return sorted(statuses, key=lambda status: (status.folder.review, status.folder.slug)), failures
-
-
-def _failure(subject: str, error: BaseException, debug: bool) -> Outcome:
-    if isinstance(error, FolderpersError):
-        return Outcome("failed", subject, problems=error.problems)
-    detail = f"internal error: {type(error).__name__}: {error}"
-    detail += "\n" + traceback.format_exc() if debug else " (run with --debug for a traceback)"
-    return Outcome("failed", subject, detail=detail)
+    for output, was_written in zip(outputs, written, strict=True):
+        run.record(Outcome("built" if was_written else "unchanged", _shown(run.project.dist / output.path, run.project),
+                           pages=output.pages, warnings=output.warnings, notes=output.notes))
 
 
 def _shown(path: Path, project: Project) -> str:

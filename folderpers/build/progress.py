@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from typing import Iterable, Protocol
+from collections.abc import Iterable
+from typing import Protocol
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -35,7 +36,7 @@ class Reporter(Protocol):
 
 def status_counts(outcomes: Iterable[Outcome]) -> dict[str, int]:
     """How many outcomes have each status, known statuses first; built, skipped and failed always."""
-    counts = Counter(outcome.status for outcome in outcomes)
+    counts: Counter[str] = Counter(outcome.status for outcome in outcomes)
     for status in ALWAYS_COUNTED:
         counts.setdefault(status, 0)
     rank = {status: index for index, status in enumerate(_ORDER)}

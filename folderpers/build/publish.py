@@ -20,8 +20,11 @@ def staging_directory(dist: Path) -> Path:
     return dist.parent / f".{dist.name}.partial"
 
 
-def publish(target: Path, data: bytes, dist: Path) -> None:
-    """Write `data` to `target` (inside `dist`) atomically."""
+def publish(target: Path, data: bytes, dist: Path) -> bool:
+    """Write `data` to `target` (inside `dist`) atomically; False when `target` holds exactly `data`
+    already, and nothing is written (a rebuild that changes nothing leaves dist/ untouched)."""
+    if _holds(target, data):
+        return False
     staging = staging_directory(dist)
     staging.mkdir(parents=True, exist_ok=True)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -36,6 +39,14 @@ def publish(target: Path, data: bytes, dist: Path) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return True
+
+
+def _holds(target: Path, data: bytes) -> bool:
+    try:
+        return target.stat().st_size == len(data) and target.read_bytes() == data
+    except OSError:  # not there (or not readable): write it
+        return False
 
 
 def remove_leftovers(dist: Path) -> list[Path]:

@@ -10,6 +10,7 @@ one and goes on.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import multiprocessing
@@ -20,15 +21,21 @@ import sys
 import time
 import traceback
 from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from folderpers.errors import FolderpersError
 from folderpers.model.publication import Publication
 from folderpers.project import Project
 
+if TYPE_CHECKING:
+    from folderpers.render.theme import Theme
+    from folderpers.writers.base import Rendered, Writer
+
 DEFAULT_MAX_TASKS = 100
+PDF_RENDERER_MODULE = "folderpers.render.pdf"  # counts WeasyPrint's time; named, not imported (it imports WeasyPrint)
 
 
 @dataclass(frozen=True)
@@ -43,7 +50,7 @@ class Done:
     """The outcome of one task: the writer's files, or the error that stopped it."""
 
     task: Task
-    outputs: tuple = ()  # Rendered files
+    outputs: tuple[Rendered, ...] = ()
     error: BaseException | None = None
     peak_rss_kib: int = 0  # of the worker that rendered it (0 when rendered in the calling process)
     rss_kib: int = 0  # that worker's resident memory right after this document
@@ -55,11 +62,12 @@ class WorkerCrashed(Exception):
     """The worker process died while rendering (e.g. killed, or a crash in a native library)."""
 
 
-def render_task(writers: dict, theme, task: Task) -> Done:
+def render_task(writers: dict[str, Writer], theme: Theme, task: Task) -> Done:
     """Render one task with cached writers (in a worker, or in the calling process)."""
     from folderpers.writers import WRITERS
     started, weasyprint_before = time.perf_counter(), _weasyprint_seconds()
-    outputs, error = (), None
+    outputs: tuple[Rendered, ...] = ()
+    error: BaseException | None = None
     try:
         writer = writers.get(task.kind) or writers.setdefault(task.kind, WRITERS[task.kind](theme))
         outputs = writer.render(task.publication)
@@ -73,7 +81,7 @@ def render_task(writers: dict, theme, task: Task) -> Done:
 
 
 def _weasyprint_seconds() -> float:
-    module = sys.modules.get("folderpers.render_pdf")  # not imported: nothing rendered with WeasyPrint yet
+    module = sys.modules.get(PDF_RENDERER_MODULE)  # not imported: nothing rendered with WeasyPrint yet
     return module.seconds_in_weasyprint() if module else 0.0
 
 
@@ -85,7 +93,8 @@ def _rss_kib() -> int:
 def _worker_main(connection: Connection, project: Project) -> None:
     from folderpers.render.theme import Theme
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    theme, writers = Theme(project), {}
+    theme = Theme(project)
+    writers: dict[str, Writer] = {}
     theme.pdf_renderer  # noqa: B018 - imports WeasyPrint and sets up fonts before the first task arrives
     # What is alive now (modules, fonts) lives as long as the worker: keep the garbage collector from
     # scanning it again at every full collection while documents are rendered (about 2 % of the time).
@@ -114,10 +123,8 @@ class _Worker:
         self.connection.send(task)
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(OSError):  # the worker is gone already
             self.connection.send(None)
-        except (BrokenPipeError, OSError):
-            pass
         self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.kill()
@@ -164,6 +171,7 @@ class WorkerPool:
                     continue
                 if done is None:  # died before answering: this task fails, a new worker takes over
                     worker.process.join()
+                    assert worker.task is not None  # a busy worker has its task
                     done = Done(worker.task, error=WorkerCrashed(_death(worker.process.exitcode)))
                     worker.done = self.max_tasks
                 else:

@@ -8,7 +8,7 @@ kinds and their severities are listed in SEVERITY (and in the README, "Checks").
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -35,8 +35,6 @@ SEVERITY: dict[str, Severity] = {
 }
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?::\d{1,5})?$", re.IGNORECASE)
-_ALT = ("alt", "logo_alt")
-_NOT_WORDING = ("sources",)  # references are cited as published: no jargon or sentence advice
 _REGISTRY_HINT = "write a placeholder with a key from the institution's contact registry"
 
 
@@ -48,9 +46,9 @@ def lint_passages(passages: Iterable[Passage], language: str, config: ChecksConf
     for passage in passages:
         findings.extend(_typed_contacts(passage, config.phone_region))
         findings.extend(_links(passage, passage.nodes, rules))
-        if passage.key in _ALT:
+        if passage.role == "alt":
             findings.extend(_alt(passage, config.min_alt_characters))
-        if passage.key not in _NOT_WORDING:
+        if passage.role != "reference":  # cited as published: no jargon or sentence advice
             findings.extend(_jargon(passage, rules))
     findings.extend(_long_sentences(passages, config.max_sentence_words))
     return findings
@@ -64,12 +62,13 @@ def lint_structure(blocks: Iterable[Block]) -> list[Finding]:
     for index, block in enumerate(blocks):
         if not isinstance(block, Heading):
             continue
+        assert block.location is not None  # every heading read from a file knows where it stands
         if block.level > previous + 1:
             findings.append(_finding("heading-skip", block.location, f"heading level {block.level} follows level "
                                      f"{previous} (after includes)", f"use level {previous + 1}, or check the "
                                      "headings of the included snippet", block.text))
         following = blocks[index + 1] if index + 1 < len(blocks) else None
-        if following is None or isinstance(following, Heading) and following.level <= block.level:
+        if following is None or (isinstance(following, Heading) and following.level <= block.level):
             findings.append(_finding("empty-section", block.location, f"the section {block.text!r} is empty",
                                      "write its text, or remove the heading", block.text))
         previous = block.level
@@ -87,10 +86,10 @@ def _typed_contacts(passage: Passage, region: str) -> Iterator[Finding]:
         yield _finding("typed-phone", location, f"phone number {match.raw_string!r} typed in the text",
                        f"{_REGISTRY_HINT}: {{phone:key}} or {{contact:key}}", match.raw_string)
     after = 0
-    for match in _EMAIL.finditer(text):
-        location, after = locate(passage.location, match.group(0), after)
-        yield _finding("typed-email", location, f"e-mail address {match.group(0)!r} typed in the text",
-                       f"{_REGISTRY_HINT}: {{email:key}}", match.group(0))
+    for email in _EMAIL.finditer(text):
+        location, after = locate(passage.location, email.group(0), after)
+        yield _finding("typed-email", location, f"e-mail address {email.group(0)!r} typed in the text",
+                       f"{_REGISTRY_HINT}: {{email:key}}", email.group(0))
 
 
 def _links(passage: Passage, nodes, rules: LanguageRules) -> Iterator[Finding]:

@@ -1,5 +1,5 @@
 """PDF/UA-1 checks on a finished, tagged PDF: the machine-checkable Matterhorn conditions that
-matter for leaflets (../shared/BRIEF.md §3). veraPDF is the reference validator; this checks what
+matter for leaflets. veraPDF is the reference validator; this checks what
 a build can check fast, on every screen PDF it writes (an error fails that output).
 
 Each check has a kind (README, "Checks"); its findings name the PDF file and, where it helps,
@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 import pikepdf
 
@@ -46,7 +47,7 @@ def check_document(pdf: pikepdf.Pdf, path: Path) -> list[Finding]:
 class _Checker:
     def __init__(self, pdf: pikepdf.Pdf, location: Location):
         self.pdf, self.location = pdf, location
-        root = pdf.Root.get("/StructTreeRoot")
+        root: Any = pdf.Root.get("/StructTreeRoot")
         self.tagged = isinstance(root, pikepdf.Dictionary)
         self.role_map = root.get("/RoleMap", pikepdf.Dictionary()) if self.tagged else {}
         # The tree, read once: each element with its kids that are elements, in reading order.
@@ -206,8 +207,7 @@ class _Checker:
                 if any(labelled) and _attribute(element, "/ListNumbering") in (None, "/None"):
                     yield self.finding("pdf-lists", f"{self.where(element)}a list with labels has no ListNumbering",
                                        "set /A << /O /List /ListNumbering /Disc >> (or /Decimal for numbered lists)")
-            elif kind == "LI":
-                if kids.count("LBody") != 1 or set(kids) - {"Lbl", "LBody"}:
+            elif kind == "LI" and (kids.count("LBody") != 1 or set(kids) - {"Lbl", "LBody"}):
                     yield self.finding("pdf-lists", f"{self.where(element)}a list item holds {', '.join(kids) or 'nothing'}",
                                        "a list item (LI) holds an optional label (Lbl) and one body (LBody)")
 
@@ -251,8 +251,8 @@ class _Checker:
         """Every mark on a page is tagged content of the structure tree, or an artifact."""
         for number, page in enumerate(self.pdf.pages, 1):
             untagged, mcids = _marked_content(page)
-            owners = self.parent_tree.get(int(page.obj.StructParents)) if "/StructParents" in page.obj else None
-            owners = list(owners) if isinstance(owners, pikepdf.Array) else []
+            marked = self.parent_tree.get(int(page.obj.StructParents)) if "/StructParents" in page.obj else None
+            owners: list[Any] = list(marked) if isinstance(marked, pikepdf.Array) else []
             orphans = [m for m in mcids if m >= len(owners) or not isinstance(owners[m], pikepdf.Dictionary)
                        or owners[m].objgen not in self.reachable]
             if untagged:
@@ -283,9 +283,9 @@ def _attribute(element: pikepdf.Dictionary, name: str):
     return None
 
 
-def _fonts(resources, visited: set) -> Iterator[pikepdf.Dictionary]:
+def _fonts(resources: Any, visited: set[tuple[int, int]]) -> Iterator[Any]:
     """Every font of these resources and of the form XObjects (and Type3 glyphs) they use."""
-    if not isinstance(resources, pikepdf.Dictionary) or resources.objgen in visited and resources.is_indirect:
+    if not isinstance(resources, pikepdf.Dictionary) or (resources.objgen in visited and resources.is_indirect):
         return
     if resources.is_indirect:
         visited.add(resources.objgen)

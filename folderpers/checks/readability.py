@@ -10,9 +10,9 @@ of one syllable. A score is a signal, not a verdict: it says where to look.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterable, Iterator
+from functools import cache, lru_cache
 
 import pyphen
 
@@ -21,7 +21,6 @@ from folderpers.errors import Location
 from folderpers.model.blocks import Passage
 from folderpers.model.inline import plain_text
 
-PROSE = frozenset({"intro", "text", "list", "steps", "items", "answer", "caption", "question", "table"})
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9À-Ý])")
 _ABBREVIATION = re.compile(r"(?:^|\s)(?:bijv|bv|o\.a|d\.w\.z|dr|mr|mevr|dhr|nr|ca|enz|etc|i\.p\.v|m\.b\.t|t\.a\.v|"
                            r"incl|excl|vs|zgn)\.$", re.IGNORECASE)
@@ -89,7 +88,7 @@ def words(text: str) -> list[str]:
     return [match.group(0) for match in WORD.finditer(text)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _dictionary(language: str) -> pyphen.Pyphen:
     return pyphen.Pyphen(lang=language, left=1, right=1)
 
@@ -105,10 +104,10 @@ def sentences_of(passages: Iterable[Passage]) -> Iterator[tuple[Passage, str]]:
     """The sentences of the running text (not headings, titles, alt texts or sources). A table
     cell counts only when it is a sentence: when it ends with . ! or ?."""
     for passage in passages:
-        if passage.key not in PROSE:
+        if passage.role not in ("prose", "cell"):
             continue
         text = plain_text(passage.nodes)
-        if passage.key == "table" and not text.rstrip().endswith((".", "!", "?")):
+        if passage.role == "cell" and not text.rstrip().endswith((".", "!", "?")):
             continue
         for sentence in split_sentences(text):
             yield passage, sentence

@@ -11,9 +11,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 import jinja2
 
@@ -31,14 +32,14 @@ from folderpers.model.folder import Folder, Ignore, Snippet
 from folderpers.model.institution import Institution
 from folderpers.model.publication import Publication
 from folderpers.project import Project
-from folderpers.source.load import load_folder, load_institution, load_snippets
-from folderpers.source.resolve import resolve
-from folderpers.source.schemas import SchemaSet
-from folderpers.writers import output_name
+from folderpers.render.theme import Theme
+from folderpers.source.corpus import Corpus, Selection
+from folderpers.writers import WRITERS
 
 REPORT_JSON = "check-report.json"
 REPORT_HTML = "check-report.html"
 READABILITY_LANGUAGES = ("nl",)  # Flesch-Douma and the syllable counts are for Dutch
+CHECKED_KINDS = ("pdf", "web")  # the outputs readers get: PDF/UA for paged ones, axe-core for pages
 T = TypeVar("T")
 
 
@@ -112,9 +113,9 @@ def main(project: Project, args: argparse.Namespace) -> int:
 
 
 def check(project: Project, options: CheckOptions) -> CheckReport:
-    schemas = SchemaSet(project.schemas)
-    config = load_checks_config(project.checks, schemas)
-    run = _Run(project, options, config, schemas)
+    corpus = Corpus(project, Selection(options.institutions, options.folders))
+    config = load_checks_config(project.checks, corpus.schemas)
+    run = _Run(project, options, config, corpus)
     with run.browser():
         run.institutions_and_folders()
         run.other_pages()
@@ -122,8 +123,9 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
 
 
 class _Run:
-    def __init__(self, project: Project, options: CheckOptions, config: ChecksConfig, schemas: SchemaSet):
-        self.project, self.options, self.config, self.schemas = project, options, config, schemas
+    def __init__(self, project: Project, options: CheckOptions, config: ChecksConfig, corpus: Corpus):
+        self.project, self.options, self.config, self.corpus = project, options, config, corpus
+        self.writers = [WRITERS[kind](Theme(project)) for kind in CHECKED_KINDS]  # they name the files
         self.report = CheckReport()
         self.findings: list[Finding] = []
         self.ignores: dict[Path, tuple[Ignore, ...]] = {}
@@ -144,29 +146,17 @@ class _Run:
         self.findings.extend(Finding(p.kind if p.kind == "typed-phone" else "source", "error", p.location, p.message,
                                      p.hint, p.subject) for p in error.problems)
 
-    def loaded(self, sources: list[Path], wanted: tuple[str, ...], loader: Callable[[Path, SchemaSet], T]) -> Iterator[T]:
-        """The selected sources, loaded; the problems of those that fail to load are findings."""
-        names = sorted({source.parent.name for source in sources})
-        for name in wanted:
-            if name not in names:
-                self.findings.append(Finding("source", "error", Location(Path(name)), f"{name!r} does not exist",
-                                             f"choose from: {', '.join(names)}"))
-        for source in sources:
-            if wanted and source.parent.name not in wanted:
-                continue
-            try:
-                yield loader(source, self.schemas)
-            except FolderpersError as error:
-                self.failed(error)
-
     def institutions_and_folders(self) -> None:
-        shared = self.snippets(load_snippets(self.project.snippets, self.schemas))
-        institutions = list(self.loaded(self.project.institution_sources(), self.options.institutions, load_institution))
+        for option, problem in self.corpus.unknown_selections():
+            self.findings.append(Finding("source", "error", problem.location, f"{option}: {problem.message}",
+                                         problem.hint))
+        shared = self.snippets(self.corpus.shared_snippets)
+        institutions = [institution for institution in self.loaded(self.corpus.institutions())]
         self.report.institutions = [institution.id for institution in institutions]
         for institution in institutions:
             self.snippets(institution.snippets)
             self.findings.extend(lint_passages(institution.passages, "", self.config))
-        for folder in self.loaded(self.project.folder_sources(), self.options.folders, load_folder):
+        for folder in self.loaded(self.corpus.folders()):
             self.ignores[folder.source] = folder.ignore
             self.report.variations.extend(folder.variations)
             self.findings.extend(lint_passages(folder.passages, folder.language, self.config))
@@ -174,15 +164,26 @@ class _Run:
                 if folder.published_by(institution.id):
                     self.publication(folder, institution, shared)
 
-    def snippets(self, snippets: dict[str, Snippet | FolderpersError]) -> dict[str, Snippet | FolderpersError]:
+    def loaded(self, sources: dict[Any, T | BaseException]) -> Iterator[T]:
+        """The sources that loaded; the problems of those that failed are findings."""
+        for loaded in sources.values():
+            if isinstance(loaded, FolderpersError):
+                self.failed(loaded)
+            elif isinstance(loaded, BaseException):
+                raise loaded
+            else:
+                yield loaded
+
+    def snippets(self, snippets: Mapping[str, Snippet | FolderpersError]) -> Mapping[str, Snippet | FolderpersError]:
         for snippet in snippets.values():
             if isinstance(snippet, Snippet):
                 self.ignores[snippet.source] = snippet.ignore
         return snippets
 
-    def publication(self, folder: Folder, institution: Institution, shared: dict) -> None:
+    def publication(self, folder: Folder, institution: Institution,
+                    shared: Mapping[str, Snippet | FolderpersError]) -> None:
         try:
-            publication = resolve(folder, institution, shared, keep_typed_phones=True)
+            publication = self.corpus.publication(folder, institution, keep_typed_phones=True)
         except FolderpersError as error:
             self.failed(error)
             self.report.rows.append(Row(folder, institution.id, frozenset(
@@ -229,16 +230,18 @@ class _Run:
     def outputs(self, publication: Publication) -> tuple[Path, ...]:
         if not self.options.outputs:
             return ()
-        paths = tuple(self.project.dist / output_name(publication, suffix) for suffix in (".pdf", ".html"))
-        for path in paths:
-            if not path.is_file():
-                self.findings.append(Finding("missing-output", "error", Location(path), "not built",
-                                             "run `build.py` first, or check with --content-only"))
-            elif path.suffix == ".pdf":
-                self.findings.extend(check_pdf(path.read_bytes(), path))
-            else:
-                self.page(path)
-        return paths
+        paths = []
+        for writer in self.writers:
+            for path in (self.project.dist / relative for relative in writer.paths(publication)):
+                paths.append(path)
+                if not path.is_file():
+                    self.findings.append(Finding("missing-output", "error", Location(path), "not built",
+                                                 "run `build.py` first, or check with --content-only"))
+                elif writer.medium.paged:
+                    self.findings.extend(check_pdf(path.read_bytes(), path))
+                else:
+                    self.page(path)
+        return tuple(paths)
 
     def page(self, path: Path) -> None:
         assert self.web is not None

@@ -6,11 +6,14 @@ every change in the preview; its first line points editors at the JSON Schema fo
 
 from __future__ import annotations
 
+import argparse
 import re
+import sys
 from pathlib import Path
 
 import jinja2
 
+from folderpers.commands import review_policy
 from folderpers.project import Project
 from folderpers.source.review import ReviewPolicy, add_months
 
@@ -45,3 +48,16 @@ def new_folder(project: Project, slug: str, policy: ReviewPolicy) -> Path:
     source = directory / "folder.yaml"
     source.write_text(text, encoding="utf-8")
     return source
+
+
+def main(project: Project, args: argparse.Namespace) -> int:
+    """Create the folder and say what to do next; 2 when it cannot be created."""
+    try:
+        source = new_folder(project, args.slug, review_policy(args))
+    except ScaffoldError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    shown = source.relative_to(project.root)
+    print(f"Created {shown}: open it in your editor, and see it as you type with `make serve` "
+          f"(or `python build.py serve`).")
+    return 0

@@ -1,16 +1,24 @@
 """Content blocks: one frozen dataclass per block type, built from validated YAML.
 
-A block type is the YAML key that starts it (`- heading: ...`), a `$defs` entry in
-schemas/folder.schema.json, a class here, and a partial `templates/blocks/<kind>.html`.
-Adding a type touches those three places only: the resolve stage walks blocks generically and
-the renderer picks the partial by `kind`.
+A block type is four things, and tests/model/test_blocks.py fails, naming what is missing, when one
+is left out:
+- a definition in schemas/folder.schema.json (`definitions`, listed under `block`), whose first key
+  is the type's name (`- heading: ...`);
+- a class here with that `kind`, a `from_source` constructor, and `texts`: the role of each piece of
+  text it reads (what the content checks do with it: see TextRole);
+- its place in BLOCK_TYPES below;
+- a partial `templates/blocks/<kind>.html` (with its CSS in styles/); a type without one says so
+  with `partial = None` (a heading renders as its section's heading; an include is replaced by the
+  snippet's blocks).
+The resolve stage walks blocks generically and the renderer picks the partial by `kind`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, Self
 
 from folderpers.errors import Location, Problem, SourceError
 from folderpers.model.inline import RichText
@@ -18,6 +26,17 @@ from folderpers.model.inline import RichText
 if TYPE_CHECKING:
     from folderpers.source.reader import SourceReader
     from folderpers.source.yamlsource import YamlPath
+
+TextRole = Literal["prose", "cell", "label", "alt", "reference"]
+"""What a piece of text is, for the content checks (`build.py check`):
+- prose: running text: readability, sentence length, jargon, typed phone numbers;
+- cell: a table cell: read as prose when it is a sentence (ends with . ! or ?), else as a label;
+- label: a heading, title or name: jargon and typed numbers, no sentence checks;
+- alt: alternative text of an image: the alt-text checks;
+- reference: a cited source: cited as published, so links only (no wording advice)."""
+
+TEXT_ROLES: tuple[TextRole, ...] = ("prose", "cell", "label", "alt", "reference")
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -41,6 +60,7 @@ class Passage:
     (`build.py check`), so that each finding can name its file and line."""
 
     key: str  # the YAML key it was written under: text, list, steps, items, table, caption, alt, heading, ...
+    role: TextRole  # what the checks do with it, as the block type (or file) that holds it declares
     nodes: RichText  # its inline markup, placeholders unresolved (plain text fields: one Text node)
     location: Location  # where it starts
     scopes: tuple[Scope, ...] = ()  # published only for institutions that every scope includes
@@ -69,22 +89,25 @@ class ContactRef:
 @dataclass(frozen=True)
 class Heading:
     kind: ClassVar[str] = "heading"
+    partial: ClassVar[None] = None  # rendered as the heading of its <section> (templates/partials/node.html)
+    texts: ClassVar[Mapping[str, TextRole]] = {"heading": "label"}
     text: str
     level: int
     location: Location | None = field(default=None, compare=False)  # for checks across includes
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Heading:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Heading:
         return cls(reader.text(at + ("heading",)), int(data.get("level", 2)), reader.location(at))
 
 
 @dataclass(frozen=True)
 class Paragraphs:
     kind: ClassVar[str] = "text"
+    texts: ClassVar[Mapping[str, TextRole]] = {"text": "prose"}
     paragraphs: tuple[RichText, ...]
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Paragraphs:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Paragraphs:
         return cls(reader.paragraphs(at + ("text",)))
 
 
@@ -93,22 +116,25 @@ class _ItemList:
     """A block that is a list of inline items under its type key."""
 
     kind: ClassVar[str]
+    texts: ClassVar[Mapping[str, TextRole]]
     items: tuple[RichText, ...]
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> _ItemList:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Self:
         return cls(reader.items(at + (cls.kind,)))
 
 
 class BulletList(_ItemList):
     kind: ClassVar[str] = "list"
+    texts: ClassVar[Mapping[str, TextRole]] = {"list": "prose"}
 
 
 class Steps(_ItemList):
     kind: ClassVar[str] = "steps"
+    texts: ClassVar[Mapping[str, TextRole]] = {"steps": "prose"}
 
 
-CalloutPart = Union[Paragraphs, BulletList, Steps, "Scoped"]
+CalloutPart = "Paragraphs | BulletList | Steps | Scoped"
 
 
 @dataclass(frozen=True)
@@ -117,13 +143,14 @@ class Callout:
     default title; `untitled` (YAML `title: false`) means none at all."""
 
     kind: ClassVar[str] = "callout"
+    texts: ClassVar[Mapping[str, TextRole]] = {"title": "label", "text": "prose", "items": "prose"}
     tone: str  # alarm, warning, info or tip
     title: str | None
     content: tuple[CalloutPart, ...]
     untitled: bool = False
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Callout:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Callout:
         if "content" in data and ("text" in data or "items" in data):
             raise SourceError(Problem(reader.location(at + ("content",)),
                                       "a callout has 'content:' and also 'text:' or 'items:'",
@@ -144,11 +171,12 @@ class Callout:
 @dataclass(frozen=True)
 class Contacts:
     kind: ClassVar[str] = "contacts"
+    texts: ClassVar[Mapping[str, TextRole]] = {"title": "label"}
     entries: tuple[Any, ...]  # ContactRef as loaded, model.Contact once resolved
     title: str | None
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Contacts:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Contacts:
         refs = tuple(ContactRef(key, reader.location(at + ("contacts", index)))
                      for index, key in enumerate(data["contacts"]))
         return cls(refs, reader.optional_text(data, at, "title"))
@@ -157,13 +185,14 @@ class Contacts:
 @dataclass(frozen=True)
 class Figure:
     kind: ClassVar[str] = "figure"
+    texts: ClassVar[Mapping[str, TextRole]] = {"alt": "alt", "caption": "prose"}
     image: Path
     alt: str
     caption: RichText
     size: str
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Figure:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Figure:
         caption = reader.rich(at + ("caption",)) if "caption" in data else ()
         return cls(reader.image(at + ("figure",)), reader.text(at + ("alt",)), caption, data.get("size", "medium"))
 
@@ -171,13 +200,14 @@ class Figure:
 @dataclass(frozen=True)
 class Table:
     kind: ClassVar[str] = "table"
+    texts: ClassVar[Mapping[str, TextRole]] = {"table": "cell", "caption": "prose"}
     header: tuple[RichText, ...]
     rows: tuple[tuple[RichText, ...], ...]
     caption: str | None
     row_headers: bool
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Table:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Table:
         rows = data["table"]
         width = len(rows[0])
         for index, row in enumerate(rows):
@@ -199,11 +229,12 @@ class QuestionAnswer:
 @dataclass(frozen=True)
 class Faq:
     kind: ClassVar[str] = "faq"
+    texts: ClassVar[Mapping[str, TextRole]] = {"title": "label", "question": "prose", "answer": "prose"}
     entries: tuple[QuestionAnswer, ...]
     title: str | None
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Faq:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Faq:
         entries = tuple(QuestionAnswer(reader.text(at + ("faq", index, "question")),
                                        reader.paragraphs(at + ("faq", index, "answer")))
                         for index in range(len(data["faq"])))
@@ -213,11 +244,12 @@ class Faq:
 @dataclass(frozen=True)
 class Sources:
     kind: ClassVar[str] = "sources"
+    texts: ClassVar[Mapping[str, TextRole]] = {"sources": "reference", "title": "label"}
     items: tuple[RichText, ...]
     title: str | None
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Sources:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Sources:
         return cls(reader.items(at + ("sources",)), reader.optional_text(data, at, "title"))
 
 
@@ -226,11 +258,13 @@ class Include:
     """A snippet by name; the resolve stage replaces it with the snippet's blocks."""
 
     kind: ClassVar[str] = "include"
+    partial: ClassVar[None] = None  # replaced by the snippet's blocks before rendering: no template
+    texts: ClassVar[Mapping[str, TextRole]] = {}
     name: str
     location: Location
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> Include:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Include:
         return cls(data["include"], reader.location(at + ("include",)))
 
 
@@ -245,16 +279,18 @@ class Scoped:
 @dataclass(frozen=True)
 class PageBreak:
     kind: ClassVar[str] = "pagebreak"
+    texts: ClassVar[Mapping[str, TextRole]] = {}
 
     @classmethod
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict) -> PageBreak:
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> PageBreak:
         return cls()
 
 
 _CALLOUT_PARTS: dict[str, type[Paragraphs] | type[_ItemList]] = {"text": Paragraphs, "list": BulletList,
                                                                "steps": Steps}
 
-Block = Union[Heading, Paragraphs, BulletList, Steps, Callout, Contacts, Figure, Table, Faq, Sources, Include, PageBreak]
-BLOCK_TYPES: dict[str, type] = {cls.kind: cls for cls in (
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Callout:
+        return cls(data["callout"], reader.optional_text(data, at, "title"),
+                   reader.optional_paragraphs(data, at, "text"), reader.optional_items(data, at, "items"))
     Heading, Paragraphs, BulletList, Steps, Callout, Contacts, Figure, Table, Faq, Sources, Include, PageBreak)}
 

@@ -4,7 +4,6 @@ unresolved placeholders. The parser that builds it is folderpers.source.inline."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 from folderpers.errors import Location
 
@@ -72,7 +71,7 @@ class Choice:
 
 
 DEFAULT_VARIANT = "default"
-Inline = Union[Text, Strong, Emphasis, Link, PhoneNumber, FolderLink, Placeholder, Choice]
+Inline = Text | Strong | Emphasis | Link | PhoneNumber | FolderLink | Placeholder | Choice
 RichText = tuple[Inline, ...]
 
 

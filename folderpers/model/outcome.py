@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass, field
 from typing import Literal
 
-from folderpers.errors import Problem
+from folderpers.errors import FolderpersError, Problem
 
 Status = Literal["built", "unchanged", "skipped", "failed"]
 
@@ -21,6 +22,16 @@ class Outcome:
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     detail: str = ""
+
+    @classmethod
+    def failure(cls, subject: str, error: BaseException, debug: bool = False) -> Outcome:
+        """`subject` failed with `error`: its problems when it is one of ours, else an internal error (a
+        bug: with its traceback when `debug`)."""
+        if isinstance(error, FolderpersError):
+            return cls("failed", subject, problems=error.problems)
+        detail = f"internal error: {type(error).__name__}: {error}"
+        detail += "\n" + "".join(traceback.format_exception(error)) if debug else " (run with --debug for a traceback)"
+        return cls("failed", subject, detail=detail)
 
 
 @dataclass

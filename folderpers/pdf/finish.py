@@ -2,7 +2,7 @@
 
 - Every PDF: document-control metadata (code, version, dates, owner) in Info and XMP, and an /ID
   derived from the content, so the same input always gives the same bytes.
-- Screen PDFs (tagged): the structure tree finished beyond WeasyPrint (tagging.py).
+- Screen PDFs (tagged): the structure tree finished beyond WeasyPrint (pdf/structure.py).
 - Print PDFs: BleedBox exactly 3 mm outside the TrimBox, a MediaBox large enough to hold crop
   marks outside the bleed (WeasyPrint draws its marks inside the bleed, where they are cut
   off), the marks themselves, and for PDF/X a DocumentID derived from the content instead of a
@@ -15,8 +15,8 @@ import contextlib
 import hashlib
 import io
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pikepdf
 

@@ -1,4 +1,4 @@
-"""The PDF's structure tree, finished beyond what WeasyPrint 70 writes (../shared/BRIEF.md §2-3).
+"""The PDF's structure tree, finished beyond what WeasyPrint 70 writes (PDF/UA-1, ISO 14289-1).
 
 WeasyPrint builds the tree page by page from layout boxes and keeps no link to the HTML, so two
 steps are needed:
@@ -30,13 +30,15 @@ from __future__ import annotations
 import contextlib
 import re
 from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Any
 
 import pikepdf
 import pydyf
 from weasyprint.formatting_structure.boxes import MarginBox
-from weasyprint.pdf import tags as weasyprint_tags
+
+from folderpers.render.weasyprint_patches import structure_tree_builder
 
 ROLE_MAP = {"Aside": "Sect"}  # our structure types that PDF 1.7 does not define, and what they are
 _STRUCTURE_TYPES = {"aside": "/Aside"}  # HTML elements WeasyPrint leaves as NonStruct
@@ -126,36 +128,33 @@ def _complete(element: pydyf.Dictionary, box) -> None:
 
 @contextlib.contextmanager
 def recording() -> Iterator[StructureHints]:
-    """Record hints while WeasyPrint writes one tagged PDF in this process (not thread-safe:
-    the pipeline renders in worker processes, one document at a time)."""
+    """Record hints while WeasyPrint writes one tagged PDF in this process (through the hook in
+    render/weasyprint_patches.py: one document at a time per process)."""
     hints = StructureHints()
-    original = weasyprint_tags._build_box_tree
 
-    def build(box, parent, pdf, *args):
-        # The tree builder calls itself through the module global, so every level passes here.
-        if isinstance(box, MarginBox):  # its elements stay out of the tree: note what their content is
-            hints._margin.append(box.at_keyword)
+    def wrap(original: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
+        def build(box: Any, parent: Any, pdf: Any, *args: Any) -> Iterator[Any]:
+            if isinstance(box, MarginBox):  # its elements stay out of the tree: note what their content is
+                hints._margin.append(box.at_keyword)
+                try:
+                    yield from original(box, parent, pdf, *args)
+                finally:
+                    hints._margin.pop()
+                return
+            decorative = _decorative(box)
+            if decorative:  # WeasyPrint would log an error for the empty alt: let it see a placeholder
+                box.element.set("alt", "decoration")
             try:
-                yield from original(box, parent, pdf, *args)
+                for element in original(box, parent, pdf, *args):
+                    hints.note(element, box, decorative)
+                    yield element
             finally:
-                hints._margin.pop()
-            return
-        decorative = _decorative(box)
-        if decorative:  # WeasyPrint would log an error for the empty alt: let it see a placeholder
-            box.element.set("alt", "decoration")
-        try:
-            for element in original(box, parent, pdf, *args):
-                hints.note(element, box, decorative)
-                yield element
-        finally:
-            if decorative:
-                box.element.set("alt", "")
+                if decorative:
+                    box.element.set("alt", "")
+        return build
 
-    weasyprint_tags._build_box_tree = build
-    try:
+    with structure_tree_builder(wrap):
         yield hints
-    finally:
-        weasyprint_tags._build_box_tree = original
 
 
 def finish_structure(pdf: pikepdf.Pdf, hints: StructureHints) -> None:
@@ -188,7 +187,7 @@ class _Joiner:
     def __init__(self, pdf: pikepdf.Pdf, hints: StructureHints):
         self.pdf, self.hints = pdf, hints.elements
         self.replaced: dict[tuple[int, int], pikepdf.Object | None] = {}  # joined or dropped -> what remains
-        self.ids: dict[bytes, pikepdf.String] = {}  # /ID of a joined or dropped header cell -> the one that remains
+        self.ids: dict[bytes, pikepdf.Object] = {}  # /ID of a joined or dropped header cell -> the one that remains
         self.reachable: set[tuple[int, int]] = set()  # the elements left in the tree, found while joining
 
     def hint(self, element) -> ElementHint | None:
@@ -271,7 +270,7 @@ class _Joiner:
         for page in self.pdf.pages:
             if "/StructParents" not in page.obj:
                 continue
-            owners = list(parent_tree[int(page.obj.StructParents)])
+            owners: list[Any] = list(parent_tree[int(page.obj.StructParents)])
             artifacts: dict[int, Artifact] = {}
             for mcid, owner in enumerate(owners):
                 remaining = self._remaining(owner)
@@ -330,7 +329,9 @@ def _rewrite_marks(content: bytes, artifacts: dict[int, Artifact], mcids: int) -
     """The content with the artifacts' marks rewritten, found by pattern, which is much faster than
     parsing every operator of the page; None if the marks found are not exactly MCIDs 0 to `mcids`-1,
     each once (the stream is written differently, or the pattern matched inside a string)."""
-    pieces, found, start = [], [], 0
+    pieces: list[bytes] = []
+    found: list[int] = []
+    start = 0
     for match in _MARKED.finditer(content):
         mcid = int(match[1])
         found.append(mcid)

@@ -71,6 +71,7 @@ class CmykConverter:
             rgb = image.convert("RGB")
             dpi = image.info.get("dpi")
         cmyk = ImageCms.applyTransform(rgb, _transform(self.profile))
+        assert cmyk is not None  # applyTransform returns None only when told to work in place
         buffer = io.BytesIO()
         cmyk.save(buffer, "JPEG", quality=95, **({"dpi": dpi} if dpi else {}))
         return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
@@ -90,4 +91,6 @@ def _convert_pixel(profile: Path, hex_color: str) -> CMYK:
     if red == green == blue:  # neutral: black ink only
         return (0.0, 0.0, 0.0, round(1 - red / 255, 3))
     pixel = ImageCms.applyTransform(Image.new("RGB", (1, 1), (red, green, blue)), _transform(profile))
-    return tuple(round(channel / 255, 3) for channel in pixel.getpixel((0, 0)))
+    assert pixel is not None  # applyTransform returns None only when told to work in place
+    c, m, y, k = pixel.getpixel((0, 0))  # type: ignore[misc]  # a CMYK pixel: four channels
+    return round(c / 255, 3), round(m / 255, 3), round(y / 255, 3), round(k / 255, 3)

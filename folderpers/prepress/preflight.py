@@ -94,7 +94,7 @@ def preflight(data: bytes, name: str, page_multiple: int = 4, expect_cmyk: bool 
             output_intent=_output_intent(pdf),
             trim_mm=[round((trim[2] - trim[0]) * MM, 1), round((trim[3] - trim[1]) * MM, 1)] if trim else [],
             bleed_mm=_bleed_mm(trim, bleed_box),
-            media_mm=[round((media[2] - media[0]) * MM, 1), round((media[3] - media[1]) * MM, 1)],
+            media_mm=[round((media[2] - media[0]) * MM, 1), round((media[3] - media[1]) * MM, 1)] if media else [],
             fonts=sorted(scan.fonts.values(), key=lambda font: font["name"]),
             color_spaces=sorted(scan.spaces),
             images=scan.images,
@@ -159,7 +159,7 @@ class _Scan:
     def _content(self, source, resources, ctm: Matrix, number: int) -> None:
         self._resources(resources)
         stack, fill_space, stroke_space = [], "DeviceGray", "DeviceGray"
-        for operands, operator in pikepdf.parse_content_stream(source):
+        for operands, operator in pikepdf.parse_content_stream(source):  # type: ignore[misc]
             op = str(operator)
             if op == "q":
                 stack.append((ctm, fill_space, stroke_space))

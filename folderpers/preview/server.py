@@ -75,7 +75,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     pages: PreviewPages  # set on a subclass per server (see serve())
 
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+    def do_GET(self) -> None:
         path = unquote(urlsplit(self.path).path)
         if path == STATE_PATH:
             self._send(json.dumps({"version": self.pages.preview.version}), "application/json")
@@ -112,7 +112,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")  # a reload must show the new build
         super().end_headers()
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - http.server's signature
+    def log_message(self, format: str, *args) -> None:
         pass  # the terminal shows builds, not requests
 
 

@@ -10,9 +10,9 @@ up whenever what the browser shows may have changed: open pages poll it and relo
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from folderpers.build.manifest import Manifest
 from folderpers.build.pipeline import BuildOptions, build

@@ -1,7 +1,7 @@
 """Stage 3: render a Publication to HTML with the project's Jinja2 templates.
 
-One set of templates serves every output: `target` is "pdf" or "print" (paged, read by WeasyPrint;
-print adds bleed) or "web" (a self-contained page, images inlined, phone numbers as tel: links).
+One set of templates serves every output; each writer says what its output is as a Medium
+(paged or not, interactive or not), and templates ask the medium, never the writer's name.
 Autoescaping is on and content only ever arrives as template *data*: it is never compiled.
 """
 
@@ -10,11 +10,12 @@ from __future__ import annotations
 import base64
 import mimetypes
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -29,8 +30,21 @@ from folderpers.render.qr import qr_svg
 from folderpers.render.typography import ADDRESS, NO_BREAK, address_html, dutch_quotes
 from folderpers.source.yamlsource import load_yaml
 
-Target = Literal["pdf", "print", "web"]  # pdf and print are paged
 HYPHENATE_MIN_LETTERS = 6  # the shortest word hyphenated (hyphenate-limit-chars in styles/folder.css)
+
+@dataclass(frozen=True)
+class Medium:
+    """What kind of output the HTML is for, as the templates and styles need to know it."""
+
+    name: str  # the writer's kind: the templates' `target` and the page's class "target-<name>"
+    paged: bool  # laid out in pages by WeasyPrint: page size, page breaks, back cover with QR code; the
+    # project's CSS comes as pre-parsed stylesheets. Else one self-contained page with its CSS inlined.
+    interactive: bool  # read where links are followed: phone numbers become tel: links
+
+
+PDF = Medium("pdf", paged=True, interactive=False)  # a PDF's numbers are read and dialled, not clicked
+PRINT = Medium("print", paged=True, interactive=False)
+WEB = Medium("web", paged=False, interactive=True)
 _CSS_SAFE = re.compile(r"[A-Za-z0-9 .,:;_()/-]")
 
 
@@ -69,21 +83,21 @@ def css_string(value: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def inline_html(nodes: RichText, target: Target, language: str = "nl") -> Markup:
+def inline_html(nodes: RichText, medium: Medium, language: str = "nl") -> Markup:
     """Inline nodes as escaped HTML; addresses set to break cleanly, Dutch text with curly quotes.
     On paper the last word is kept from hyphenation, so the last line of a paragraph is never a
     fragment: its letters are joined by word joiners (an element around it would trip WeasyPrint 70,
     which then breaks the line after a hyphenated word early)."""
-    inline = _Inline(target, language)
+    inline = _Inline(medium, language)
     head, _, last = nodes[-1].text.rstrip().rpartition(" ") if nodes and isinstance(nodes[-1], Text) else ("", "", "")
-    if target != "web" and head and sum(character.isalpha() for character in last) >= HYPHENATE_MIN_LETTERS:
+    if medium.paged and head and sum(character.isalpha() for character in last) >= HYPHENATE_MIN_LETTERS:
         return inline.html((*nodes[:-1], Text(head + " "), Text(NO_BREAK.join(last))))
     return inline.html(nodes)
 
 
 class _Inline:
-    def __init__(self, target: Target, language: str):
-        self.target, self.quotes, self.last = target, language.split("-")[0] == "nl", " "
+    def __init__(self, medium: Medium, language: str):
+        self.medium, self.quotes, self.last = medium, language.split("-")[0] == "nl", " "
 
     def text(self, text: str) -> Markup:
         shown = dutch_quotes(text, self.last) if self.quotes else text
@@ -92,11 +106,11 @@ class _Inline:
 
     def address(self, href: str, text: str) -> Markup:
         self.last = text[-1:] or self.last
-        return address_html(text, href, paged=self.target != "web")
+        return address_html(text, href, paged=self.medium.paged)
 
     def html(self, nodes: RichText) -> Markup:
         parts = []
-        paged = self.target != "web"
+        paged = self.medium.paged
         for node in nodes:
             if isinstance(node, Text):
                 parts.append(self.text(node.text))
@@ -122,9 +136,9 @@ class _Inline:
                     parts.append(title)
             elif isinstance(node, PhoneNumber):
                 self.last = node.display[-1:]
-                if self.target == "web":
+                if self.medium.interactive:
                     parts.append(Markup('<a class="phone" href="%s">%s</a>') % (node.uri, node.display))
-                else:  # in print a number is read and dialled, not clicked
+                else:  # on paper a number is read and dialled, not clicked
                     parts.append(Markup('<span class="phone">%s</span>') % node.display)
             else:
                 raise TypeError(f"unresolved inline node {node!r}")
@@ -147,7 +161,7 @@ class HtmlRenderer:
         self.environment.filters["plain"] = plain_text
         self.template = self.environment.get_template("folder.html")
 
-    @lru_cache(maxsize=None)
+    @cache
     def labels(self, language: str) -> dict[str, Any]:
         """Interface words for `language` from templates/labels/<language>.yaml."""
         path = self.project.templates / "labels" / f"{language.split('-')[0]}.yaml"
@@ -158,15 +172,15 @@ class HtmlRenderer:
                                       f"(languages now: {', '.join(available)})"))
         return load_yaml(path).data
 
-    def render(self, publication: Publication, target: Target, image_url: Callable[[Path], str],
+    def render(self, publication: Publication, medium: Medium, image_url: Callable[[Path], str],
                palette: dict[str, str] | None = None, svg_url: Callable[[str], str] | None = None,
                page_total: int | None = None) -> str:
-        """HTML for `target`; `palette` gives the brand colours as CSS values (default: the RGB ones),
+        """HTML for `medium`; `palette` gives the brand colours as CSS values (default: the RGB ones),
         `svg_url` turns SVG made here (the QR code) into an image URL (default: an RGB data: URL),
         `page_total` is the footer's "of N" when pages are added after layout (a print booklet's padding)."""
         labels = self.labels(publication.language)
         online = publication.online_url
-        qr_image = (svg_url or svg_data_url)(qr_svg(online)) if online and target != "web" else None
+        qr_image = (svg_url or svg_data_url)(qr_svg(online)) if online and medium.paged else None
 
         def format_date(day: date, short: bool = False) -> str:
             pattern = labels["date_short_format" if short else "date_format"]
@@ -174,7 +188,7 @@ class HtmlRenderer:
                                   year=day.year)
 
         def rich(nodes: RichText) -> Markup:
-            return inline_html(nodes, target, publication.language)
+            return inline_html(nodes, medium, publication.language)
 
         def typeset(text: str) -> str:  # plain text fields (headings, titles): Dutch quotes
             return dutch_quotes(text) if publication.language.split("-")[0] == "nl" else text
@@ -191,17 +205,17 @@ class HtmlRenderer:
             institution=publication.institution,
             sections=sectioned(publication.blocks),
             labels=labels,
-            target=target,
+            medium=medium,
             rich=rich,
             typeset=typeset,
-            address=lambda text, href=None: address_html(text, href, paged=target != "web"),
+            address=lambda text, href=None: address_html(text, href, paged=medium.paged),
             image_url=image_url,
             palette=palette or publication.institution.colors.rgb(),
             format_date=format_date,
             stamp=stamp,
             online_url=online,
             qr_image=qr_image,
-            stylesheet=self._stylesheet(target),
+            stylesheet=self._stylesheet(medium),
             generator=f"folderpers {__version__}",
             is_section=lambda node: isinstance(node, Section),
             page_total=page_total,
@@ -210,13 +224,14 @@ class HtmlRenderer:
     def render_padding(self, publication: Publication, count: int, palette: dict[str, str] | None = None) -> str:
         """`count` pages to pad a print booklet: a notes page, then blank pages."""
         return self.environment.get_template("padding.html").render(
-            folder=publication.folder, institution=publication.institution, target="print", count=count,
+            folder=publication.folder, institution=publication.institution, medium=PRINT,
+            count=count,
             labels=self.labels(publication.language), palette=palette or publication.institution.colors.rgb())
 
-    @lru_cache(maxsize=None)
-    def _stylesheet(self, target: Target) -> Markup:
-        """For the web page, the project's CSS is inlined; PDFs get it as pre-parsed stylesheets."""
-        if target != "web":
+    @cache
+    def _stylesheet(self, medium: Medium) -> Markup:
+        """A page that is not paged gets the project's CSS inlined; PDFs get it as pre-parsed stylesheets."""
+        if medium.paged:
             return Markup("")
         return inline_css(self.project.styles, ("folder.css", "web.css"))
 

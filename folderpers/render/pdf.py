@@ -12,46 +12,26 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Iterator, Sequence
 
 _import_started = time.perf_counter()
-from weasyprint import CSS, HTML  # noqa: E402 - timed: importing WeasyPrint is part of its time
-from weasyprint.document import Document, Page  # noqa: E402
-from weasyprint.text.ffi import ffi  # noqa: E402
-from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint import CSS, HTML
+from weasyprint.document import Document, Page
+from weasyprint.text.fonts import FontConfiguration
 
 from folderpers.errors import Location, Problem, RenderError
 from folderpers.pdf.structure import StructureHints, recording
 from folderpers.project import Project
+from folderpers.render import weasyprint_patches
 from folderpers.render.fetcher import AssetFetcher, AssetRefused
 
 SCREEN_VARIANT = "pdf/ua-1"
 # In this process, importing it included: lets the benchmark tell WeasyPrint's time from ours.
 _seconds_in_weasyprint = time.perf_counter() - _import_started
-_SIZED_ARRAY = re.compile(r"(hb_codepoint_t)\[(\d+)\]")
-
-
-def _parse_array_types_once(new=ffi.new):
-    """WeasyPrint 70 subsets each font with `ffi.new(f"hb_codepoint_t[{n}]", ...)`, and cffi parses
-    every new size `n` with pycparser (about 3 ms, a few times per document): ask for the same
-    array as an open array type instead, which is parsed once."""
-    def new_array(cdecl, init=None):
-        sized = _SIZED_ARRAY.fullmatch(cdecl) if isinstance(cdecl, str) else None
-        if sized is None:
-            return new(cdecl, init)
-        array = new(f"{sized[1]}[]", int(sized[2]))
-        if init is not None:
-            array[0:len(init)] = init
-        return array
-    return new_array
-
-
-ffi.new = _parse_array_types_once()
 
 
 def seconds_in_weasyprint() -> float:
@@ -74,7 +54,7 @@ class RenderedPdf:
     data: bytes
     pages: int
     warnings: tuple[str, ...]  # WeasyPrint's warnings (e.g. ignored CSS); errors raise instead
-    structure: StructureHints  # what the tagged PDF does not say about its structure (see tagging.py)
+    structure: StructureHints  # what the tagged PDF does not say about its structure (see pdf/structure.py)
 
 
 class _Collector(logging.Handler):
@@ -90,13 +70,14 @@ class PdfRenderer:
     """Lays out HTML and writes PDFs, failing on WeasyPrint's logged errors."""
 
     def __init__(self, project: Project):
+        weasyprint_patches.apply()
         self.project = project
         self.font_config = FontConfiguration()
         # Colour profiles declared by CMYK stylesheets (@color-profile device-cmyk): a document
         # rendered with them gets that profile as its output intent; RGB documents get none.
         self.cmyk_profiles: dict = {}
 
-    @lru_cache(maxsize=None)
+    @cache
     def stylesheet(self, name: str, css: str | None = None, profile_roots: tuple[Path, ...] = ()) -> CSS:
         """A parsed stylesheet: styles/<name>, or the given CSS text (cached under `name`).
 

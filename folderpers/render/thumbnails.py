@@ -44,7 +44,7 @@ def thumbnail(pdf_path: Path, source_sha256: str, previous: Path) -> Thumbnail:
     """The thumbnail of the PDF at `pdf_path`: `previous` when that was made from the same PDF, else a new one."""
     try:
         with Image.open(previous) as image:
-            if image.text.get(SOURCE_KEY) == source_sha256:
+            if getattr(image, "text", {}).get(SOURCE_KEY) == source_sha256:  # PNG text chunks
                 return Thumbnail(previous.read_bytes(), image.width, image.height)
     except (OSError, SyntaxError):  # none yet, or not a readable PNG: render it
         pass

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from typing import NoReturn
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from folderpers.errors import Location
 from folderpers.model.inline import (
     Emphasis,
     Inline,
@@ -50,10 +52,13 @@ class MarkupError(ValueError):
 
 _markdown = MarkdownIt("zero").enable(["emphasis", "link", "escape", "newline"])
 _markdown.disable("text_join")  # keep escaped characters apart, so "\{" is never a placeholder
-_markdown.validateLink = lambda url: True  # every URL reaches _check_link, which explains refusals
+_markdown.validateLink = lambda url: True  # type: ignore[method-assign]  # every URL reaches _check_link, which explains refusals
 
 
-def parse_inline(source: str, locate) -> RichText:
+Locate = Callable[[int], Location]  # offset in the text -> where it stands in the file
+
+
+def parse_inline(source: str, locate: Locate) -> RichText:
     """Parse one paragraph of inline markup. `locate(offset)` gives the Location of a character.
 
     Raises MarkupError for unknown placeholders and links with a scheme that is not allowed.
@@ -67,7 +72,7 @@ def parse_inline(source: str, locate) -> RichText:
 class _Cursor:
     """Tracks how far into the source conversion has come, to locate placeholders and links."""
 
-    def __init__(self, source: str, locate):
+    def __init__(self, source: str, locate: Locate):
         self.source, self.locate, self.position = source, locate, 0
 
     def find(self, literal: str) -> int:
@@ -158,7 +163,7 @@ def _malformed(text: str, brace: int, cursor: _Cursor) -> NoReturn:
                       "keys are lowercase letters, digits, '-' and '_', as in the institution's file" + escape_hint)
 
 
-def _placeholder(match: re.Match, offset: int, locate) -> Placeholder:
+def _placeholder(match: re.Match[str], offset: int, locate: Locate) -> Placeholder:
     kind, key = match.group(1), match.group(2)
     known = KEYED_PLACEHOLDERS + PLAIN_PLACEHOLDERS
     if kind not in known:

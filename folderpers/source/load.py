@@ -7,25 +7,34 @@ All problems found in one file are reported together.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from folderpers.errors import Problem, SourceError
+from folderpers.model.blocks import TextRole
 from folderpers.model.folder import Change, Folder, Ignore, Snippet
 from folderpers.model.institution import Address, Colors, Contact, Institution, NamedLink
 from folderpers.project import translation_language
 from folderpers.source.phones import parse_phone
 from folderpers.source.reader import SourceReader, read_blocks
 from folderpers.source.schemas import SchemaSet
-from folderpers.source.yamlsource import SourceDocument, load_yaml
+from folderpers.source.yamlsource import SourceDocument, YamlPath, load_yaml
 
 DEFAULT_TINT = "#f2f4f7"
+
+
+FOLDER_TEXTS: Mapping[str, TextRole] = {"title": "label", "subtitle": "label", "intro": "prose"}
+INSTITUTION_TEXTS: Mapping[str, TextRole] = {"logo_alt": "alt"}
 
 
 def load_folder(source: Path, schemas: SchemaSet) -> Folder:
     document = load_yaml(source)
     schemas.check(document, "folder")
-    reader = SourceReader(document)
+    if "imported" in document.data:
+        raise SourceError(*_unreviewed_import(document))
+    reader = SourceReader(document, FOLDER_TEXTS)
     data = document.data
     language = data.get("language", "nl")
     declared = translation_language(source)
@@ -108,7 +117,7 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
             contacts[key] = Contact(key, entry["label"].strip(), phones[("contacts", key, "phone")],
                                     entry.get("hours"), entry.get("email"),
                                     entry["name"].strip() if "name" in entry else None, entry.get("article", ""))
-    reader = SourceReader(document)
+    reader = SourceReader(document, INSTITUTION_TEXTS)
     try:
         logo = reader.image(("logo",))
     except SourceError as error:
@@ -124,7 +133,7 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
         logo=logo,
         logo_alt=reader.text(("logo_alt",)),
         colors=Colors(colors["primary"], colors["accent"], colors.get("tint", DEFAULT_TINT),
-                      {name: tuple(int(part) / 100 for part in value) for name, value in colors["cmyk"].items()}
+                      {name: _cmyk(value) for name, value in colors["cmyk"].items()}
                       if "cmyk" in colors else None),
         font=data["font"].strip(),
         font_location=document.location(("font",)),
@@ -141,6 +150,29 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
     )
 
 
+def _unreviewed_import(document: SourceDocument) -> list[Problem]:
+    """An imported folder is refused until a person has reviewed it and deleted `imported:`; the
+    metadata the import could not find (TODO) is named too, so the author sees all that is left."""
+    problems = [Problem(document.location(("imported",)), f"this folder was imported from "
+                        f"{document.data['imported']!r} and has not been reviewed: it is not built or published",
+                        "check every '# REVIEW:' comment in this file, fill in what says TODO, then delete the "
+                        "'imported:' line")]
+
+    def todo(value: Any, at: YamlPath) -> Iterator[Problem]:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                yield from todo(inner, (*at, key))
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                yield from todo(inner, (*at, index))
+        elif isinstance(value, str) and value.startswith("TODO"):
+            name = ".".join(str(part) for part in at)
+            yield Problem(document.location(at), f"'{name}' is still TODO",
+                          "fill in the real value (the '# REVIEW:' comment above it says what)")
+
+    return problems + list(todo(document.data, ()))
+
+
 def _ignore(document: SourceDocument) -> tuple[Ignore, ...]:
     """`checks: ignore:` entries: a warning kind, or `kind: subject` (validated by the schema)."""
     entries = document.data.get("checks", {}).get("ignore", [])
@@ -151,7 +183,13 @@ def _ignore(document: SourceDocument) -> tuple[Ignore, ...]:
     return tuple(result)
 
 
-def _date(document, at: tuple) -> date:
+def _cmyk(percentages: list[str]) -> tuple[float, float, float, float]:
+    """C, M, Y, K in percent (validated: four whole numbers) as fractions 0..1."""
+    c, m, y, k = (int(part) / 100 for part in percentages)
+    return c, m, y, k
+
+
+def _date(document: SourceDocument, at: YamlPath) -> date:
     text = document.get(at)
     try:
         return date.fromisoformat(text)

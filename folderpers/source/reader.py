@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator
 
 from folderpers.errors import Location, Problem, SourceError
-from folderpers.model.blocks import BLOCK_TYPES, Block, Heading, Passage, Scope, Scoped, Variation
+from folderpers.model.blocks import BLOCK_TYPES, Block, Heading, Passage, Scope, Scoped, TextRole, Variation
 from folderpers.model.inline import DEFAULT_VARIANT, Choice, RichText, Text
 from folderpers.source.images import ImageRefused, check_image
 from folderpers.source.inline import MarkupError, parse_inline
@@ -22,9 +24,11 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 class SourceReader:
     """Reads typed values out of a validated SourceDocument, turning markup errors into SourceErrors.
 
-    Every piece of text it reads is also kept as a Passage, in reading order."""
+    Every piece of text it reads is also kept as a Passage, in reading order, with the role that
+    `roles` (the block type's `texts`, or the file's own) gives the key it stands under."""
 
     document: SourceDocument
+    roles: Mapping[str, TextRole] = field(default_factory=dict, compare=False)
     passages: list[Passage] = field(default_factory=list, compare=False)
     variations: list[Variation] = field(default_factory=list, compare=False)  # where text differs per institution
     institution_refs: list[tuple[str, Location]] = field(default_factory=list, compare=False)  # ids named in scopes
@@ -42,7 +46,7 @@ class SourceReader:
         finally:
             self._scopes.pop()
 
-    def block(self, at: YamlPath, data: dict, types: Mapping[str, Any]) -> Any:
+    def block(self, at: YamlPath, data: dict[str, Any], types: Mapping[str, Any]) -> Any:
         """A block (or a callout's part) by its first key, wrapped in Scoped when it has only:/except:."""
         kind = next(iter(data))
         scope = None
@@ -53,8 +57,19 @@ class SourceReader:
                                              for index, name in enumerate(data.get(key, ())))
             self.variations.append(Variation(self.location(at), f"'{kind}' block", scope))
         with self.scoped(scope):
-            block = types[kind].from_source(self, at, data)
+            block = types[kind].from_source(self.with_roles(types[kind].texts), at, data)
         return Scoped(block, scope) if scope else block
+
+    def with_roles(self, roles: Mapping[str, TextRole]) -> SourceReader:
+        """The same reader (the same passages) for text whose roles are `roles`."""
+        return dataclasses.replace(self, roles=roles)
+
+    def _passage(self, at: YamlPath, nodes: RichText, location: Location) -> None:
+        key = _key_of(at)
+        if key not in self.roles:  # a programming error: the content checks would silently skip this text
+            raise TypeError(f"text under {key!r} ({self.document.path}) has no role: declare it in the `texts` of "
+                            f"its block type (model/blocks.py), or in the roles of its file")
+        self.passages.append(Passage(key, self.roles[key], nodes, location, tuple(self._scopes)))
 
     @property
     def directory(self) -> Path:
@@ -73,8 +88,7 @@ class SourceReader:
         except MarkupError as error:
             raise SourceError(Problem(self.document.text_location(at, offset + error.offset),
                                       error.message, error.hint)) from None
-        self.passages.append(Passage(_key_of(at), nodes, self.document.text_location(at, offset),
-                                     tuple(self._scopes)))
+        self._passage(at, nodes, self.document.text_location(at, offset))
         return nodes
 
     def _choice(self, at: YamlPath) -> Choice:
@@ -96,11 +110,11 @@ class SourceReader:
 
     def text(self, at: YamlPath) -> str:
         """Plain text (no markup), stripped."""
-        value = self.document.get(at).strip()
-        self.passages.append(Passage(_key_of(at), (Text(value),), self.location(at), tuple(self._scopes)))
+        value: str = self.document.get(at).strip()
+        self._passage(at, (Text(value),), self.location(at))
         return value
 
-    def optional_text(self, data: dict, at: YamlPath, key: str) -> str | None:
+    def optional_text(self, data: Mapping[str, Any], at: YamlPath, key: str) -> str | None:
         return self.text(at + (key,)) if key in data else None
 
     def paragraphs(self, at: YamlPath) -> tuple[RichText, ...]:
@@ -120,15 +134,15 @@ class SourceReader:
     def items(self, at: YamlPath) -> tuple[RichText, ...]:
         return tuple(self.rich(at + (index,)) for index in range(len(self.document.get(at))))
 
-    def optional_paragraphs(self, data: dict, at: YamlPath, key: str) -> tuple[RichText, ...]:
+    def optional_paragraphs(self, data: Mapping[str, Any], at: YamlPath, key: str) -> tuple[RichText, ...]:
         return self.paragraphs(at + (key,)) if key in data else ()
 
-    def optional_items(self, data: dict, at: YamlPath, key: str) -> tuple[RichText, ...]:
+    def optional_items(self, data: Mapping[str, Any], at: YamlPath, key: str) -> tuple[RichText, ...]:
         return self.items(at + (key,)) if key in data else ()
 
     def image(self, at: YamlPath) -> Path:
         """An image file next to the YAML file; it must exist and lie inside that directory."""
-        name = self.document.get(at)
+        name: str = self.document.get(at)
         directory = self.directory.resolve()
         path = (directory / name).resolve()
         if (directory / name).is_symlink() and path.parent != directory:
@@ -146,7 +160,7 @@ class SourceReader:
             raise SourceError(Problem(self.location(at), f"image {name!r} {refused}",
                                       "use a plain, self-contained image file (export it again from the drawing "
                                       "program, as plain SVG, PNG or JPEG)")) from None
-        return path
+        return Path(path)
 
 
 def _key_of(at: YamlPath) -> str:
@@ -158,7 +172,8 @@ def _key_of(at: YamlPath) -> str:
 
 def read_blocks(reader: SourceReader, at: YamlPath) -> tuple[Block, ...]:
     """Build the blocks of a validated document; every problem in any block is reported at once."""
-    blocks, problems = {}, []
+    blocks: dict[int, Block] = {}
+    problems: list[Problem] = []
     for index, data in enumerate(reader.document.get(at)):
         try:  # validation made sure the first key is the block's type
             blocks[index] = reader.block(at + (index,), data, BLOCK_TYPES)

@@ -47,27 +47,32 @@ def resolve(folder: Folder, institution: Institution, shared_snippets: dict[str,
         raise ResolveError(*dict.fromkeys(problems))
     roots = dict.fromkeys([folder.directory.resolve(), institution.directory.resolve(),
                            *(snippet.source.parent.resolve() for snippet in resolver.used_snippets)])
-    # Every snippet of the institution counts, used or not: adding one of its own can change what an
-    # include resolves to, so it must show as a change of input.
-    sources = dict.fromkeys([folder.source, institution.source, institution.logo,
-                             *sorted((institution.directory / "snippets").glob("*.yaml")),
-                             *(snippet.source for snippet in resolver.used_snippets), *_paths_in(blocks)])
+    # Every file the folder and the institution refer to is an input, whatever the model adds later (a
+    # logo, a route map): found by walking them. So is every snippet of the institution, used or not:
+    # adding one of its own can change what an include resolves to.
+    sources = dict.fromkeys([*files_of(folder), *files_of(institution),
+                             *(snippet.source for snippet in resolver.used_snippets), *files_of(blocks)])
     return Publication(folder, institution, f"{institution.code_prefix}-{folder.code}", intro, blocks,
                        tuple(roots), tuple(path.resolve() for path in sources),
                        tuple(snippet.source.resolve() for snippet in dict.fromkeys(resolver.used_snippets)),
                        tuple(dict.fromkeys(resolver.related)), tuple(typed))
 
 
-def _paths_in(value: Any) -> list[Path]:
-    """Every file a block refers to (figures, and whatever future block types add)."""
+def files_of(value: Any) -> list[Path]:
+    """Every file `value` refers to: each Path in its fields, however deeply nested (tuples, dicts,
+    dataclasses), and the file of each problem of a source that failed to load (a broken snippet)."""
     if isinstance(value, Path):
         return [value]
     if isinstance(value, Location):  # where something was written, not a file it needs
         return []
-    if isinstance(value, tuple):
-        return [path for item in value for path in _paths_in(item)]
+    if isinstance(value, SourceError):
+        return [problem.location.path for problem in value.problems]
+    if isinstance(value, (tuple, list)):
+        return [path for item in value for path in files_of(item)]
+    if isinstance(value, dict):
+        return [path for item in value.values() for path in files_of(item)]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [path for f in dataclasses.fields(value) for path in _paths_in(getattr(value, f.name))]
+        return [path for f in dataclasses.fields(value) for path in files_of(getattr(value, f.name))]
     return []
 
 

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import jsonschema
 import referencing
 from jsonschema.exceptions import ValidationError as SchemaViolation
 
 from folderpers.errors import Problem, SourceError
-from folderpers.source.yamlsource import SourceDocument, WholeNumber
+from folderpers.source.yamlsource import SourceDocument, WholeNumber, YamlPath
 
 _TYPE_NAMES = {"string": "text", "integer": "a whole number", "boolean": "true or false",
                "array": "a list", "object": "a mapping of keys", "null": "empty"}
@@ -26,7 +27,7 @@ _TYPE_NAMES = {"string": "text", "integer": "a whole number", "boolean": "true o
 
 # Numbers arrive as WholeNumber text (see yamlsource). They count as integers; ranges are
 # checked with a `pattern` beside `minimum`/`maximum` (which only editors apply, to real numbers).
-_Validator = jsonschema.validators.extend(
+_Validator = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
     jsonschema.Draft7Validator,
     type_checker=jsonschema.Draft7Validator.TYPE_CHECKER.redefine(
         "integer", lambda checker, value: isinstance(value, WholeNumber) or (
@@ -43,7 +44,7 @@ class SchemaSet:
 
     def __init__(self, directory: Path):
         self.directory = Path(directory)
-        self._schemas: dict[str, dict] = {}
+        self._schemas: dict[str, dict[str, Any]] = {}
         for path in sorted(self.directory.glob("*.schema.json")):
             self._schemas[path.name.removesuffix(".schema.json")] = json.loads(path.read_text("utf-8"))
         folder = self._schemas["folder"]
@@ -79,7 +80,7 @@ class SchemaSet:
         if problems:
             raise SourceError(*_unique(problems))
 
-    def _check_block(self, document: SourceDocument, at: tuple, block: Any) -> Iterator[Problem]:
+    def _check_block(self, document: SourceDocument, at: YamlPath, block: Any) -> Iterator[Problem]:
         """Find the block's type from its first key and check it against that type only."""
         if not isinstance(block, dict) or not block:
             yield Problem(document.location(at), "a block must be a mapping that starts with its type, "
@@ -109,16 +110,18 @@ class SchemaSet:
             yield _describe(document, at + tuple(violation.absolute_path), violation, block_type=kind)
 
 
-def _describe(document: SourceDocument, at: tuple, violation: SchemaViolation, block_type: str = "") -> Problem:
+def _describe(document: SourceDocument, at: YamlPath, violation: SchemaViolation, block_type: str = "") -> Problem:
     """Rewrite one jsonschema violation as a Problem with a location and a fix."""
     where = f"in the {block_type!r} block, " if block_type else ""
     name = f"'{at[-1]}'" if at and isinstance(at[-1], str) else "this value"
     schema = violation.schema if isinstance(violation.schema, dict) else {}
     described = schema.get("description", "")
     kind = violation.validator
+    value: Any = violation.validator_value  # what the schema asked for (the type depends on the kind)
     if kind == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
-        extra = [key for key in violation.instance if key not in allowed]
+        instance: Any = violation.instance  # the mapping with the unknown key
+        extra = [key for key in instance if key not in allowed]
         key = extra[0]
         return Problem(document.location(at + (key,), key=True), f"{where}unknown key {key!r}",
                        _did_you_mean(key, allowed) + f"allowed keys here: {', '.join(allowed)}")
@@ -129,26 +132,25 @@ def _describe(document: SourceDocument, at: tuple, violation: SchemaViolation, b
         return Problem(document.location(at), f"{where}missing required key {missing!r}",
                        f"add '{missing}:'" + (f" ({hint})" if hint else ""))
     if kind == "type":
-        expected = violation.validator_value
-        expected = expected if isinstance(expected, list) else [expected]
+        expected: list[str] = value if isinstance(value, list) else [value]
         wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
         return Problem(document.location(at), f"{where}{name} must be {wanted}, not {_kind_of(violation.instance)}",
                        _type_hint(expected, violation.instance))
     if kind == "enum":
-        options = [str(option) for option in violation.validator_value]
+        options = [str(option) for option in value]
         return Problem(document.location(at), f"{where}{name} is {violation.instance!r}, which is not one of: "
                        f"{', '.join(options)}", _did_you_mean(str(violation.instance), options).rstrip("; ")
                        or f"choose one of: {', '.join(options)}")
     if kind == "const":
-        return Problem(document.location(at), f"{where}{name} must be {json.dumps(violation.validator_value)}",
-                       f"write {json.dumps(violation.validator_value)} here")
+        return Problem(document.location(at), f"{where}{name} must be {json.dumps(value)}",
+                       f"write {json.dumps(value)} here")
     if kind == "pattern":
         return Problem(document.location(at), f"{where}{name} has the wrong form: {violation.instance!r}",
-                       described or _pattern_hint(violation.validator_value))
+                       described or _pattern_hint(value))
     if kind == "minLength":
         return Problem(document.location(at), f"{where}{name} is empty", "write the text, or remove the key")
     if kind in ("minItems", "minProperties"):
-        return Problem(document.location(at), f"{where}{name} needs at least {violation.validator_value} "
+        return Problem(document.location(at), f"{where}{name} needs at least {value} "
                        f"{'item' if kind == 'minItems' else 'entry'}", "add the missing entries, or remove the key")
     if kind == "uniqueItems":
         return Problem(document.location(at), f"{where}{name} lists the same value twice", "remove the repeat")
@@ -166,9 +168,9 @@ def _describe(document: SourceDocument, at: tuple, violation: SchemaViolation, b
         expected = " or ".join(dict.fromkeys(wanted))
         return Problem(document.location(at), f"{where}{name} must be {expected}, not {_kind_of(violation.instance)}",
                        _type_hint(["string"] if "text" in wanted else [], violation.instance) or described)
-    if kind == "anyOf" and all("required" in option for option in violation.validator_value):
-        options = " or ".join(repr(option["required"][0]) for option in violation.validator_value)
-        return Problem(document.location(at), f"{where}needs {options} (or both)", f"add {options}")
+    if kind == "anyOf" and all("required" in option for option in value):
+        required = " or ".join(repr(option["required"][0]) for option in value)
+        return Problem(document.location(at), f"{where}needs {required} (or both)", f"add {required}")
     if kind == "propertyNames":
         return Problem(document.location(at), f"{where}the key {violation.instance!r} has the wrong form",
                        "keys are lowercase letters, digits, '-' and '_', e.g. 'spoedeisende-hulp'")

@@ -146,10 +146,10 @@ def load_yaml(path: Path) -> SourceDocument:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(part for part in (error.context, error.problem) if part)
-        line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+        source_line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
         raise SourceError(Problem(
             Location(path, mark.line + 1 if mark else None, mark.column + 1 if mark else None),
-            f"YAML syntax error: {message}", _syntax_hint(message, line))) from None
+            f"YAML syntax error: {message}", _syntax_hint(message, source_line))) from None
     except yaml.YAMLError as error:
         raise SourceError(Problem(Location(path), f"YAML error: {error}",
                                   "the file must hold exactly one YAML document")) from None
@@ -165,7 +165,7 @@ def load_yaml(path: Path) -> SourceDocument:
 def _syntax_hint(message: str, line: str) -> str:
     """Explain the YAML mistakes authors of Dutch text make most."""
     value = line.split(": ", 1)[1].lstrip() if ": " in line else line.lstrip(" -")
-    if value.startswith("'") and value.count("'") % 2 == 1 or re.match(r"^'[^']*'\S", value):
+    if (value.startswith("'") and value.count("'") % 2 == 1) or re.match(r"^'[^']*'\S", value):
         return ("this value starts with ' (as in 's avonds), so YAML reads it as quoted text up to the next ': "
                 "put the whole value in double quotes: \"'s avonds ...\"")
     if "flow" in message:

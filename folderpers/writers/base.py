@@ -7,7 +7,9 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from folderpers.model.publication import Publication
+from folderpers.render.html import Medium
 from folderpers.render.theme import Theme
+from folderpers.source.corpus import Corpus
 
 if TYPE_CHECKING:
     pass
@@ -27,6 +29,7 @@ class Rendered:
 
 class Writer(Protocol):
     kind: ClassVar[str]  # short name, used by --format
+    medium: ClassVar[Medium]  # what its HTML is for (paged or not, interactive or not): templates ask this
     relative_cost: ClassVar[float]  # time to render one publication, against a screen PDF (1.0): for scheduling
 
     def __init__(self, theme: Theme) -> None: ...
@@ -48,10 +51,27 @@ class CollectionWriter(Protocol):
 
     def __init__(self, theme: Theme) -> None: ...
 
-    def render(self, entries: list[dict[str, Any]]) -> tuple[Rendered, ...]:
-        """`entries`: the manifest's entry of every output now in dist/ (see manifest.py)."""
+    def render(self, entries: list[dict[str, Any]], corpus: Corpus) -> tuple[Rendered, ...]:
+        """`entries`: the manifest's entry of every output now in dist/ (see build/manifest.py); `corpus`: the
+        sources, as the build loaded them (loaded when first asked for)."""
 
 
 def output_name(publication: Publication, suffix: str) -> PurePosixPath:
     """dist/<institution>/<slug><suffix>; a translation adds its language: <slug>.<lang><suffix>."""
     return PurePosixPath(publication.institution.id) / f"{publication.stem}{suffix}"
+
+
+class OneFileWriter:
+    """What writers that make one file per publication share: dist/<institution>/<stem><suffix>,
+    made from the publication's sources and the theme only."""
+
+    suffix: ClassVar[str]
+
+    def __init__(self, theme: Theme):
+        self.theme = theme
+
+    def paths(self, publication: Publication) -> tuple[PurePosixPath, ...]:
+        return (output_name(publication, self.suffix),)
+
+    def inputs(self, publication: Publication) -> tuple[Path, ...]:
+        return ()

@@ -21,8 +21,7 @@ from folderpers.model.institution import Institution
 from folderpers.render.html import data_url, inline_css
 from folderpers.render.theme import Theme
 from folderpers.render.thumbnails import thumbnail
-from folderpers.source.load import load_institution
-from folderpers.source.schemas import SchemaSet
+from folderpers.source.corpus import Corpus
 from folderpers.writers.base import Rendered
 
 INDEX_NAME = "index.html"
@@ -63,12 +62,12 @@ class IndexWriter:
     def __init__(self, theme: Theme):
         self.theme = theme
 
-    def render(self, entries: list[dict[str, Any]]) -> tuple[Rendered, ...]:
+    def render(self, entries: list[dict[str, Any]], corpus: Corpus) -> tuple[Rendered, ...]:
         groups: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
         for entry in entries:
             if entry["kind"] in LINKED_KINDS:
                 groups[(entry["institution"], entry["folder"], entry["language"])][entry["kind"]] = entry
-        institutions = self._institutions(sorted({institution for institution, _, _ in groups}))
+        institutions = self._institutions(sorted({institution for institution, _, _ in groups}), corpus)
         listings = sorted((self._listing(files, institutions) for files in groups.values()),
                           key=lambda listing: (listing.title.casefold(), listing.institution_name, listing.language))
         outputs = [self._page(PurePosixPath(INDEX_NAME), listings, institutions, None)]
@@ -78,16 +77,13 @@ class IndexWriter:
         outputs.extend(listing.thumbnail for listing in listings if listing.thumbnail)
         return tuple(outputs)
 
-    def _institutions(self, ids: list[str]) -> dict[str, Institution | None]:
-        """Each institution's brand and name. One whose file has errors (already reported by the build)
-        is listed under its id, so that its earlier outputs stay findable."""
-        project = self.theme.project
-        schemas = SchemaSet(project.schemas)
+    def _institutions(self, ids: list[str], corpus: Corpus) -> dict[str, Institution | None]:
+        """Each institution's brand and name, as the corpus loaded it. One whose file has errors (already
+        reported by the build) is listed under its id, so that its earlier outputs stay findable."""
         institutions: dict[str, Institution | None] = {}
         for institution_id in ids:
             try:
-                institutions[institution_id] = load_institution(
-                    project.institutions / institution_id / "institution.yaml", schemas)
+                institutions[institution_id] = corpus.institution(institution_id)
             except (FolderpersError, OSError):
                 institutions[institution_id] = None
         return institutions

@@ -12,13 +12,14 @@ dist/<institution>/print/<CODE>_v<version>_<slug>.pdf (+ _booklet.pdf, _prefligh
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
 from folderpers.errors import Location, Problem, RenderError
 from folderpers.model.publication import Publication
 from folderpers.prepress.colors import CMYK_PROFILE, CmykConverter
+from folderpers.render.html import PRINT, Medium
 from folderpers.render.theme import Theme
 from folderpers.writers.base import Rendered
 
@@ -29,6 +30,7 @@ _STYLESHEETS = ("folder.css", "pdf.css", "print.css")
 
 class PrintWriter:
     kind: ClassVar[str] = "print"
+    medium: ClassVar[Medium] = PRINT
     relative_cost: ClassVar[float] = 2.0  # measured on the examples: CMYK, marks, imposition and preflight
 
     def __init__(self, theme: Theme):
@@ -57,10 +59,12 @@ class PrintWriter:
         variant = PDFX_VARIANT if cmyk else None
         roots = publication.asset_roots
         palette = ({name: converter.css(value) for name, value in publication.institution.colors.rgb().items()}
-                   if cmyk else None)
+                   if converter else None)
+
         def html(page_total: int | None = None) -> str:
-            return self.theme.html.render(publication, "print", image_url=converter.image_url if cmyk else Path.as_uri,
-                                          palette=palette, svg_url=converter.svg_url if cmyk else None,
+            return self.theme.html.render(publication, self.medium,
+                                          image_url=converter.image_url if converter else Path.as_uri,
+                                          palette=palette, svg_url=converter.svg_url if converter else None,
                                           page_total=page_total)
         base, renderer = publication.folder.directory, self.theme.pdf_renderer
         document = renderer.layout(html(), base, roots, source, stylesheets, variant, warnings, cmyk)
@@ -105,7 +109,7 @@ class PrintWriter:
                 for index, name in enumerate(_STYLESHEETS)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _converter_for(fixed: tuple) -> CmykConverter:
     return CmykConverter(fixed=fixed)
 

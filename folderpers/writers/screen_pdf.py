@@ -1,36 +1,28 @@
 """The screen PDF: tagged PDF/UA-1 for the intranet and for reading on screen.
 
-Its structure tree is finished beyond WeasyPrint (tagging.py), and the finished file must pass
-the PDF/UA checks (pdf_checks.py): an error fails the output, so no inaccessible PDF is published.
+Its structure tree is finished beyond WeasyPrint (pdf/structure.py), and the finished file must pass
+the PDF/UA checks (checks/pdf_ua.py): an error fails the output, so no inaccessible PDF is published.
 """
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import ClassVar
 
 from folderpers.errors import Location, Problem, RenderError
 from folderpers.model.publication import Publication
-from folderpers.render.theme import Theme
-from folderpers.writers.base import Rendered, output_name
+from folderpers.render.html import PDF, Medium
+from folderpers.writers.base import OneFileWriter, Rendered
 
 
-class ScreenPdfWriter:
+class ScreenPdfWriter(OneFileWriter):
     kind: ClassVar[str] = "pdf"
+    medium: ClassVar[Medium] = PDF
     relative_cost: ClassVar[float] = 1.0  # the reference for the other writers' relative_cost
     suffix: ClassVar[str] = ".pdf"
 
-    def __init__(self, theme: Theme):
-        self.theme = theme
-
-    def paths(self, publication: Publication) -> tuple[PurePosixPath, ...]:
-        return (output_name(publication, self.suffix),)
-
-    def inputs(self, publication: Publication) -> tuple[Path, ...]:
-        return ()
-
     def render(self, publication: Publication) -> tuple[Rendered, ...]:
-        html = self.theme.html.render(publication, "pdf", image_url=Path.as_uri)
+        html = self.theme.html.render(publication, self.medium, image_url=Path.as_uri)
         renderer = self.theme.pdf_renderer
         stylesheets = [renderer.stylesheet("folder.css"), renderer.stylesheet("pdf.css")]
         source = Location(publication.folder.source)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import filecmp
 
 import pytest
-from support import MINIMAL_FOLDER, options
 
-from folderpers.build import manifest, pipeline
+from folderpers.build import manifest
 from folderpers.build.pipeline import build
 from folderpers.project import Project
+from folderpers.source import corpus
+
+from support import MINIMAL_FOLDER, options
 
 EEN = MINIMAL_FOLDER + "  - include: verhinderd\n  - figure: plaatje.svg\n    alt: Een vlak.\n"
 SVG = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'><rect width='10' height='10' fill='#{}'/></svg>"
@@ -100,7 +102,7 @@ def test_a_no_op_build_loads_no_source_and_leaves_the_manifest_alone(project, mo
     def refuse(*args):
         raise AssertionError("a no-op build loaded a source")
     for name in ("load_folder", "load_institution", "load_snippets"):
-        monkeypatch.setattr(pipeline, name, refuse)
+        monkeypatch.setattr(corpus, name, refuse)
     report = build(project.project, options(formats=("web",)))
     assert report.ok and report.count("unchanged") == len(ALL) and report.count("built") == 0
     assert (project.root / "dist/manifest.json").stat().st_mtime_ns == written
@@ -125,3 +127,18 @@ def test_a_new_version_rebuilds_and_the_old_print_file_stays_listed(project):
     names = sorted(p.name for p in (project.root / "dist/alpha/print").glob("*.pdf"))
     assert names == ["ALF-TST-001_v1.2_twee.pdf", "ALF-TST-001_v1.2_twee_booklet.pdf",
                      "ALF-TST-001_v1.3_twee.pdf", "ALF-TST-001_v1.3_twee_booklet.pdf"]
+
+
+def test_a_no_op_build_of_every_kind_writes_nothing(project):
+    """Index pages and thumbnails are made again, but a file that would not change is not written."""
+    assert build(project.project, options(institutions=("alpha",), folders=("twee",))).ok
+    dist = project.root / "dist"
+
+    def state():
+        return {path: (path.stat().st_mtime_ns, path.stat().st_ino) for path in dist.rglob("*")}
+    before = state()
+    assert any(path.name.endswith(".png") for path in before) and (dist / "index.html") in before
+    report = build(project.project, options(institutions=("alpha",), folders=("twee",)))
+    assert report.ok and report.count("built") == 0 and report.count("unchanged") > 0
+    assert state() == before  # not one file written, replaced or added
+    assert not (project.root / ".dist.partial").exists()

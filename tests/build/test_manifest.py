@@ -4,10 +4,11 @@ import hashlib
 import json
 
 import jsonschema
-from support import MINIMAL_FOLDER, REPO, options
 
 from folderpers.build.manifest import MANIFEST_NAME, Manifest
 from folderpers.build.pipeline import build
+
+from support import MINIMAL_FOLDER, REPO, options
 
 SCHEMA = json.loads((REPO / "schemas/manifest.schema.json").read_text())
 

@@ -2,10 +2,11 @@
 
 import pikepdf
 import pytest
-from support import MINIMAL_FOLDER, TODAY, options
 
 from folderpers.build.pipeline import build
 from folderpers.cli import main
+
+from support import MINIMAL_FOLDER, TODAY, options
 
 
 def outcomes(report):

@@ -11,10 +11,11 @@ import subprocess
 import sys
 
 from rich.console import Console
-from support import MINIMAL_FOLDER, TODAY
 
 from folderpers.build.progress import TerminalReporter, status_counts, summary_line
 from folderpers.model.outcome import BuildReport, Outcome
+
+from support import MINIMAL_FOLDER, TODAY
 
 BUILD = [sys.executable, "-c", "import sys; from folderpers.cli import main; sys.exit(main(sys.argv[1:]))",
          "--today", TODAY.isoformat(), "--format", "web"]

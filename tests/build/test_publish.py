@@ -6,9 +6,9 @@ import subprocess
 import sys
 import time
 
-from support import REPO, TODAY
-
 from folderpers.build.publish import publish, remove_leftovers, staging_directory
+
+from support import REPO, TODAY
 
 
 def test_publish_replaces_atomically_and_leaves_nothing_behind(tmp_path):

@@ -7,12 +7,13 @@ import os
 import signal
 
 import pytest
-from support import MINIMAL_FOLDER, options
 
 from folderpers.build.pipeline import _longest_first, build
 from folderpers.build.workers import Task, WorkerPool
 from folderpers.writers import WRITERS, Rendered
 from folderpers.writers.base import output_name
+
+from support import MINIMAL_FOLDER, options
 
 
 class _TestWriter:
@@ -73,7 +74,6 @@ def test_workers_are_recycled_after_their_quota(tmp_project, test_writer):
         tmp_project.folder(slug)
     report = build(tmp_project.project, options(formats=("test",), jobs=2, max_tasks_per_worker=2))
     assert report.ok and report.count("built") == 12
-    pids = {(tmp_project.root / "dist" / o.subject.removeprefix("dist/")).read_text() for o in report.outcomes}
     counts = collections.Counter((tmp_project.root / "dist" / o.subject.removeprefix("dist/")).read_text() for o in report.outcomes)
     # 12 documents, at most 2 per worker: at least 6 workers, none of them the calling process
     assert max(counts.values()) == 2 and len(counts) >= 6 and str(os.getpid()) not in counts, counts
@@ -109,3 +109,13 @@ def _publications(tmp_project):
     institutions = [load_institution(source, schemas) for source in project.institution_sources()]
     return [resolve(load_folder(source, schemas), institution, snippets)
             for source in project.folder_sources() for institution in institutions]
+
+
+def test_the_time_inside_weasyprint_is_counted(tmp_project):
+    import importlib
+
+    from folderpers.build.workers import PDF_RENDERER_MODULE
+    assert hasattr(importlib.import_module(PDF_RENDERER_MODULE), "seconds_in_weasyprint")
+    tmp_project.folder("een")
+    report = build(tmp_project.project, options(formats=("pdf",), institutions=("alpha",), jobs=0))
+    assert report.ok and 0 < report.weasyprint_seconds <= report.render_seconds

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import shutil
 
-from support import FIXTURES, MINIMAL_FOLDER
-
 from folderpers.commands.check import CheckOptions, check
+
+from support import FIXTURES, MINIMAL_FOLDER
 
 CONTENT = CheckOptions(outputs=False)
 
@@ -92,7 +92,7 @@ def test_a_short_logo_alt_text_is_found_in_the_institution(tmp_project):
     path = tmp_project.root / "institutions/alpha/institution.yaml"
     path.write_text(path.read_text().replace("logo_alt: Logo Alpha Ziekenhuis", "logo_alt: Logo"))
     tmp_project.folder("demo")
-    report, found = findings_of(tmp_project.project, path)
+    _, found = findings_of(tmp_project.project, path)
     assert found == {("alt-short", 4)}
 
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from support import REPO
 
 from folderpers.checks.pdf_ua import check_pdf
 from folderpers.pdf.structure import element_kids, walk_elements
+
+from support import REPO
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,7 @@ def test_every_example_pdf_passes(dist, name):
 
 
 def _elements(pdf, kind):
-    return [element for element in walk_elements(pdf.Root.StructTreeRoot) if element.S == kind]
+    return [element for element in walk_elements(pdf.Root.StructTreeRoot) if kind == element.S]
 
 
 def _first_font(pdf):

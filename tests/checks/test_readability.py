@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from support import MINIMAL_FOLDER
 
 from folderpers.checks.readability import douma, readability, split_sentences, syllables, words
 from folderpers.commands.check import CheckOptions, check
 from folderpers.errors import Location
 from folderpers.model.blocks import Passage
 from folderpers.source.inline import parse_inline
+
+from support import MINIMAL_FOLDER
 
 
 @pytest.mark.parametrize("word, count", [
@@ -35,7 +36,9 @@ def test_flesch_douma_formula():
 
 def test_readability_of_passages_and_the_hardest_sentences():
     def passage(key, text, line):
-        return Passage(key, parse_inline(text, lambda offset: Location("x.yaml", line)), Location("x.yaml", line))
+        role = {"text": "prose", "heading": "label", "sources": "reference", "table": "cell"}[key]
+        return Passage(key, role, parse_inline(text, lambda offset: Location("x.yaml", line)),
+                       Location("x.yaml", line))
 
     scores = readability([
         passage("text", "U krijgt een verdoving. Daarna spuit de arts het botcement in de ingezakte wervel.", 1),

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from support import REPO
 
 from folderpers.checks.web import WebChecker
 from folderpers.cli import main
 from folderpers.commands.check import CheckOptions, check, render_html
 from folderpers.project import Project
+
+from support import REPO
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +30,7 @@ def example_pages() -> list[str]:
 
 
 def test_the_examples_have_no_errors_and_a_score_per_folder_and_institution(example_check):
-    dist, report = example_check
+    _, report = example_check
     assert [str(finding) for finding in report.findings if finding.severity == "error"] == []
     from test_examples import publications
     assert sorted((row.folder.slug, row.institution) for row in report.rows) == sorted(publications())

@@ -7,12 +7,13 @@ import json
 import shutil
 
 import pytest
-from support import REPO, TODAY, options
 
 from folderpers.build.pipeline import build
 from folderpers.cli import main
 from folderpers.commands.new import ScaffoldError, new_folder
 from folderpers.source.review import ReviewPolicy, add_months
+
+from support import REPO, TODAY, options
 
 
 def test_a_new_folder_validates_and_builds_at_once_without_warnings(tmp_project):

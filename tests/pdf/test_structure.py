@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from support import REPO, options
 from weasyprint import HTML
 
 from folderpers.build.pipeline import build
@@ -20,6 +19,8 @@ from folderpers.pdf import structure as tagging
 from folderpers.pdf.structure import element_kids, finish_structure, walk_elements
 from folderpers.project import Project
 from folderpers.render.pdf import PdfRenderer
+
+from support import REPO, options
 
 LONG_PARAGRAPH = "Dit is een zin in een lange alinea die over twee bladzijden loopt. " * 45
 ROWS = "".join(f"<tr><th scope='row'>Dag {i}</th><td>Rustig aan, {i}</td></tr>" for i in range(1, 41))

@@ -11,12 +11,13 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from support import MINIMAL_FOLDER, TODAY, make_project
 
 from folderpers.cli import main
 from folderpers.commands.new import new_folder
 from folderpers.project import Project
 from folderpers.source.review import ReviewPolicy
+
+from support import MINIMAL_FOLDER, TODAY, make_project
 
 RELOAD_SECONDS = 5  # a saved change must be in the browser well within this
 # `build.py serve` for a project in the working directory

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import shutil
 
-from support import MINIMAL_FOLDER, TODAY
-
 from folderpers.preview.session import EVERYTHING, Preview, Scope
 from folderpers.source.review import ReviewPolicy
+
+from support import MINIMAL_FOLDER, TODAY
 
 
 def test_a_change_in_a_folder_rebuilds_that_folder_and_anything_else_everything(tmp_project):

@@ -1,12 +1,13 @@
 import dataclasses
 
 import pytest
-from support import REPO
 
 from folderpers.errors import FontError, Location
 from folderpers.render.fonts import installed_families, require_font
 from folderpers.source.load import load_institution
 from folderpers.source.schemas import SchemaSet
+
+from support import REPO
 
 
 def test_installed_brand_font_passes_and_missing_font_is_an_error(tmp_project):

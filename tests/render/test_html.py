@@ -3,13 +3,14 @@
 from pathlib import Path
 
 import pytest
-from support import CALLOUT_IN_ORDER, MINIMAL_FOLDER, REPO
 
 from folderpers.model.blocks import BLOCK_TYPES, Heading, Paragraphs
-from folderpers.render.html import HtmlRenderer, Section, css_string, data_url, sectioned
+from folderpers.render.html import PDF, PRINT, WEB, HtmlRenderer, Section, css_string, data_url, sectioned
 from folderpers.source.load import load_folder, load_institution, load_snippets
 from folderpers.source.resolve import resolve
 from folderpers.source.schemas import SchemaSet
+
+from support import CALLOUT_IN_ORDER, MINIMAL_FOLDER, REPO
 
 SCHEMAS = SchemaSet(REPO / "schemas")
 
@@ -37,7 +38,8 @@ def render(tmp_project, target, text=HOSTILE, institution="alpha"):
     folder = load_folder(tmp_project.folder("demo", text), SCHEMAS)
     loaded = load_institution(tmp_project.root / f"institutions/{institution}/institution.yaml", SCHEMAS)
     publication = resolve(folder, loaded, load_snippets(tmp_project.root / "snippets", SCHEMAS))
-    return HtmlRenderer(tmp_project.project).render(publication, target, image_url=Path.as_uri)
+    medium = {"pdf": PDF, "print": PRINT, "web": WEB}[target]
+    return HtmlRenderer(tmp_project.project).render(publication, medium, image_url=Path.as_uri)
 
 
 @pytest.mark.parametrize("target", ["pdf", "web"])

@@ -4,12 +4,13 @@ import io
 
 import pikepdf
 import pytest
-from support import MINIMAL_FOLDER, REPO, options
 
 from folderpers.build.pipeline import build
 from folderpers.errors import Location, RenderError
 from folderpers.project import Project
 from folderpers.render.pdf import PdfRenderer
+
+from support import MINIMAL_FOLDER, REPO, options
 
 PAGE = '<html lang="nl"><head><title>T</title></head><body><h1>T</h1>{}</body></html>'
 
@@ -56,15 +57,3 @@ def test_a4_is_selectable_per_folder(tmp_project):
     assert build(tmp_project.project, options(institutions=("alpha",), formats=("pdf",))).ok
     with pikepdf.open(tmp_project.root / "dist/alpha/groot.pdf") as pdf:
         assert [round(float(v)) for v in pdf.pages[0].mediabox] == [0, 0, 595, 842]
-
-
-def test_font_subsetting_arrays_are_the_same_with_the_type_parsed_once(renderer, tmp_path, monkeypatch):
-    from weasyprint.text.ffi import ffi
-
-    from folderpers.render import pdf as render_pdf
-    array = ffi.new("hb_codepoint_t[4]", [7, 3])
-    assert ffi.typeof(array) == ffi.typeof("hb_codepoint_t[]") and list(array) == [7, 3, 0, 0]
-    html = PAGE.format("<p>Bel de polikliniek bij koorts boven 38,5 °C — ’s nachts ook.</p>")
-    patched = renderer.render(html, tmp_path, (tmp_path,), Location(tmp_path / "folder.yaml")).data
-    monkeypatch.setattr(ffi, "new", render_pdf._parse_array_types_once.__defaults__[0])  # cffi's own
-    assert renderer.render(html, tmp_path, (tmp_path,), Location(tmp_path / "folder.yaml")).data == patched

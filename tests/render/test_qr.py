@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 import zxingcpp
 from PIL import Image
-from support import MINIMAL_FOLDER, REPO, options
 
 from folderpers.build.pipeline import build
 from folderpers.source.load import load_folder, load_institution, load_snippets
 from folderpers.source.resolve import resolve
 from folderpers.source.schemas import SchemaSet
 from folderpers.writers import WRITERS
+
+from support import MINIMAL_FOLDER, REPO, options
 
 SCHEMAS = SchemaSet(REPO / "schemas")
 

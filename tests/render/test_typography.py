@@ -2,7 +2,7 @@
 """Addresses that break cleanly and Dutch typographic quotes."""
 
 from folderpers.model.inline import Link, Text
-from folderpers.render.html import inline_html
+from folderpers.render.html import PDF, inline_html
 from folderpers.render.typography import BREAK, NO_BREAK, address_html, dutch_quotes
 
 
@@ -30,6 +30,6 @@ def test_dutch_quotes_and_apostrophes():
 
 def test_rich_text_gets_quotes_addresses_and_an_unhyphenated_last_word():
     html = str(inline_html((Text('Lees "dit" op '), Link("https://x.example", (Text("www.x.example"),)),
-                            Text(" voor de uitleg")), "pdf"))
+                            Text(" voor de uitleg")), PDF))
     assert "Lees “dit” op " in html and f"www.{BREAK}x.{BREAK}example" in html
     assert html.endswith(" voor de " + NO_BREAK.join("uitleg"))

@@ -3,13 +3,14 @@
 from datetime import date
 
 import pytest
-from support import CALLOUT_IN_ORDER, MINIMAL_FOLDER, REPO
 
 from folderpers.errors import SourceError
 from folderpers.model.blocks import Callout, Figure, Paragraphs
 from folderpers.model.inline import Placeholder, Strong
 from folderpers.source.load import load_folder, load_institution, load_snippets
 from folderpers.source.schemas import SchemaSet
+
+from support import CALLOUT_IN_ORDER, MINIMAL_FOLDER, REPO
 
 SCHEMAS = SchemaSet(REPO / "schemas")
 

@@ -1,7 +1,6 @@
 """Resolving a folder for an institution: placeholders, contact blocks and includes."""
 
 import pytest
-from support import MINIMAL_FOLDER, REPO
 
 from folderpers.errors import ResolveError
 from folderpers.model.blocks import Callout, Contacts, Paragraphs
@@ -10,6 +9,8 @@ from folderpers.model.institution import Contact
 from folderpers.source.load import load_folder, load_institution, load_snippets
 from folderpers.source.resolve import resolve
 from folderpers.source.schemas import SchemaSet
+
+from support import MINIMAL_FOLDER, REPO
 
 SCHEMAS = SchemaSet(REPO / "schemas")
 
@@ -83,6 +84,29 @@ def test_missing_circular_and_broken_snippets(tmp_project):
     assert "snippets/verhinderd.yaml" in messages[0]
     assert "rond.yaml:2:14: snippet 'rond' includes itself (rond -> rond)" in messages[1]
     assert "kapot.yaml:2:11: in the 'text' block, 'text' must be text or a mapping of keys, not a list" in messages[2]
+
+
+def test_every_file_the_institution_refers_to_is_an_input_even_one_the_model_adds_later(tmp_project):
+    """A new kind of institution file (say, a route map) rebuilds its outputs when it changes, without
+    being listed anywhere: the inputs are found by walking the model."""
+    import dataclasses
+    from pathlib import Path
+
+    from folderpers.model.institution import Institution
+
+    @dataclasses.dataclass(frozen=True)
+    class WithRouteMap(Institution):
+        route_map: Path | None = None
+
+    route_map = tmp_project.write("institutions/alpha/route.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+    tmp_project.write("institutions/alpha/snippets/eigen.yaml", "blocks:\n  - text: Alleen bij Alpha.\n")
+    folder = load_folder(tmp_project.folder("demo"), SCHEMAS)
+    loaded = load_institution(tmp_project.root / "institutions/alpha/institution.yaml", SCHEMAS)
+    extended = WithRouteMap(**{f.name: getattr(loaded, f.name) for f in dataclasses.fields(loaded)},
+                            route_map=route_map)
+    sources = set(resolve(folder, extended, load_snippets(tmp_project.root / "snippets", SCHEMAS)).sources)
+    assert {route_map.resolve(), loaded.logo.resolve(), loaded.source.resolve(), folder.source.resolve(),
+            (tmp_project.root / "institutions/alpha/snippets/eigen.yaml").resolve()} <= sources
 
 
 FACTS = MINIMAL_FOLDER + """\

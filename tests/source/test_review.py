@@ -4,12 +4,13 @@ import logging
 from datetime import date
 
 import pytest
-from support import MINIMAL_FOLDER, REPO, TODAY
 
 from folderpers.errors import SourceError
 from folderpers.source.load import load_folder
 from folderpers.source.review import ReviewPolicy, add_months, assess, check_publishable
 from folderpers.source.schemas import SchemaSet
+
+from support import MINIMAL_FOLDER, REPO, TODAY
 
 SCHEMAS = SchemaSet(REPO / "schemas")
 

@@ -1,11 +1,12 @@
 """Schema validation: every error names file, line and column, and says how to fix it."""
 
 import pytest
-from support import MINIMAL_FOLDER, REPO
 
 from folderpers.errors import SourceError
 from folderpers.source.schemas import SchemaSet
 from folderpers.source.yamlsource import load_yaml
+
+from support import MINIMAL_FOLDER, REPO
 
 SCHEMAS = SchemaSet(REPO / "schemas")
 

@@ -58,7 +58,7 @@ def test_syntax_error_names_line_and_gives_a_fix(tmp_path):
 
 def test_alias_expansion_is_bounded(tmp_path):
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
-    for name, previous in zip("bcdefg", "abcdef"):
+    for name, previous in zip("bcdefg", "abcdef", strict=True):
         lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 10) + "]")
     message = error_of(tmp_path, "\n".join(lines) + "\n")
     assert "aliases" in message

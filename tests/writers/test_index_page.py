@@ -11,10 +11,11 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
-from support import MINIMAL_FOLDER, options
 
 from folderpers.build.pipeline import build
 from folderpers.render.thumbnails import SOURCE_KEY, WIDTH, thumbnail
+
+from support import MINIMAL_FOLDER, options
 
 
 @pytest.fixture(scope="module")

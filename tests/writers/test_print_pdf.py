@@ -9,7 +9,6 @@ from pathlib import Path
 import pikepdf
 import pytest
 from PIL import Image
-from support import MINIMAL_FOLDER, REPO, options
 
 from folderpers.build.pipeline import build
 from folderpers.prepress.colors import CmykConverter
@@ -17,6 +16,8 @@ from folderpers.prepress.imposition import booklet_order
 from folderpers.project import Project
 from folderpers.source.load import load_folder, load_institution
 from folderpers.source.schemas import SchemaSet
+
+from support import MINIMAL_FOLDER, REPO, options
 
 MM = 72 / 25.4
 PROJECT = Project(REPO)
@@ -58,9 +59,9 @@ def test_boxes_bleed_and_page_count(dist, slug, institution):
             bleed = [float(v) for v in page.obj.BleedBox]
             media = [float(v) for v in page.obj.MediaBox]
             assert (round((trim[2] - trim[0]) / MM), round((trim[3] - trim[1]) / MM)) == (148, 210)
-            assert [round((a - b) / MM, 2) for a, b in zip(trim[:2], bleed[:2])] == [3.0, 3.0]
-            assert [round((b - a) / MM, 2) for a, b in zip(trim[2:], bleed[2:])] == [3.0, 3.0]
-            assert all((t - m) / MM >= 3 + 5 for t, m in zip(trim[:2], media[:2]))  # room for the crop marks
+            assert [round((a - b) / MM, 2) for a, b in zip(trim[:2], bleed[:2], strict=True)] == [3.0, 3.0]
+            assert [round((b - a) / MM, 2) for a, b in zip(trim[2:], bleed[2:], strict=True)] == [3.0, 3.0]
+            assert all((t - m) / MM >= 3 + 5 for t, m in zip(trim[:2], media[:2], strict=True))  # room for the crop marks
     # the padding sits before the back cover, the text keeps its pages
     pages = len(pikepdf.open(files["pdf"]).pages)
     screen_pages = len(pikepdf.open(files["screen"]).pages)
@@ -144,6 +145,19 @@ def test_booklet_is_two_up_in_saddle_stitch_order(dist, slug, institution):
                 f"sheet side {side}, slot {slot} should be page {number}"
 
 
+@pytest.mark.parametrize("slug, institution", PUBLICATIONS)
+def test_the_booklet_holds_each_font_and_image_once_and_is_about_the_size_of_its_print_pdf(dist, slug, institution):
+    files = print_files(dist, slug, institution)
+    assert files["booklet"].stat().st_size <= 1.2 * files["pdf"].stat().st_size
+    with pikepdf.open(files["booklet"]) as booklet:
+        font_files = [obj for obj in booklet.objects if isinstance(obj, pikepdf.Dictionary)
+                      and obj.get("/Type") == "/FontDescriptor"]
+        assert font_files and len({bytes(descriptor.FontName) for descriptor in font_files}) == len(font_files)
+        for sheet in booklet.pages:  # each page placed as a form, clipped to its trim box
+            forms = list(sheet.Resources.XObject.values())
+            assert len(forms) == 2 and all(form.Subtype == "/Form" for form in forms)
+
+
 def test_booklet_order():
     assert booklet_order(4) == [(4, 1), (2, 3)]
     assert booklet_order(8) == [(8, 1), (2, 7), (6, 3), (4, 5)]
@@ -210,7 +224,7 @@ def test_cmyk_conversion():
     converter = CmykConverter(fixed=(("#1f4e79", (1.0, 0.62, 0.12, 0.38)),))
     assert converter.cmyk("#1F4E79") == (1.0, 0.62, 0.12, 0.38)
     assert converter.cmyk("#000") == (0.0, 0.0, 0.0, 1.0) and converter.cmyk("#808080") == (0.0, 0.0, 0.0, 0.498)
-    c, m, y, k = converter.cmyk("#b3001b")
+    c, m, y, _ = converter.cmyk("#b3001b")
     assert m > 0.9 and y > 0.8 and c < 0.3  # a red stays red
     assert converter.rewrite('<rect fill="white" stroke="#000"/>') == (
         '<rect fill="device-cmyk(0.000 0.000 0.000 0.000)" stroke="device-cmyk(0.000 0.000 0.000 1.000)"/>')

@@ -44,7 +44,7 @@ def make_corpus(source: Project, target: Path, folders: int, institutions: int, 
         if index >= len(bases):  # a new institution: own prefix and own phone numbers
             text = (destination / "institution.yaml").read_text("utf-8")
             text = re.sub(r"code_prefix: \w+", f"code_prefix: X{index:02d}", text)
-            text = re.sub(r"(088[ -]?\(?\)?)\d", lambda m: m.group(1) + str(index % 10), text)
+            text = re.sub(r"(088[ -]?\(?\)?)\d", rf"\g<1>{index % 10}", text)
             (destination / "institution.yaml").write_text(text, "utf-8")
     rng = random.Random(seed)
     for number in range(folders):

@@ -1,0 +1,86 @@
+"""What each WeasyPrint patch changes: the same document written with and without it."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pytest
+
+from folderpers.errors import EngineError, Location
+from folderpers.project import Project
+from folderpers.render import weasyprint_patches
+from folderpers.render.pdf import PdfRenderer
+
+from support import REPO
+
+HTML = """<html lang="nl"><head><title>T</title><style>@page { @bottom-center { content: "pagina " counter(page) } }
+</style></head><body><h1>T</h1><p>Bel de polikliniek bij koorts boven 38,5 °C — ’s nachts ook.</p>
+<table><tr><th scope="row">Dag 1</th><td>Rust</td></tr></table></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    return PdfRenderer(Project(REPO))
+
+
+def render(renderer: PdfRenderer, tmp_path) -> bytes:
+    return renderer.render(HTML, tmp_path, (tmp_path,), Location(tmp_path / "folder.yaml"),
+                           [renderer.stylesheet("folder.css")]).data
+
+
+def test_another_weasyprint_version_is_refused_before_anything_is_patched(monkeypatch):
+    monkeypatch.setattr(weasyprint_patches, "_applied", False)
+    monkeypatch.setattr(weasyprint_patches.weasyprint, "__version__", "71.0")
+    patched_new = weasyprint_patches.ffi.new
+    with pytest.raises(EngineError, match="WeasyPrint 71.0 is installed, but folderpers is made for 70.0"):
+        weasyprint_patches.apply()
+    assert weasyprint_patches.ffi.new == patched_new  # nothing patched
+
+
+def test_font_subset_arrays_are_parsed_once_and_the_pdf_is_the_same(renderer, tmp_path, monkeypatch):
+    ffi = weasyprint_patches.ffi
+    asked: list[str] = []
+
+    def counting(cdecl, init=None):
+        asked.append(cdecl)
+        return weasyprint_patches._cffi_new(cdecl, init)
+    monkeypatch.setattr(ffi, "new", weasyprint_patches.font_subset_arrays_parsed_once(counting))
+    patched = render(renderer, tmp_path)
+    with_patch = [cdecl for cdecl in asked if isinstance(cdecl, str) and cdecl.startswith("hb_codepoint_t")]
+    asked.clear()
+    monkeypatch.setattr(ffi, "new", counting)  # cffi's own behaviour
+    assert render(renderer, tmp_path) == patched  # same bytes
+    without = [cdecl for cdecl in asked if isinstance(cdecl, str) and cdecl.startswith("hb_codepoint_t")]
+    assert without and all(cdecl != "hb_codepoint_t[]" for cdecl in without)  # a new C type per size
+    assert with_patch and set(with_patch) == {"hb_codepoint_t[]"}  # one C type, parsed once
+    array = weasyprint_patches.font_subset_arrays_parsed_once(weasyprint_patches._cffi_new)("hb_codepoint_t[4]", [7, 3])
+    assert ffi.typeof(array) == ffi.typeof("hb_codepoint_t[]") and list(array) == [7, 3, 0, 0]
+
+
+def test_the_structure_tree_hook_sees_every_element_and_completes_it(renderer, tmp_path, monkeypatch):
+    from folderpers.pdf import structure
+    hooked = render(renderer, tmp_path)
+
+    @__import__("contextlib").contextmanager
+    def no_hook(wrap):
+        yield
+    monkeypatch.setattr(structure, "structure_tree_builder", no_hook)
+    plain = render(renderer, tmp_path)
+
+    def header_scopes(data: bytes) -> list:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            return [element.get("/A", {}).get("/Scope") for element in _elements(pdf.Root.StructTreeRoot)
+                    if element.get("/S") == "/TH"]
+    assert header_scopes(hooked) == ["/Row"]  # <th scope="row"> kept (WeasyPrint writes no /Scope)
+    assert header_scopes(plain) == [None]
+
+
+def _elements(node):
+    kids = node.get("/K")
+    if kids is None:
+        return
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield kid
+            yield from _elements(kid)
