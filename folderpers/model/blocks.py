@@ -134,16 +134,15 @@ class Steps(_ItemList):
     texts: ClassVar[Mapping[str, TextRole]] = {"steps": "prose"}
 
 
-CalloutPart = "Paragraphs | BulletList | Steps | Scoped"
-
-
 @dataclass(frozen=True)
 class Callout:
     """A highlighted box: paragraphs and lists in the order written. `title` None means the tone's
     default title; `untitled` (YAML `title: false`) means none at all."""
 
     kind: ClassVar[str] = "callout"
-    texts: ClassVar[Mapping[str, TextRole]] = {"title": "label", "text": "prose", "items": "prose"}
+    # the parts under 'content:' are read with their own types' roles (text, list, steps: prose)
+    texts: ClassVar[Mapping[str, TextRole]] = {"title": "label", "text": "prose", "items": "prose", "list": "prose",
+                                               "steps": "prose"}
     tone: str  # alarm, warning, info or tip
     title: str | None
     content: tuple[CalloutPart, ...]
@@ -276,6 +275,9 @@ class Scoped:
     scope: Scope
 
 
+CalloutPart = Paragraphs | BulletList | Steps | Scoped  # what a callout's content holds, in order
+
+
 @dataclass(frozen=True)
 class PageBreak:
     kind: ClassVar[str] = "pagebreak"
@@ -289,8 +291,19 @@ class PageBreak:
 _CALLOUT_PARTS: dict[str, type[Paragraphs] | type[_ItemList]] = {"text": Paragraphs, "list": BulletList,
                                                                "steps": Steps}
 
-    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Callout:
-        return cls(data["callout"], reader.optional_text(data, at, "title"),
-                   reader.optional_paragraphs(data, at, "text"), reader.optional_items(data, at, "items"))
+Block = Heading | Paragraphs | BulletList | Steps | Callout | Contacts | Figure | Table | Faq | Sources | Include | PageBreak
+
+
+class BlockType(Protocol):
+    """What every block class has (see the module's docstring)."""
+
+    kind: ClassVar[str]
+    texts: ClassVar[Mapping[str, TextRole]]
+
+    @classmethod
+    def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Block: ...
+
+
+BLOCK_TYPES: dict[str, type[BlockType]] = {cls.kind: cls for cls in (
     Heading, Paragraphs, BulletList, Steps, Callout, Contacts, Figure, Table, Faq, Sources, Include, PageBreak)}
 

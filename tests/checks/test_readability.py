@@ -68,7 +68,8 @@ def test_thresholds_exceeded_are_warnings_at_the_folder(tmp_project):
 
 def test_hardest_sentences_put_long_sentences_first():
     def passage(text, line):
-        return Passage("text", parse_inline(text, lambda offset: Location("x.yaml", line)), Location("x.yaml", line))
+        return Passage("text", "prose", parse_inline(text, lambda offset: Location("x.yaml", line)),
+                       Location("x.yaml", line))
 
     long_plain = " ".join(["Dan gaat u naar huis en u rust uit op de bank"] * 4) + "."
     short_hard = "Postoperatieve complicaties vereisen adequate medicamenteuze interventie na vertebroplastiek."
