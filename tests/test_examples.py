@@ -47,9 +47,9 @@ def publications():
 
 def test_the_examples_are_what_the_project_promises():
     assert len(FOLDERS) >= 4 and len(INSTITUTIONS) >= 2
-    used = {type(block).kind for folder in FOLDERS.values() for block in folder.blocks}
+    used = {block.kind for folder in FOLDERS.values() for block in folder.blocks}
     for snippets in [load_snippets(PROJECT.snippets, SCHEMAS)] + [i.snippets for i in INSTITUTIONS.values()]:
-        used |= {type(block).kind for snippet in snippets.values() for block in snippet.blocks}
+        used |= {block.kind for snippet in snippets.values() for block in snippet.blocks}
     assert used == set(BLOCK_TYPES), f"block types no example uses: {set(BLOCK_TYPES) - used}"
     assert any(folder.institutions for folder in FOLDERS.values()), "no example restricts its institutions"
 

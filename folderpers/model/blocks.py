@@ -274,6 +274,10 @@ class Scoped:
     block: Any
     scope: Scope
 
+    @property
+    def kind(self) -> str:  # the kind of the block it holds, for code that walks blocks by kind
+        return str(self.block.kind)
+
 
 CalloutPart = Paragraphs | BulletList | Steps | Scoped  # what a callout's content holds, in order
 
