@@ -1,10 +1,10 @@
 """Institution coverage and per-institution text in `build.py check` and the build's summary."""
 
-from support import MINIMAL_FOLDER, options
-
 from folderpers.build.pipeline import build
 from folderpers.build.progress import coverage_text
 from folderpers.commands.check import CheckOptions, check, render_text
+
+from support import MINIMAL_FOLDER, options
 
 CONTENT = CheckOptions(outputs=False)
 NEEDS = MINIMAL_FOLDER + """\

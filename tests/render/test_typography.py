@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - the expected typographic quotes
+
 """Addresses that break cleanly and Dutch typographic quotes."""
 
 from folderpers.model.inline import Link, Text
