@@ -7,7 +7,10 @@ Measures (screen PDFs, the output the build targets are about):
   4. a rebuild after touching one folder, against rendering that folder's outputs alone;
   5. peak and current memory per worker over many documents (with and without recycling);
   6. the share of a full build spent outside WeasyPrint (loading, validation, templating, hashing, writing);
-  7. the live preview: from saving a folder to the updated page in Chromium (`build.py serve`).
+  7. the live preview: from saving a folder to the updated page in Chromium (`build.py serve`);
+  8. Dask on a local cluster of the same size as the local pool, builds taking turns with local
+     builds: throughput ratio, worker time per task outside rendering, and a scaling estimate for
+     72,000 outputs (`--only-dask` runs just this part).
 Prints a table and writes the figures as JSON. Sizes are flags: `python bench/benchmark.py --help`.
 """
 
@@ -162,10 +165,105 @@ def preview_latency(project: Project, edits: int) -> list[float]:
         server.wait(timeout=30)
 
 
+SCALE_OUTPUTS = 72_000  # 30 hospitals x 800 folders x 3 languages (screen PDFs)
+
+
+def dask_against_local(project: Project, jobs: int, rounds: int) -> dict:
+    """Full builds (screen PDFs, --force) with the local pool and on a Dask LocalCluster of `jobs`
+    worker processes (one thread each), taking turns, `rounds` each. The cluster is started once and
+    warmed by one build first: a Dask cluster is long-lived; the local pool starts with each build."""
+    from distributed import LocalCluster
+    outputs = len(project.folder_sources()) * len(project.institution_sources())
+    with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        dask_executor = f"dask://{cluster.scheduler_address.removeprefix('tcp://')}"
+        _timed_build(project, jobs, dask_executor)  # warm-up: the workers import WeasyPrint once
+        runs: dict[str, list[dict]] = {"local": [], "dask": []}
+        for _ in range(rounds):
+            runs["local"].append(_timed_build(project, jobs, "local"))
+            runs["dask"].append(_timed_build(project, jobs, dask_executor))
+    figures: dict = {"outputs": outputs, "workers": jobs, "rounds": rounds}
+    for name, measured in runs.items():
+        wall = sum(run["seconds"] for run in measured) / rounds
+        render = sum(run["render_seconds"] for run in measured) / rounds
+        figures[name] = {"seconds": round(wall, 2), "outputs_per_s": round(outputs / wall, 3),
+                         "render_ms_per_output": round(1000 * render / outputs, 1),
+                         # worker time per output not spent rendering: start-up, waiting, shipping, scheduling
+                         "idle_ms_per_output": round(1000 * (jobs * wall - render) / outputs, 1),
+                         "client_cpu_ms_per_output": round(1000 * sum(run["cpu_seconds"] for run in measured)
+                                                           / rounds / outputs, 1),
+                         "scheduler_cpu_ms_per_output": round(1000 * sum(run["scheduler_cpu_seconds"]
+                                                                         for run in measured) / rounds / outputs, 1),
+                         "runs_seconds": [round(run["seconds"], 2) for run in measured]}
+    figures["ratio"] = round(figures["dask"]["outputs_per_s"] / figures["local"]["outputs_per_s"], 3)
+    figures["overhead_ms_per_task"] = round(figures["dask"]["idle_ms_per_output"]
+                                            - figures["local"]["idle_ms_per_output"], 1)
+    figures["scale"] = _scale_estimate(figures)
+    return figures
+
+
+def _timed_build(project: Project, jobs: int, executor: str) -> dict:
+    """A full build in a fresh process, as `build.py` runs it (the local pool forks from a small
+    process; a Dask client connects and ships as from the command line). The CPU time of this
+    process meanwhile is the scheduler's (a LocalCluster's scheduler runs here)."""
+    started, cpu = time.perf_counter(), time.process_time()
+    result = subprocess.run([sys.executable, __file__, "--measure-build", str(project.root), str(jobs), executor],
+                            capture_output=True, text=True)
+    if result.returncode:
+        sys.exit(f"the {executor} build failed:\n{result.stderr[-3000:]}")
+    return {**json.loads(result.stdout.splitlines()[-1]), "seconds": time.perf_counter() - started,
+            "scheduler_cpu_seconds": time.process_time() - cpu}
+
+
+def _measure_build(root: Path, jobs: int, executor: str) -> dict:
+    cpu = time.process_time()
+    report = build(Project(root), BuildOptions(formats=("pdf",), jobs=jobs, force=True, executor=executor))
+    if not report.ok:
+        sys.exit(f"the build failed: {[o for o in report.outcomes if o.status == 'failed'][:3]}")
+    return {"render_seconds": report.render_seconds, "cpu_seconds": time.process_time() - cpu}
+
+
+def _scale_estimate(figures: dict) -> dict:
+    """72,000 screen PDFs on Dask, from this run's per-document figures: worker time per document
+    (rendering + Dask's overhead) spread over the cores, bounded below by the client (planning,
+    receiving, publishing, the manifest) and the scheduler, each of which handles every output one
+    at a time (the slower of the two, by CPU time per output). Both per-output figures include this
+    small build's fixed costs (start-up, admission), so the estimate errs on the slow side."""
+    per_document = (figures["dask"]["render_ms_per_output"] + max(0.0, figures["overhead_ms_per_task"])) / 1000
+    # The scheduler's process is busy also between tasks (heartbeats, the nannies): what it spends
+    # during a local build, when it has no task, is not its cost per task.
+    scheduler = figures["dask"]["scheduler_cpu_ms_per_output"] - figures["local"]["scheduler_cpu_ms_per_output"]
+    client = max(figures["dask"]["client_cpu_ms_per_output"], scheduler) / 1000
+    estimate = {"outputs": SCALE_OUTPUTS, "worker_seconds_per_document": round(per_document, 3),
+                "cpu_hours": round(SCALE_OUTPUTS * per_document / 3600, 1),
+                "client_bound_hours": round(SCALE_OUTPUTS * client / 3600, 2)}
+    for cores in (2, 64, 256):
+        hours = max(SCALE_OUTPUTS * per_document / cores, SCALE_OUTPUTS * client) / 3600
+        estimate[f"hours_on_{cores}_cores"] = round(hours, 2)
+    return estimate
+
+
+def print_dask(figures: dict) -> None:
+    for name in ("local", "dask"):
+        run = figures[name]
+        print(f"{name:5} {run['seconds']:7.2f} s  {run['outputs_per_s']:6.3f} outputs/s  render "
+              f"{run['render_ms_per_output']:6.1f} ms/output  workers idle {run['idle_ms_per_output']:6.1f} ms/output  "
+              f"client CPU {run['client_cpu_ms_per_output']:5.1f} ms/output  scheduler CPU "
+              f"{run['scheduler_cpu_ms_per_output']:5.1f} ms/output  (runs {run['runs_seconds']})")
+    scale = figures["scale"]
+    print(f"Dask/local throughput {figures['ratio']:.3f}; Dask overhead {figures['overhead_ms_per_task']} ms per task "
+          f"(worker time)")
+    print(f"{scale['outputs']} outputs: {scale['cpu_hours']} CPU-hours of rendering; "
+          + ", ".join(f"{cores} cores {scale[f'hours_on_{cores}_cores']} h" for cores in (2, 64, 256))
+          + f" (client or scheduler alone: {scale['client_bound_hours']} h)")
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--measure-memory"]:  # the memory run's own process (see memory())
         root, documents, max_tasks, jobs = sys.argv[2:6]
         print(json.dumps(_measure_memory(Path(root), int(documents), int(max_tasks), int(jobs))))
+        return
+    if sys.argv[1:2] == ["--measure-build"]:  # one build's own process (see _timed_build())
+        print(json.dumps(_measure_build(Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4])))
         return
     if sys.argv[1:2] == ["--measure-serial-build"]:  # the serial build's own process (see serial_build())
         print(json.dumps(_measure_serial_build(Path(sys.argv[2]))))
@@ -179,6 +277,8 @@ def main() -> None:
     parser.add_argument("--unrecycled-documents", type=int, default=150,
                         help="documents for the comparison run: one worker, never recycled (150)")
     parser.add_argument("--preview-edits", type=int, default=5, help="saved edits timed in the live preview (5)")
+    parser.add_argument("--dask-rounds", type=int, default=2, help="Dask and local builds, taking turns (2 each)")
+    parser.add_argument("--only-dask", action="store_true", help="run only part 8 (Dask against the local pool)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/folderpers-bench"), help="scratch directory")
     parser.add_argument("--json", type=Path, default=REPO / "bench" / "results.json", help="where to write figures")
     args = parser.parse_args()
@@ -191,10 +291,18 @@ def main() -> None:
     naive_dir.mkdir(parents=True)
     print(f"corpus: {args.folders} folders x {args.institutions} institutions = {outputs} screen PDFs; "
           f"{args.jobs} workers")
+    if args.only_dask:
+        print("8/8 Dask on a local cluster against the local pool, taking turns ...", flush=True)
+        dask_figures = dask_against_local(project, args.jobs, args.dask_rounds)
+        print_dask(dask_figures)
+        figures = json.loads(args.json.read_text()) if args.json.exists() else {}
+        args.json.write_text(json.dumps({**figures, "dask": dask_figures}, indent=2) + "\n")
+        print(f"\nfigures written to {args.json} (key 'dask')")
+        return
 
     # The machine's load drifts over minutes: the naive way and the full build take turns (half of
     # the naive outputs, a build, the other half, another build), so that drift hits both alike.
-    print("1-2/7 naive (one weasyprint process per output) and full cold builds, taking turns ...", flush=True)
+    print("1-2/8 naive (one weasyprint process per output) and full cold builds, taking turns ...", flush=True)
     jobs = naive_inputs(project, naive_dir)
     naive_seconds, cold_runs = 0.0, []
     for half in (jobs[:len(jobs) // 2], jobs[len(jobs) // 2:]):
@@ -204,31 +312,34 @@ def main() -> None:
     cold_seconds = sum(cold_runs) / len(cold_runs)
     manifest = json.loads((project.dist / "manifest.json").read_text())
     pages = sum(entry["pages"] for entry in manifest["outputs"])
-    print("3/7 no-op rebuild ...", flush=True)
+    print("3/8 no-op rebuild ...", flush=True)
     noop_seconds = min(cli(project, "--jobs", str(args.jobs)) for _ in range(3))
     started = time.perf_counter()
     report = build(project, BuildOptions(formats=("pdf",), jobs=args.jobs))
     noop_in_process = time.perf_counter() - started
     assert report.count("unchanged") == outputs, "the no-op rebuild rendered something"
 
-    print("4/7 one folder touched ...", flush=True)
+    print("4/8 one folder touched ...", flush=True)
     touched = next(project.folders.iterdir()) / "folder.yaml"
     touched.write_text(touched.read_text("utf-8").replace("title: ", "title: Over ", 1), "utf-8")
     one_folder_seconds = cli(project, "--jobs", str(args.jobs))
     alone_seconds = cli(project, "--force", "--folder", touched.parent.name, "--jobs", str(args.jobs))
 
-    print("5/7 memory per worker ...", flush=True)
+    print("5/8 memory per worker ...", flush=True)
     memory_recycled = memory(project, args.memory_documents, max_tasks=100, jobs=args.jobs)
     memory_unrecycled = memory(project, args.unrecycled_documents, max_tasks=10**6, jobs=1)
 
-    print("6/7 time outside WeasyPrint ...", flush=True)
+    print("6/8 time outside WeasyPrint ...", flush=True)
     shutil.rmtree(project.dist, ignore_errors=True)
     local_seconds, weasyprint_seconds = serial_build(project)
     outside = 1 - weasyprint_seconds / local_seconds
 
-    print("7/7 live preview: saved edit -> updated page in the browser ...", flush=True)
+    print("7/8 live preview: saved edit -> updated page in the browser ...", flush=True)
     preview_project = make_corpus(source, args.work / "preview", 2, args.institutions)
     latencies = sorted(preview_latency(preview_project, args.preview_edits))
+
+    print("8/8 Dask on a local cluster against the local pool, taking turns ...", flush=True)
+    dask_figures = dask_against_local(project, args.jobs, args.dask_rounds)
 
     figures = {
         "corpus": {"folders": args.folders, "institutions": args.institutions, "outputs": outputs, "pages": pages,
@@ -250,6 +361,7 @@ def main() -> None:
         "outside_weasyprint": {"build_seconds": round(local_seconds, 2),
                                "weasyprint_seconds": round(weasyprint_seconds, 2),
                                "share": round(outside, 3)},
+        "dask": dask_figures,
     }
     targets = [
         ("full build >= 5x naive", figures["full_build"]["speedup_over_naive"] >= 5,
@@ -270,6 +382,8 @@ def main() -> None:
          f"{memory_unrecycled['rss_after_last_document_mib']}"
          f" MiB)"),
         ("time outside WeasyPrint <= 10 %", outside <= 0.10, f"{100 * outside:.1f} %"),
+        ("Dask/local throughput >= 0.9 (same number of workers)", dask_figures["ratio"] >= 0.9,
+         f"{dask_figures['ratio']} ({dask_figures['overhead_ms_per_task']} ms overhead per task)"),
         ("preview: saved edit in the browser < 1 s", latencies[-1] < 1.0,
          f"median {latencies[len(latencies) // 2]:.2f} s, slowest {latencies[-1]:.2f} s of {len(latencies)} edits"),
     ]
@@ -302,6 +416,7 @@ def main() -> None:
           f"(mean of {' and '.join(f'{seconds:.2f}' for seconds in cold_runs)} s)")
     print(f"no-op rebuild  {noop_seconds:7.3f} s (CLI)  {noop_in_process:.3f} s (in process)")
     print(f"one folder     {one_folder_seconds:7.2f} s  (that folder alone: {alone_seconds:.2f} s)")
+    print_dask(dask_figures)
     print()
     for name, met, measured in targets:
         print(f"{'MET ' if met else 'MISS'}  {name:50} {measured}")

@@ -9,6 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from folderpers.build.executors import EXECUTOR_HELP, executor_argument
 from folderpers.build.workers import default_jobs
 from folderpers.errors import FolderpersError
 from folderpers.project import Project
@@ -79,6 +80,8 @@ def _shared_options(defaults: bool) -> tuple[argparse.ArgumentParser, argparse.A
                                help="emergency override: publish folders whose review date has passed (logged)")
     build_options.add_argument("--jobs", "-j", type=int, default=default(default_jobs()), metavar="N",
                                help=f"worker processes (default: one per core, here {default_jobs()}; 0: no workers)")
+    build_options.add_argument("--executor", type=executor_argument, default=default("local"),
+                               metavar="WHERE", help=f"where to render: {EXECUTOR_HELP} (default: local)")
     build_options.add_argument("--force", action="store_true", default=default(False),
                                help="rebuild every output, also those whose inputs did not change")
     build_options.add_argument("--debug", action="store_true", default=default(False),
@@ -107,6 +110,20 @@ def _parser() -> argparse.ArgumentParser:
     serve_command.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free)")
     serve_command.add_argument("--allow-expired", action="store_true", default=argparse.SUPPRESS,
                                help="preview folders past their review date")
+    translations_command = commands.add_parser("translations", parents=[common], help="every folder's translations: "
+                                               "missing, up to date or stale (which blocks)")
+    translations_command.add_argument("--folder", "-f", action="append", default=argparse.SUPPRESS, metavar="SLUG",
+                                      help="only this folder (repeatable)")
+    translations_command.add_argument("--export", metavar="LANG", help="write what needs translating into LANG "
+                                      "(missing or stale) to a file per folder, for a translator")
+    translations_command.add_argument("--format", dest="exchange_format", choices=("xliff", "po"), default="xliff",
+                                      help="file format of --export: XLIFF 1.2 (default) or PO")
+    translations_command.add_argument("--all", action="store_true", help="with --export: every text, not only "
+                                      "what is missing or stale")
+    translations_command.add_argument("--to", dest="exchange_dir", type=Path, metavar="DIR",
+                                      help="with --export: the directory to write to (default: this one)")
+    translations_command.add_argument("--import", dest="import_file", type=Path, metavar="FILE",
+                                      help="write a translated XLIFF or PO file back into folder.<lang>.yaml")
     new_command = commands.add_parser("new", parents=[common], help="start a new folder from a commented example")
     new_command.add_argument("slug", help="its name: lowercase letters, digits and hyphens, e.g. knie-prothese")
     import_command = commands.add_parser("import", parents=[common], help="turn existing folders (Word .docx, "
@@ -114,7 +131,7 @@ def _parser() -> argparse.ArgumentParser:
                                          "to review")
     import_command.add_argument("sources", nargs="+", metavar="SOURCE", help=".docx, .html, .pdf or .txt files")
     import_command.add_argument("--slug", help="folder name (default: from the file name); only with one SOURCE")
-    import_command.add_argument("--institution", "-i", metavar="ID", default=None,
+    import_command.add_argument("--institution", "-i", metavar="ID", default=argparse.SUPPRESS,
                                 help="institution whose registry turns phone numbers and its name into placeholders "
                                 "(default: the one the document names, else the one with most of its numbers)")
     import_command.add_argument("--force", action="store_true", help="replace a folder that already exists")

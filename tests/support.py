@@ -3,7 +3,9 @@ fixture institutions)."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -11,6 +13,8 @@ from pathlib import Path
 from folderpers.build.pipeline import BuildOptions
 from folderpers.project import Project
 from folderpers.source.review import ReviewPolicy
+from folderpers.writers import Rendered
+from folderpers.writers.base import output_name
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -82,3 +86,35 @@ def make_project(root: Path) -> ProjectBuilder:
     (root / "snippets").mkdir()
     (root / "folders").mkdir()
     return ProjectBuilder(root)
+
+
+class CrashingWriter:
+    """A writer for tests of where rendering runs (register it as kind 'test'). Its output is the id of
+    the process that rendered it. It crashes that process (a real SIGSEGV, as from a native library)
+    for the folder 'boom', raises for 'fout', and kills its process for the folder 'eenmaal' the first
+    time only (a file in the directory $FOLDERPERS_TEST_MARKERS remembers that it did)."""
+
+    kind = "test"
+    relative_cost = 1.0
+
+    def __init__(self, theme):
+        self.theme = theme
+
+    def paths(self, publication):
+        return (output_name(publication, ".txt"),)
+
+    def inputs(self, publication):
+        return ()
+
+    def render(self, publication):
+        slug = publication.folder.slug
+        if slug == "boom":
+            os.kill(os.getpid(), signal.SIGSEGV)
+        if slug == "fout":
+            raise RuntimeError("a bug in a writer")
+        if slug == "eenmaal":
+            marker = Path(os.environ["FOLDERPERS_TEST_MARKERS"]) / f"{publication.stem}-{publication.institution.id}"
+            if not marker.exists():
+                marker.touch()
+                os.kill(os.getpid(), signal.SIGKILL)
+        return (Rendered(self.paths(publication)[0], self.kind, f"{os.getpid()}".encode()),)

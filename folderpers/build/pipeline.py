@@ -13,9 +13,10 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 
+from folderpers.build.executors import open_executor
 from folderpers.build.manifest import Manifest, combined_digest, entries_current, input_digests, output_entry
 from folderpers.build.publish import publish, remove_leftovers
-from folderpers.build.workers import DEFAULT_MAX_TASKS, Done, Task, WorkerPool, render_task
+from folderpers.build.workers import DEFAULT_MAX_TASKS, Done, Task
 from folderpers.errors import Location
 from folderpers.model.folder import Folder
 from folderpers.model.institution import Institution
@@ -37,6 +38,7 @@ class BuildOptions:
     jobs: int = 0  # worker processes; 0 renders in this process
     force: bool = False  # rebuild outputs whose inputs did not change
     max_tasks_per_worker: int = DEFAULT_MAX_TASKS
+    executor: str = "local"  # where tasks render: local, dask://HOST:PORT or dask-local:N (see build/executors)
     debug: bool = False
 
 
@@ -113,7 +115,8 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
             _ = corpus.schemas  # outside the try: a broken schema is the project's problem, not the folder's
             try:
                 folder = corpus.folder(source)
-                warnings = check_publishable(assess(folder, options.policy), options.policy)
+                warnings = check_publishable(assess(folder, options.policy), options.policy) + \
+                    corpus.languages(folder).warnings
             except Exception as error:  # noqa: BLE001 - a broken folder must not stop the others
                 run.failure(str(Location(source)), error)
                 continue
@@ -191,37 +194,27 @@ def _still_current(run: _Build, source: Path, recorded: dict[str, list[dict]], i
 
 
 class _Renderer:
-    """Renders tasks in warm worker processes (--jobs N), or in this process (jobs 0)."""
+    """Renders tasks with the executor --executor names (local: warm worker processes, or this process)."""
 
     def __init__(self, run: _Build, theme: Theme):
-        self.run_state, self.theme = run, theme
-        self.pool: WorkerPool | None = None
+        options = run.options
+        self.run_state = run
+        self.executor = open_executor(options.executor, run.project, theme, options.jobs, options.max_tasks_per_worker)
 
     def __enter__(self) -> _Renderer:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        if self.pool is not None:
-            self.run_state.report.peak_rss_kib = dict(self.pool.peak_rss_kib)
-            self.pool.__exit__(*exc_info)
+        self.run_state.report.peak_rss_kib = dict(self.executor.peak_rss_kib)
+        self.executor.close()
 
     def start(self, tasks: int) -> None:
-        """Have a worker process ready for each of `tasks` (up to --jobs): they import WeasyPrint and wait."""
-        options = self.run_state.options
-        if options.jobs <= 0 or tasks == 0:
-            return
-        if self.pool is None:
-            self.pool = WorkerPool(self.run_state.project, options.jobs, options.max_tasks_per_worker)
-        self.pool.start(tasks)
+        """Get the executor ready for `tasks` tasks: local workers import WeasyPrint while the rest is planned."""
+        self.executor.start(tasks)
 
     def run(self, tasks: list[Task]) -> Iterator[Done]:
         report = self.run_state.report
-        if self.pool is None:
-            writers: dict = {}
-            results: Iterable[Done] = (render_task(writers, self.theme, task) for task in tasks)
-        else:
-            results = self.pool.run(tasks)
-        for done in results:
+        for done in self.executor.run(tasks):
             report.render_seconds += done.seconds
             report.weasyprint_seconds += done.weasyprint_seconds
             yield done

@@ -344,7 +344,9 @@ def _marks_and_paints(page: pikepdf.Page) -> Iterator[Mark]:
 _HEX_WITH_SPACES = re.compile(rb"<[0-9A-Fa-f]+\s|<\s+[0-9A-Fa-f>]")
 _REGULAR = rb"[^\s()<>\[\]{}/%]"
 _OPERATOR = re.compile(rb"[\s\]>]([A-Za-z'\"]" + _REGULAR + rb"*)")
-_MARK = re.compile(rb"(/" + _REGULAR + rb"*)\s*(<<[^<>]*>>|/" + _REGULAR + rb"*)?\s*B[DM]C(?!" + _REGULAR + rb")")
+# (a property list may hold hex strings: the /ActualText of repaired Arabic marks, pdf/actual_text.py)
+_MARK = re.compile(rb"(/" + _REGULAR + rb"*)\s*(<<(?:[^<>]|<[0-9A-Fa-f]*>)*>>|/" + _REGULAR + rb"*)?\s*B[DM]C(?!"
+                   + _REGULAR + rb")")
 _MCID = re.compile(rb"/MCID\s+(\d+)")
 _KEYWORDS = frozenset({b"true", b"false", b"null"})
 _PAINTING_WORDS = frozenset(operator.encode("latin-1") for operator in _PAINTING)

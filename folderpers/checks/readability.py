@@ -21,7 +21,9 @@ from folderpers.errors import Location
 from folderpers.model.blocks import Passage
 from folderpers.model.inline import plain_text
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9À-Ý])")
+# A sentence ends at . ! ? (Arabic ؟) before a capital, a digit, or a letter of a script without
+# capitals (Arabic): Latin (with Polish and Turkish capitals), Cyrillic, Arabic.
+_SENTENCE_END = re.compile(r"(?<=[.!?؟])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9À-ÖØ-ÞĀ-žА-ЯЀ-ЏҐЄІЇ\u0621-\u064a])")
 _ABBREVIATION = re.compile(r"(?:^|\s)(?:bijv|bv|o\.a|d\.w\.z|dr|mr|mevr|dhr|nr|ca|enz|etc|i\.p\.v|m\.b\.t|t\.a\.v|"
                            r"incl|excl|vs|zgn)\.$", re.IGNORECASE)
 _SHORTEST_HARD = 8  # words: a short sentence is rarely the one to rewrite, however long its words

@@ -26,8 +26,7 @@ from folderpers.importers.tree import Document
 from folderpers.importers.writer import write_folder
 from folderpers.model.institution import Institution
 from folderpers.project import Project
-from folderpers.source.load import load_institution
-from folderpers.source.schemas import SchemaSet
+from folderpers.source.corpus import Corpus
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -49,7 +48,8 @@ def main(project: Project, args: argparse.Namespace) -> int:
     failed = 0
     for source in sources:
         try:
-            result = import_source(project, source, slug=args.slug, institution_id=args.institution, force=args.force)
+            result = import_source(project, source, slug=args.slug, institution_id=_wanted_institution(args),
+                                   force=args.force)
         except FolderpersError as error:
             print(f"error: {error}", file=sys.stderr)
             failed += 1
@@ -74,7 +74,7 @@ def import_source(project: Project, source: Path, *, slug: str | None = None, in
     if directory.exists() and not force:
         raise ImportRefusedError(Problem(Location(directory), "this folder already exists",
                                          "choose another name with --slug, or replace it with --force"))
-    institutions = _institutions(project)
+    institutions = _institutions(Corpus(project), institution_id)
     document = read_document(source)
     chosen = _choose_institution(institutions, institution_id, document_text=_all_text(document))
     registry = Registry(list(institutions.values()), chosen)
@@ -90,9 +90,22 @@ def slug_for(source: Path) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-") or "geimporteerd"
 
 
-def _institutions(project: Project) -> dict[str, Institution]:
-    schemas = SchemaSet(project.schemas)
-    return {source.parent.name: load_institution(source, schemas) for source in project.institution_sources()}
+def _wanted_institution(args: argparse.Namespace) -> str | None:
+    """--institution, given after `import` (one id) or before it (where the build's option may repeat)."""
+    wanted = getattr(args, "institution", None)
+    if isinstance(wanted, list):
+        if len(wanted) > 1:
+            raise ImportRefusedError(Problem(Location(Path(wanted[-1])), "--institution names more than one "
+                                             "institution", "import for one institution at a time"))
+        return wanted[0] if wanted else None
+    return wanted
+
+
+def _institutions(corpus: Corpus, wanted: str | None) -> dict[str, Institution]:
+    """The institutions whose registries can be used: every one that loads (the wanted one must)."""
+    if wanted in corpus.all_institution_ids:
+        corpus.institution(wanted)  # its errors, if it has any, are the import's
+    return {key: loaded for key, loaded in corpus.institutions().items() if isinstance(loaded, Institution)}
 
 
 def _choose_institution(institutions: dict[str, Institution], wanted: str | None,

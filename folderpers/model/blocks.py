@@ -214,6 +214,10 @@ class Table:
                 raise SourceError(Problem(reader.location(at + ("table", index)),
                                           f"this row has {len(row)} cells, the header row has {width}",
                                           "give every row as many cells as the header row (use \"\" for an empty cell)"))
+        if not any(cell.strip() for cell in rows[0]):  # nothing to announce with each cell: no header at all
+            raise SourceError(Problem(reader.location(at + ("table", 0)), "the header row of this table is empty",
+                                      "write the column names in the first row: screen readers read them out "
+                                      "with every cell"))
         cells = tuple(tuple(reader.rich(at + ("table", r, c)) if rows[r][c].strip() else ()
                             for c in range(width)) for r in range(len(rows)))
         return cls(cells[0], cells[1:], reader.optional_text(data, at, "caption"), data.get("row_headers", False))

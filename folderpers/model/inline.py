@@ -31,6 +31,15 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Foreign:
+    """Text in another language than the document's: the institution's own words (a contact's label,
+    its hours, its name) inside a translation. Marked with its language for screen readers (/Lang)."""
+
+    language: str
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
 class PhoneNumber:
     """A resolved phone number: shown as `display`, dialled as `uri` (tel:+31...)."""
 
@@ -71,7 +80,7 @@ class Choice:
 
 
 DEFAULT_VARIANT = "default"
-Inline = Text | Strong | Emphasis | Link | PhoneNumber | FolderLink | Placeholder | Choice
+Inline = Text | Strong | Emphasis | Link | Foreign | PhoneNumber | FolderLink | Placeholder | Choice
 RichText = tuple[Inline, ...]
 
 
@@ -81,7 +90,7 @@ def plain_text(nodes: RichText) -> str:
     for node in nodes:
         if isinstance(node, Text):
             parts.append(node.text)
-        elif isinstance(node, (Strong, Emphasis, Link)):
+        elif isinstance(node, (Strong, Emphasis, Link, Foreign)):
             parts.append(plain_text(node.children))
         elif isinstance(node, PhoneNumber):
             parts.append(node.display)

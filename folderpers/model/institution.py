@@ -78,6 +78,8 @@ class Institution:
     base_url: str | None = None  # where its web pages are published (<base_url>/<slug>.html); None: no QR code
     links: dict[str, NamedLink] = field(default_factory=dict)  # {link:key}
     terms: dict[str, str] = field(default_factory=dict)  # {term:key}
+    language: str = "nl"  # the language of its own texts (name, contact labels, hours, address)
+    language_fonts: dict[str, str] | None = None  # its fonts for scripts the brand font lacks, by language
 
     @property
     def directory(self) -> Path:

@@ -26,6 +26,8 @@ class Publication:
     snippets: tuple[Path, ...] = ()  # the snippet files it includes (its text, with the folder's, is what it says)
     related: tuple[str, ...] = ()  # slugs of the folders it links to ({folder:slug})
     typed_phones: tuple[Problem, ...] = ()  # kept for `build.py check` only; a build fails on them in resolve
+    language_versions: tuple[tuple[str, str], ...] = ()  # (language, stem) of the folder's language versions
+    stale_parts: tuple[str, ...] = ()  # a stale translation: its out-of-date sections ("": title and intro)
 
     @property
     def language(self) -> str:

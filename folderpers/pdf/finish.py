@@ -21,6 +21,7 @@ from pathlib import Path
 import pikepdf
 
 from folderpers.model.publication import Publication
+from folderpers.pdf.actual_text import repair_marks
 from folderpers.pdf.structure import StructureHints, finish_structure
 
 MM = 72 / 25.4
@@ -42,6 +43,7 @@ def finish_screen_pdf(data: bytes, publication: Publication, structure: Structur
     for checks before `save()`: reading it once saves more time than all the finishing takes."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         finish_structure(pdf, structure)
+        repair_marks(pdf)
         _stamp(pdf, publication)
         yield pdf
 

@@ -10,7 +10,9 @@ steps are needed:
    - a link's annotation is described by the link's text (WeasyPrint writes the bare address);
    - `<ul>`/`<ol>` get /ListNumbering from their list-style-type;
    - `<img alt="">`, the HTML way to say an image is decoration, is not refused (WeasyPrint logs
-     an error for it) but noted, and becomes a layout artifact.
+     an error for it) but noted, and becomes a layout artifact;
+   - an element with a `lang` attribute (a passage in another language than the document's) gets
+     /Lang, so that a screen reader switches voice (WeasyPrint sets only the document's).
 2. `finish_structure()` then works on the written PDF with pikepdf:
    - the pieces of an element are joined into one: WeasyPrint makes one per page (#2903) for a
      paragraph, list, table or section that crosses a page break, and one per line for a link;
@@ -112,6 +114,9 @@ def _decorative(box) -> bool:
 def _complete(element: pydyf.Dictionary, box) -> None:
     """Put in what WeasyPrint knows from the HTML but leaves out of the structure element."""
     tag = box.element_tag
+    language = box.element.get("lang") if box.element is not None and tag != "html" else None
+    if language:
+        element["Lang"] = pydyf.String(language)
     if tag in _STRUCTURE_TYPES and element["S"] == "/NonStruct":
         element["S"] = _STRUCTURE_TYPES[tag]
     elif tag == "th" and element["S"] == "/TH":

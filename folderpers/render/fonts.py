@@ -5,10 +5,12 @@ from __future__ import annotations
 import subprocess
 from functools import lru_cache
 
-from folderpers.errors import FontError, Problem
+from folderpers.errors import FontError, Location, Problem
 from folderpers.model.institution import Institution
 
-_DEBIAN_PACKAGES = {"lato": "fonts-lato", "open sans": "fonts-open-sans", "noto sans": "fonts-noto-core"}
+_DEBIAN_PACKAGES = {"lato": "fonts-lato", "open sans": "fonts-open-sans", "noto sans": "fonts-noto-core",
+                    "noto naskh arabic": "fonts-noto-core", "noto sans arabic": "fonts-noto-core",
+                    "noto sans hebrew": "fonts-noto-core", "noto sans ethiopic": "fonts-noto-core"}
 
 
 @lru_cache(maxsize=1)
@@ -20,10 +22,15 @@ def installed_families() -> frozenset[str]:
 
 
 def require_font(institution: Institution) -> None:
-    if institution.font.lower() in installed_families():
+    require_family(institution.font, institution.font_location)
+
+
+def require_family(family: str, where: Location) -> None:
+    """Raise FontError (naming where the family was asked for) unless fontconfig knows `family`."""
+    if family.lower() in installed_families():
         return
-    package = _DEBIAN_PACKAGES.get(institution.font.lower())
+    package = _DEBIAN_PACKAGES.get(family.lower())
     raise FontError(Problem(
-        institution.font_location, f"font {institution.font!r} is not installed on this machine",
+        where, f"font {family!r} is not installed on this machine",
         (f"install it (Debian: apt-get install {package}, or run 'make setup')" if package else
          "install the font family, or choose one that 'fc-list : family' lists")))

@@ -10,9 +10,9 @@ from __future__ import annotations
 import base64
 import mimetypes
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,9 +23,11 @@ from markupsafe import Markup, escape
 from folderpers import __version__
 from folderpers.errors import Location, Problem, SourceError
 from folderpers.model.blocks import Block, Heading
-from folderpers.model.inline import Emphasis, FolderLink, Link, PhoneNumber, RichText, Strong, Text, plain_text
+from folderpers.model.inline import Emphasis, FolderLink, Foreign, Link, PhoneNumber, RichText, Strong, Text, plain_text
 from folderpers.model.publication import Publication
 from folderpers.project import Project
+from folderpers.render.fonts import require_family
+from folderpers.render.language import Language, language_from_labels
 from folderpers.render.qr import qr_svg
 from folderpers.render.typography import ADDRESS, NO_BREAK, address_html, dutch_quotes
 from folderpers.source.yamlsource import load_yaml
@@ -83,12 +85,28 @@ def css_string(value: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def inline_html(nodes: RichText, medium: Medium, language: str = "nl") -> Markup:
-    """Inline nodes as escaped HTML; addresses set to break cleanly, Dutch text with curly quotes.
+def rtl_text(text: str) -> bool:
+    """Whether `text` holds a letter of a right-to-left script (Arabic, Hebrew, ...)."""
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
+
+
+def _ends_left_to_right(text: str) -> bool:
+    """Whether the last character of `text` with a strong direction is written left to right."""
+    for ch in reversed(text):
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("L", "EN", "R", "AL"):
+            return kind in ("L", "EN")
+    return False
+
+
+def inline_html(nodes: RichText, medium: Medium, rtl: bool = False, language: str = "nl") -> Markup:
+    """Inline nodes as escaped HTML; addresses set to break cleanly, Dutch text with curly quotes. In
+    right-to-left text (`rtl`), phone numbers and addresses are isolated left to right, so that their
+    digits and dots keep their order.
     On paper the last word is kept from hyphenation, so the last line of a paragraph is never a
     fragment: its letters are joined by word joiners (an element around it would trip WeasyPrint 70,
     which then breaks the line after a hyphenated word early)."""
-    inline = _Inline(medium, language)
+    inline = _Inline(medium, language, rtl)
     head, _, last = nodes[-1].text.rstrip().rpartition(" ") if nodes and isinstance(nodes[-1], Text) else ("", "", "")
     if medium.paged and head and sum(character.isalpha() for character in last) >= HYPHENATE_MIN_LETTERS:
         return inline.html((*nodes[:-1], Text(head + " "), Text(NO_BREAK.join(last))))
@@ -96,8 +114,9 @@ def inline_html(nodes: RichText, medium: Medium, language: str = "nl") -> Markup
 
 
 class _Inline:
-    def __init__(self, medium: Medium, language: str):
+    def __init__(self, medium: Medium, language: str, rtl: bool = False):
         self.medium, self.quotes, self.last = medium, language.split("-")[0] == "nl", " "
+        self.ltr = Markup(' dir="ltr"') if rtl else Markup("")
 
     def text(self, text: str) -> Markup:
         shown = dutch_quotes(text, self.last) if self.quotes else text
@@ -118,11 +137,16 @@ class _Inline:
                 parts.append(Markup("<strong>%s</strong>") % self.html(node.children))
             elif isinstance(node, Emphasis):
                 parts.append(Markup("<em>%s</em>") % self.html(node.children))
+            elif isinstance(node, Foreign):
+                parts.append(Markup('<span lang="%s"%s>%s</span>') % (
+                    node.language, Markup("") if rtl_text(plain_text(node.children)) else self.ltr,
+                    self.html(node.children)))
             elif isinstance(node, Link) and len(node.children) == 1 and isinstance(node.children[0], Text) \
                     and ADDRESS.match(node.children[0].text):
                 parts.append(self.address(node.href, node.children[0].text))
             elif isinstance(node, Link):
-                parts.append(Markup('<a href="%s">%s</a>') % (node.href, self.html(node.children)))
+                isolated = self.ltr if not rtl_text(plain_text(node.children)) else Markup("")
+                parts.append(Markup('<a href="%s"%s>%s</a>') % (node.href, isolated, self.html(node.children)))
                 if node.print_address and paged:  # on paper the reader must see where it goes
                     parts.append(Markup(" (%s)") % self.address(node.href, node.href.split("://", 1)[-1]))
             elif isinstance(node, FolderLink):
@@ -137,9 +161,9 @@ class _Inline:
             elif isinstance(node, PhoneNumber):
                 self.last = node.display[-1:]
                 if self.medium.interactive:
-                    parts.append(Markup('<a class="phone" href="%s">%s</a>') % (node.uri, node.display))
+                    parts.append(Markup('<a class="phone" href="%s"%s>%s</a>') % (node.uri, self.ltr, node.display))
                 else:  # on paper a number is read and dialled, not clicked
-                    parts.append(Markup('<span class="phone">%s</span>') % node.display)
+                    parts.append(Markup('<span class="phone"%s>%s</span>') % (self.ltr, node.display))
             else:
                 raise TypeError(f"unresolved inline node {node!r}")
         return Markup("").join(parts)
@@ -172,6 +196,12 @@ class HtmlRenderer:
                                       f"(languages now: {', '.join(available)})"))
         return load_yaml(path).data
 
+    @cache
+    def language(self, code: str) -> Language:
+        """Direction, date and number formats, hyphenation and fallback font of `code`."""
+        path = self.project.templates / "labels" / f"{code.split('-')[0]}.yaml"
+        return language_from_labels(code, self.labels(code), Location(path))
+
     def render(self, publication: Publication, medium: Medium, image_url: Callable[[Path], str],
                palette: dict[str, str] | None = None, svg_url: Callable[[str], str] | None = None,
                page_total: int | None = None) -> str:
@@ -179,25 +209,44 @@ class HtmlRenderer:
         `svg_url` turns SVG made here (the QR code) into an image URL (default: an RGB data: URL),
         `page_total` is the footer's "of N" when pages are added after layout (a print booklet's padding)."""
         labels = self.labels(publication.language)
+        language = self.language(publication.language)
         online = publication.online_url
         qr_image = (svg_url or svg_data_url)(qr_svg(online)) if online and medium.paged else None
-
-        def format_date(day: date, short: bool = False) -> str:
-            pattern = labels["date_short_format" if short else "date_format"]
-            return pattern.format(day=day.day, month=labels["months"][day.month - 1], month_number=day.month,
-                                  year=day.year)
+        format_date = language.date
+        institution = publication.institution
+        rtl = language.direction == "rtl"
 
         def rich(nodes: RichText) -> Markup:
-            return inline_html(nodes, medium, publication.language)
+            html = inline_html(nodes, medium, rtl, publication.language)
+            # A right-to-left paragraph that ends in left-to-right text (an address, a number) ends with a
+            # right-to-left mark: a reader of the PDF's text, who sees only a line, then keeps its order.
+            return html + Markup("\u200f") if rtl and _ends_left_to_right(plain_text(nodes)) else html
+
+        def ltr(text: str) -> Markup:
+            """A code, version, date or address isolated left to right inside right-to-left text."""
+            return Markup('<span dir="ltr">%s</span>') % text if rtl else escape(text)
+
+        def theirs(text: str) -> Markup:
+            """The institution's own words (name, contact label, hours, address) inside a document in
+            another language: marked as their language (/Lang in the PDF), never hyphenated."""
+            if institution.language == publication.language:
+                return escape(text)
+            return Markup('<span lang="%s"%s>%s</span>') % (
+                institution.language, Markup(' dir="ltr"') if rtl and not rtl_text(text) else Markup(""), text)
+
+        def isolated(text: str) -> str:
+            """For text that cannot hold markup (the running footer): left-to-right isolate characters."""
+            return f"\u2066{text}\u2069" if rtl else text
 
         def typeset(text: str) -> str:  # plain text fields (headings, titles): Dutch quotes
             return dutch_quotes(text) if publication.language.split("-")[0] == "nl" else text
 
         folder = publication.folder
         stamp = (  # printed on every page: in the running footer, and on the back cover
-            f"{publication.document_code} \u00b7 {labels['version']} {folder.version} \u00b7 {folder.department}",
-            f"{labels['approved_short']} {format_date(folder.approved, short=True)} \u00b7 "
-            f"{labels['review_short']} {format_date(folder.review, short=True)}")
+            f"{isolated(publication.document_code)} \u00b7 {labels['version']} {isolated(folder.version)} "
+            f"\u00b7 {folder.department}",
+            f"{labels['approved_short']} {isolated(format_date(folder.approved, short=True))} \u00b7 "
+            f"{labels['review_short']} {isolated(format_date(folder.review, short=True))}")
 
         return self.template.render(
             publication=publication,
@@ -205,10 +254,17 @@ class HtmlRenderer:
             institution=publication.institution,
             sections=sectioned(publication.blocks),
             labels=labels,
+            language=language,
+            fonts=self.font_families(publication),
             medium=medium,
             rich=rich,
             typeset=typeset,
             address=lambda text, href=None: address_html(text, href, paged=medium.paged),
+            theirs=theirs,
+            ltr=ltr,
+            language_versions=tuple((code, stem, self.labels(code).get("language_name", code))
+                                    for code, stem in publication.language_versions),
+            direction_of=lambda code: self.language(code).direction,
             image_url=image_url,
             palette=palette or publication.institution.colors.rgb(),
             format_date=format_date,
@@ -221,12 +277,24 @@ class HtmlRenderer:
             page_total=page_total,
         )
 
+    def font_families(self, publication: Publication) -> tuple[str, ...]:
+        """The brand font, then a font for the document's script if the brand font may lack it: the
+        institution's own for that language, else the language's fallback (labels `font:`)."""
+        institution, code = publication.institution, publication.language
+        own = (institution.language_fonts or {}).get(code) or (institution.language_fonts or {}).get(code.split("-")[0])
+        extra = own or self.language(code).fallback_font
+        if not extra or extra == institution.font:
+            return (institution.font,)
+        require_family(extra, institution.font_location if own else Location(
+            self.project.templates / "labels" / f"{code.split('-')[0]}.yaml"))
+        return (institution.font, extra)
+
     def render_padding(self, publication: Publication, count: int, palette: dict[str, str] | None = None) -> str:
         """`count` pages to pad a print booklet: a notes page, then blank pages."""
         return self.environment.get_template("padding.html").render(
             folder=publication.folder, institution=publication.institution, medium=PRINT,
-            count=count,
-            labels=self.labels(publication.language), palette=palette or publication.institution.colors.rgb())
+            count=count, labels=self.labels(publication.language), language=self.language(publication.language),
+            fonts=self.font_families(publication), palette=palette or publication.institution.colors.rgb())
 
     @cache
     def _stylesheet(self, medium: Medium) -> Markup:

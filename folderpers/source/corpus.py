@@ -22,6 +22,7 @@ from folderpers.project import Project
 from folderpers.source.load import load_folder, load_institution, load_snippets
 from folderpers.source.resolve import resolve
 from folderpers.source.schemas import SchemaSet
+from folderpers.source.translation import LanguageLinks, link_languages
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Corpus:
         self.selection = selection
         self._folders: dict[Path, Folder | BaseException] = {}
         self._institutions: dict[str, Institution | BaseException] = {}
+        self._languages: dict[Path, LanguageLinks] = {}
 
     @cached_property
     def schemas(self) -> SchemaSet:
@@ -109,9 +111,16 @@ class Corpus:
     # -- resolving -------------------------------------------------------------------------------
 
     def publication(self, folder: Folder, institution: Institution, keep_typed_phones: bool = False) -> Publication:
-        """What `institution` publishes of `folder` (ResolveError listing every unresolved reference;
-        typed phone numbers too, unless `keep_typed_phones`: see resolve)."""
-        return resolve(folder, institution, self.shared_snippets, keep_typed_phones)
+        """What `institution` publishes of `folder` (ResolveError listing every unresolved reference; typed
+        phone numbers too, unless `keep_typed_phones`: see resolve), with its language versions and, for a
+        stale translation, the sections out of date."""
+        return self.languages(folder).apply(resolve(folder, institution, self.shared_snippets, keep_typed_phones))
+
+    def languages(self, folder: Folder) -> LanguageLinks:
+        """The folder's language versions and, for a translation, how it stands against folder.yaml."""
+        if folder.source not in self._languages:
+            self._languages[folder.source] = link_languages(folder)
+        return self._languages[folder.source]
 
     def _load_folder(self, source: Path) -> Folder:
         folder = load_folder(source, self.schemas)

@@ -146,6 +146,8 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
         base_url=data["base_url"].rstrip("/") if "base_url" in data else None,
         links={key: NamedLink(entry["label"].strip(), entry["url"]) for key, entry in data.get("links", {}).items()},
         terms={key: text.strip() for key, text in data.get("terms", {}).items()},
+        language=data.get("language", "nl"),
+        language_fonts={code: name.strip() for code, name in data.get("language_fonts", {}).items()},
         passages=tuple(reader.passages),
     )
 

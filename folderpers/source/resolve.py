@@ -22,7 +22,8 @@ from folderpers.checks.locate import locate
 from folderpers.errors import Location, Problem, ResolveError, SourceError
 from folderpers.model.blocks import Block, ContactRef, Include, Passage, Scoped
 from folderpers.model.folder import Folder, Ignore, Snippet
-from folderpers.model.inline import Choice, FolderLink, Inline, Link, Placeholder, Text, merge_text, plain_text
+from folderpers.model.inline import (Choice, FolderLink, Foreign, Inline, Link, Placeholder, Text, merge_text,
+                                     plain_text)
 from folderpers.model.institution import Contact, Institution
 from folderpers.model.publication import Publication
 from folderpers.project import translation_language
@@ -79,6 +80,7 @@ def files_of(value: Any) -> list[Path]:
 class _Resolver:
     def __init__(self, institution: Institution, shared_snippets: dict[str, Snippet | SourceError], folder: Folder):
         self.institution = institution
+        self.translation = folder.language if folder.is_translation else None  # the language of a translation
         self.shared_snippets = shared_snippets
         self.folder = folder
         self.problems: list[Problem] = []
@@ -106,7 +108,14 @@ class _Resolver:
             self.problem(include.location, f"snippet {include.name!r} includes itself "
                          f"({' -> '.join(chain + (include.name,))})", "remove the circular include")
             return ()
-        snippet = self.institution.snippets.get(include.name) or self.shared_snippets.get(include.name)
+        name = f"{include.name}.{self.translation}" if self.translation else include.name
+        snippet = self.institution.snippets.get(name) or self.shared_snippets.get(name)
+        if snippet is None and self.translation:  # never Dutch text inside a translation
+            self.problems.append(Problem(
+                include.location, f"snippet {include.name!r} has no {self.translation!r} version",
+                f"translate it as snippets/{name}.yaml (and institutions/<id>/snippets/{name}.yaml where an "
+                f"institution has its own {include.name!r})"))
+            return ()
         if snippet is None:
             known = sorted({*self.institution.snippets, *self.shared_snippets})
             close = difflib.get_close_matches(include.name, known, n=1)
@@ -161,7 +170,7 @@ class _Resolver:
     def placeholder(self, placeholder: Placeholder) -> tuple[Inline, ...]:
         institution = self.institution
         if placeholder.kind == "institution":
-            return (Text(institution.name),)
+            return self.theirs(Text(institution.name))
         if placeholder.kind == "website":
             host = urlsplit(institution.website).netloc
             return (Link(institution.website, (Text(host),)),)
@@ -178,8 +187,8 @@ class _Resolver:
             return ()
         if placeholder.kind == "phone":
             return (contact.phone,)
-        if placeholder.kind == "contact":
-            return (Text(f"{contact.label} ("), contact.phone, Text(")"))
+        if placeholder.kind == "contact":  # one unit in the institution's language: "Afdeling X (088 ...)"
+            return self.theirs(Text(f"{contact.label} ("), contact.phone, Text(")"))
         if placeholder.kind in ("name", "Name"):
             name = contact.name_in_sentence(capital=placeholder.kind == "Name")
             if name is None:
@@ -198,7 +207,7 @@ class _Resolver:
             return ()
         if placeholder.kind == "email":
             return (Link(f"mailto:{field}", (Text(field),)),)
-        return (Text(field),)
+        return self.theirs(Text(field))
 
     def folder_link(self, placeholder: Placeholder) -> tuple[Inline, ...]:
         """{folder:slug}: that folder's title, linking to its web page for the same institution."""
@@ -267,3 +276,9 @@ class _Resolver:
             self.problem(location, f"phone number {typed!r} typed in the text", fix + "; a number that is the same "
                          "for every institution may be allowed with 'checks: ignore: - typed-phone: " + typed + "'",
                          "typed-phone", typed)
+
+    def theirs(self, *nodes: Inline) -> tuple[Inline, ...]:
+        """The institution's own words; inside a translation marked as the institution's language."""
+        if self.translation is None or self.translation == self.institution.language:
+            return nodes
+        return (Foreign(self.institution.language, nodes),)

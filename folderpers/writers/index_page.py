@@ -9,6 +9,7 @@ small inline script; without JavaScript the full list is shown and the filter fo
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass
@@ -49,6 +50,8 @@ class Listing:
     thumbnail: Rendered | None
     thumbnail_size: tuple[int, int] | None
     related: tuple[str, ...] = ()  # slugs of the folders it links to ({folder:slug})
+    direction: str = "ltr"  # of its language: rtl for Arabic
+    versions: tuple[tuple[str, str, str, str], ...] = ()  # its other languages: (code, name, direction, path)
 
     @property
     def search_text(self) -> str:
@@ -68,8 +71,9 @@ class IndexWriter:
             if entry["kind"] in LINKED_KINDS:
                 groups[(entry["institution"], entry["folder"], entry["language"])][entry["kind"]] = entry
         institutions = self._institutions(sorted({institution for institution, _, _ in groups}), corpus)
-        listings = sorted((self._listing(files, institutions) for files in groups.values()),
-                          key=lambda listing: (listing.title.casefold(), listing.institution_name, listing.language))
+        listings = _with_versions(sorted((self._listing(files, institutions) for files in groups.values()),
+                                         key=lambda listing: (listing.title.casefold(), listing.institution_name,
+                                                              listing.language)))
         outputs = [self._page(PurePosixPath(INDEX_NAME), listings, institutions, None)]
         for institution_id, institution in institutions.items():
             own = [listing for listing in listings if listing.institution == institution_id]
@@ -115,6 +119,7 @@ class IndexWriter:
             thumbnail=shot,
             thumbnail_size=size,
             related=tuple(first.get("related", ())),
+            direction=self.theme.html.language(first["language"]).direction,
         )
 
     def _page(self, path: PurePosixPath, listings: list[Listing], institutions: dict[str, Institution | None],
@@ -146,6 +151,17 @@ class IndexWriter:
             stylesheet=inline_css(self.theme.project.styles, ("index.css",)),
         )
         return Rendered(path, "index", html.encode("utf-8"))
+
+
+def _with_versions(listings: list[Listing]) -> list[Listing]:
+    """Each listing with links to the same folder of the same institution in its other languages."""
+    by_folder: dict[tuple[str, str], list[Listing]] = defaultdict(list)
+    for listing in listings:
+        by_folder[(listing.institution, listing.folder)].append(listing)
+    return [dataclasses.replace(listing, versions=tuple(
+        (other.language, other.language_name, other.direction, (other.files.get("web") or other.files["pdf"])["path"])
+        for other in sorted(by_folder[(listing.institution, listing.folder)], key=lambda other: other.language)
+        if other is not listing and ("web" in other.files or "pdf" in other.files))) for listing in listings]
 
 
 def _size(count: int) -> str:

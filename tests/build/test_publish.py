@@ -38,7 +38,7 @@ def test_a_build_killed_at_any_moment_keeps_every_published_file(tmp_path):
                "--format", "pdf,web", "--jobs", "2"]
     subprocess.run(command, check=True, capture_output=True)
     before = {path: path.read_bytes() for path in output.rglob("*") if path.is_file()}
-    assert len(before) == 21  # 10 publications of the three example institutions, PDF and web page; the manifest
+    assert len(before) == 39  # 19 publications (5 folders, one in 6 languages) x PDF and web page, manifest
     for delay in (0.3, 0.8, 1.5, 2.5):
         process = subprocess.Popen([*command, "--force"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                    start_new_session=True)
@@ -49,5 +49,5 @@ def test_a_build_killed_at_any_moment_keeps_every_published_file(tmp_path):
         assert after == before, f"killed after {delay} s: dist/ changed"  # --force rewrites identical bytes
     # the next build recovers by itself: clears the staging directory and finds everything current
     result = subprocess.run(command, check=True, capture_output=True, text=True)
-    assert "0 built, 14 unchanged" in result.stdout
+    assert "0 built, 38 unchanged" in result.stdout
     assert not staging_directory(output).exists()

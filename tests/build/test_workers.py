@@ -4,44 +4,19 @@ from __future__ import annotations
 
 import collections
 import os
-import signal
 
 import pytest
 
 from folderpers.build.pipeline import _longest_first, build
 from folderpers.build.workers import Task, WorkerPool
-from folderpers.writers import WRITERS, Rendered
-from folderpers.writers.base import output_name
+from folderpers.writers import WRITERS
 
-from support import MINIMAL_FOLDER, options
-
-
-class _TestWriter:
-    """A writer for these tests only: crashes its worker for the folder 'boom', raises for 'fout'."""
-
-    kind = "test"
-    relative_cost = 1.0
-
-    def __init__(self, theme):
-        self.theme = theme
-
-    def paths(self, publication):
-        return (output_name(publication, ".txt"),)
-
-    def inputs(self, publication):
-        return ()
-
-    def render(self, publication):
-        if publication.folder.slug == "boom":
-            os.kill(os.getpid(), signal.SIGSEGV)  # a real crash, as from a native library
-        if publication.folder.slug == "fout":
-            raise RuntimeError("a bug in a writer")
-        return (Rendered(self.paths(publication)[0], self.kind, f"{os.getpid()}".encode()),)
+from support import MINIMAL_FOLDER, CrashingWriter, options
 
 
 @pytest.fixture
 def test_writer(monkeypatch):
-    monkeypatch.setitem(WRITERS, "test", _TestWriter)  # inherited by the forked workers
+    monkeypatch.setitem(WRITERS, "test", CrashingWriter)  # inherited by the forked workers
 
 
 def test_workers_give_the_same_bytes_as_rendering_in_process(tmp_project):

@@ -152,6 +152,8 @@ def test_scanning_a_page_finds_what_parsing_every_operator_finds(dist, name, mon
     (b"/P <</MCID 0>> BDC (a) Tj EMC", None, 0),  # a literal string may hold anything: parsed instead
     (b"q BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI Q", None, 1),  # an inline image: parsed instead
     (b"/P << /MCID 0 /A << /O /X >> >> BDC EMC", None, 0),  # a nested dictionary: the marks do not agree
+    (b"/P <</MCID 0>> BDC /Span <</ActualText <FEFF064B0627>>> BDC [<0004>] TJ EMC EMC",  # repaired Arabic
+     [("BDC", "/P", 0), ("BDC", "/Span", None), ("TJ", None, None), ("EMC", None, None), ("EMC", None, None)], 0),
 ])
 def test_a_content_stream_is_scanned_only_when_the_pattern_is_exact(content, scanned, untagged):
     from folderpers.checks.pdf_ua import _marked_content, _scanned

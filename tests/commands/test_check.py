@@ -33,9 +33,15 @@ def test_the_examples_have_no_errors_and_a_score_per_folder_and_institution(exam
     _, report = example_check
     assert [str(finding) for finding in report.findings if finding.severity == "error"] == []
     from test_examples import publications
-    assert sorted((row.folder.slug, row.institution) for row in report.rows) == sorted(publications())
+    stems = sorted((row.folder.slug + (f".{row.folder.language}" if row.folder.is_translation else ""),
+                    row.institution) for row in report.rows)
+    assert stems == sorted(publications())
     for row in report.rows:
-        assert row.readability.sentences > 50 and len(row.readability.hardest) == 5
+        if row.folder.language != "nl":  # B1 scores are for Dutch (README, "B1 readability")
+            assert row.readability is None
+            continue
+        short = row.folder.slug == "epidurale-injectie"  # the short example that is translated
+        assert row.readability.sentences > (25 if short else 50) and len(row.readability.hardest) == 5
         assert 0 < row.readability.average_sentence_words <= 12 and row.readability.flesch_douma >= 60
         assert sorted(path.suffix for path in row.outputs) == [".html", ".pdf"]
 

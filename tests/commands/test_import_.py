@@ -68,3 +68,12 @@ def test_institution_found_by_its_numbers_and_unreviewed_import_refused(tmp_path
     out = capsys.readouterr()
     shown = out.out + out.err
     assert "has not been reviewed" in shown and "'code' is still TODO" in shown and "alt' is still TODO" in shown
+
+
+def test_the_institution_may_be_given_before_the_command_too(tmp_path):
+    from folderpers.cli import _parser
+    args = _parser().parse_args(["--institution", "beta", "import", "a.txt"])
+    from folderpers.commands.import_ import _wanted_institution
+    assert _wanted_institution(args) == "beta"
+    assert _wanted_institution(_parser().parse_args(["import", "a.txt", "-i", "alpha"])) == "alpha"
+    assert _wanted_institution(_parser().parse_args(["import", "a.txt"])) is None

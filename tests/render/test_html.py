@@ -99,8 +99,8 @@ def test_every_renderable_block_type_has_a_partial():
 
 def test_missing_language_labels_is_a_clear_error(tmp_project):
     from folderpers.errors import SourceError
-    with pytest.raises(SourceError, match="no interface words for language 'tr'"):
-        render(tmp_project, "web", text=MINIMAL_FOLDER + "language: tr\n")
+    with pytest.raises(SourceError, match="no interface words for language 'fy'"):
+        render(tmp_project, "web", text=MINIMAL_FOLDER + "language: fy\n")
 
 
 def test_data_url_inlines_images(tmp_path):

@@ -74,6 +74,12 @@ def test_translation_file_name_and_language_must_agree(tmp_project):
         load_folder(tmp_project.folder("demo", MINIMAL_FOLDER, "folder.en.yaml"), SCHEMAS)
 
 
+def test_a_table_needs_a_header_row_with_text(tmp_project):
+    text = MINIMAL_FOLDER + "  - table:\n      - [\"\", \" \"]\n      - [1, 2]\n    row_headers: true\n"
+    with pytest.raises(SourceError, match="folder.yaml:18:9: the header row of this table is empty"):
+        load_folder(tmp_project.folder("demo", text), SCHEMAS)
+
+
 def test_table_rows_must_match_the_header(tmp_project):
     text = MINIMAL_FOLDER + "  - table:\n      - [A, B]\n      - [1]\n"
     with pytest.raises(SourceError, match="folder.yaml:19:9: this row has 1 cells, the header row has 2"):

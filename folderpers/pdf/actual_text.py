@@ -1,0 +1,244 @@
+"""Text extraction of Arabic marks repaired with /ActualText.
+
+WeasyPrint 70 draws a positioned mark (tanwin, shadda, kasra, ...) as a glyph of its own, raised
+with the text rise operator (Ts), before the letter it belongs to. Extractors (poppler's pdftotext,
+pdfium, and screen readers that read a PDF's text the same way) take raised text for another line:
+the marks come out apart from their letters, often on a line of their own. Upstream:
+Kozea/WeasyPrint#2841 (text extracted from GSUB/GPOS-shaped Arabic is wrong; open).
+
+The repair: a letter and its raised marks are put in one marked-content span with /ActualText
+(ISO 32000-1, 14.9.4): the letter and its marks (in canonical order, as NFC orders them), in
+drawing order. Inside the span the letter is drawn first, then the marks where they were, then the
+letter once more, invisibly, so that the span starts and ends where the letter does. The picture
+is unchanged (pixel for pixel). poppler puts the characters of a right-to-left line into reading
+order itself, which now gives the letter with its marks, in its word, on its line. pdfium keeps
+a replacement in drawing order (the mark before its letter: the same text to the eye, not the
+same characters). Pages without raised marks are left as they are.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pikepdf
+
+_HEX = re.compile(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
+_RANGE = re.compile(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
+
+
+def _unicode_map(font: pikepdf.Dictionary) -> dict[bytes, str]:
+    """Glyph code (2 bytes, Identity-H) -> characters, from the font's ToUnicode CMap."""
+    mapping: dict[bytes, str] = {}
+    cmap = font.ToUnicode.read_bytes().decode("latin-1")
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for code, text in _HEX.findall(block):
+            mapping[bytes.fromhex(code)] = bytes.fromhex(text).decode("utf-16-be", "replace")
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
+        for first, last, text in _RANGE.findall(block):
+            start = int(text, 16)
+            for code in range(int(first, 16), int(last, 16) + 1):
+                mapping[code.to_bytes(2, "big")] = chr(start + code - int(first, 16))
+    return mapping
+
+
+def _widths(font: pikepdf.Dictionary) -> dict[bytes, float]:
+    """Glyph code -> advance width (thousandths of the font size), from the CIDFont's /W array."""
+    widths: dict[bytes, float] = {}
+    descendant = font.DescendantFonts[0]
+    entries = list(descendant.get("/W", pikepdf.Array()))
+    index = 0
+    while index < len(entries):
+        first = int(entries[index])
+        if isinstance(entries[index + 1], pikepdf.Array):
+            for offset, width in enumerate(entries[index + 1]):
+                widths[(first + offset).to_bytes(2, "big")] = float(width)
+            index += 2
+        else:
+            for code in range(first, int(entries[index + 1]) + 1):
+                widths[code.to_bytes(2, "big")] = float(entries[index + 2])
+            index += 3
+    default = float(descendant.get("/DW", 1000))
+    return defaultdict(lambda: default, widths)
+
+
+@dataclass(frozen=True)
+class _Font:
+    characters: dict[bytes, str]  # ToUnicode
+    widths: dict[bytes, float]
+
+
+def _glyphs(array: pikepdf.Array) -> list[bytes]:
+    return [bytes(item)[i:i + 2] for item in array if isinstance(item, pikepdf.String)
+            for i in range(0, len(bytes(item)), 2)]
+
+
+def _is_marks(text: str) -> bool:
+    return bool(text) and all(unicodedata.combining(ch) for ch in text)
+
+
+def _drawing_order(marks: str, letter: str) -> str:
+    """The text of a letter and its marks in the order extractors expect glyphs of right-to-left text
+    (they reverse it): the marks, last first, in canonical order (by combining class, as NFC orders
+    them), then the letter's own text (ToUnicode gives a ligature such as lam-alef in drawing order)."""
+    return "".join(sorted(marks, key=unicodedata.combining))[::-1] + letter
+
+
+def _span(text: str) -> pikepdf.ContentStreamInstruction:
+    properties = pikepdf.Dictionary(ActualText=pikepdf.String(text))
+    return pikepdf.ContentStreamInstruction([pikepdf.Name.Span, properties], pikepdf.Operator("BDC"))
+
+
+_EMC = pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC"))
+
+
+def _split_first_glyph(array: pikepdf.Array) -> tuple[list, pikepdf.Array] | None:
+    """`array` (a TJ operand) as (its items up to and including its first glyph, the rest)."""
+    head: list = []
+    for index, item in enumerate(array):
+        if isinstance(item, pikepdf.String) and len(bytes(item)) >= 2:
+            data = bytes(item)
+            head.append(pikepdf.String(data[:2]))
+            rest = ([pikepdf.String(data[2:])] if len(data) > 2 else []) + list(array[index + 1:])
+            return head, pikepdf.Array(rest)
+        head.append(item)
+    return None
+
+
+def _tj(*items: object) -> pikepdf.ContentStreamInstruction:
+    return pikepdf.ContentStreamInstruction([pikepdf.Array(items)], pikepdf.Operator("TJ"))
+
+
+def _ts(rise: float) -> pikepdf.ContentStreamInstruction:
+    return pikepdf.ContentStreamInstruction([rise], pikepdf.Operator("Ts"))
+
+
+def _letter_first(held: list, head: list, font: _Font, render_mode: int) -> list | None:
+    """The raised marks (`held`: rises and TJs) and their letter (`head`: the start of the next TJ,
+    up to the letter's glyph) drawn the other way round: the letter first, on the baseline, then
+    each mark where it was. Same picture; extractors place the replacement text where the span's
+    first glyph is, on the line and in its word. None if `held` is not rises and TJs."""
+    position, rise = 0.0, 0.0  # in thousandths of the font size, from the pen before the marks
+    marks: list[tuple[bytes, float, float]] = []  # glyph, where it is drawn, its rise
+    for instruction in held:
+        operator = str(instruction.operator)
+        if operator == "Ts":
+            rise = float(instruction.operands[0])
+        elif operator == "TJ":
+            for item in instruction.operands[0]:
+                if isinstance(item, pikepdf.String):
+                    for glyph in _glyphs(pikepdf.Array([item])):
+                        marks.append((glyph, position, rise))
+                        position += font.widths[glyph]
+                else:
+                    position -= float(item)
+        else:
+            return None
+    if rise != 0 or not marks:
+        return None
+    letter = bytes(head[-1])
+    for item in head[:-1]:
+        position -= float(item) if not isinstance(item, pikepdf.String) else 0.0
+    letter_at = position
+    end = letter_at + font.widths[letter]  # where the rest of the line continues
+    drawn = [_tj(-letter_at, pikepdf.String(letter))]
+    pen = end
+    for glyph, at, glyph_rise in marks:
+        drawn += [_ts(glyph_rise), _tj(-(at - pen), pikepdf.String(glyph))]
+        pen = at + font.widths[glyph]
+    # The letter once more, invisible (render mode 3), so that the span also ends where the letter
+    # ends: extractors spread the replacement text over the span's extent.
+    drawn += [_ts(0), pikepdf.ContentStreamInstruction([3], pikepdf.Operator("Tr")),
+              _tj(-(letter_at - pen), pikepdf.String(letter)),
+              pikepdf.ContentStreamInstruction([render_mode], pikepdf.Operator("Tr"))]
+    return drawn
+
+
+def repair_marks(pdf: pikepdf.Pdf) -> int:
+    """Give raised marks and their letters /ActualText on every page; returns how many letters."""
+    fonts: dict[tuple[int, int], _Font] = {}
+    repaired = 0
+    for page in pdf.pages:
+        contents = page.obj.Contents
+        streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        if any(b" Ts" in stream.read_bytes() for stream in streams):  # no rise, no raised marks
+            repaired += _repair_page(pdf, page, fonts)
+    return repaired
+
+
+def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, int], _Font]) -> int:
+    resources = page.Resources.get("/Font", pikepdf.Dictionary())
+    output: list = []
+    held: list = []  # from the rise that raised marks on: waiting for the marks' letter
+    marks = ""  # the characters of the held marks
+    font: _Font | None = None
+    render_mode = 0  # the text render mode in force (Tr)
+    count = 0
+    for instruction in pikepdf.parse_content_stream(page):
+        operator = str(instruction.operator)
+        if operator == "Tr":
+            render_mode = int(instruction.operands[0])
+        if operator == "Tf":
+            font = _font(resources.get(str(instruction.operands[0])), fonts)
+        elif operator == "TJ" and font is not None:
+            array = pikepdf.Array(instruction.operands[0])
+            text = "".join(font.characters.get(glyph, "") for glyph in _glyphs(array))
+            if _is_marks(text):
+                if not held and output and str(output[-1].operator) == "Ts":  # the span starts before the rise
+                    held.append(output.pop())
+                held.append(instruction)
+                marks += text
+                continue
+            split = _split_first_glyph(array) if marks else None
+            if split is not None:
+                head, rest = split
+                letter = "".join(font.characters.get(glyph, "") for glyph in _glyphs(pikepdf.Array(head)))
+                redrawn = _letter_first(held, head, font, render_mode)
+                if redrawn is None:  # not as WeasyPrint writes it: only the text is given
+                    redrawn = [*held, pikepdf.ContentStreamInstruction([pikepdf.Array(head)], instruction.operator)]
+                output += [_span(_drawing_order(marks, letter)), *redrawn, _EMC]
+                if len(rest):
+                    output.append(pikepdf.ContentStreamInstruction([rest], instruction.operator))
+                held, marks = [], ""
+                count += 1
+                continue
+        (held if held else output).append(instruction)
+    output += held  # marks with no letter after them (WeasyPrint writes none such): left as they were
+    if count:
+        page.obj.Contents = pdf.make_stream(_unparse(output))
+    return count
+
+
+def _number(value: object) -> bytes:
+    number = float(value)  # type: ignore[arg-type]
+    return str(int(number)).encode("ascii") if number.is_integer() else f"{number:.6f}".rstrip("0").encode("ascii")
+
+
+def _unparse(instructions: list) -> bytes:
+    """The content stream as WeasyPrint writes it: strings in hex, never literal (...), so that the
+    PDF/UA check's fast scan still reads it (checks/pdf_ua.py)."""
+    lines = []
+    for instruction in instructions:
+        operator, operands = str(instruction.operator), list(instruction.operands)
+        if operator == "TJ":
+            items = (b"<" + bytes(item).hex().encode("ascii") + b">" if isinstance(item, pikepdf.String)
+                     else _number(item) for item in operands[0])
+            lines.append(b"[" + b" ".join(items) + b"] TJ")
+        elif operator == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/ActualText" in operands[1]:
+            text = str(operands[1].ActualText)
+            lines.append(b"/Span <</ActualText <FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii")
+                         + b">>> BDC")
+        else:
+            lines.append(pikepdf.unparse_content_stream([instruction]).rstrip(b"\n"))
+    return b"\n".join(lines) + b"\n"
+
+
+def _font(font: pikepdf.Object | None, fonts: dict[tuple[int, int], _Font]) -> _Font | None:
+    """A Type0 (Identity-H) font's ToUnicode and widths; None for other fonts (not WeasyPrint's)."""
+    if not isinstance(font, pikepdf.Dictionary) or font.get("/Subtype") != "/Type0" or "/ToUnicode" not in font:
+        return None
+    if font.objgen not in fonts:
+        fonts[font.objgen] = _Font(_unicode_map(font), _widths(font))
+    return fonts[font.objgen]

@@ -1,0 +1,234 @@
+"""Executors: a real Dask cluster (worker processes started in a directory without the project)
+renders the same bytes as a local build, from files shipped to it, survives a killed worker, fails a
+poison document alone, refuses a worker that would render otherwise; no-op and incremental
+builds behave the same with either executor."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import cloudpickle
+import dask
+import pytest
+from distributed import Client, LocalCluster
+from distributed.diagnostics.plugin import WorkerPlugin
+
+from folderpers.build.executors import ExecutorError, ExecutorSpec, open_executor, parse_executor
+from folderpers.build.executors.dask import DaskExecutor
+from folderpers.build.executors.environment import differences, environment
+from folderpers.build.executors.shipping import rebase
+from folderpers.build.pipeline import build
+from folderpers.project import Project
+from folderpers.render.theme import Theme
+from folderpers.writers import WRITERS
+
+import support
+from support import MINIMAL_FOLDER, CrashingWriter, make_project, options
+
+FIGURE = """\
+  - figure: figuur.svg
+    alt: Een blauw vlak
+"""
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="#03c"/></svg>'
+
+
+class _InstallCrashingWriter(WorkerPlugin):
+    """On every worker (also a restarted one): the tests' writer as kind 'test'."""
+
+    def setup(self, worker):
+        from folderpers.writers import WRITERS
+        WRITERS["test"] = CrashingWriter
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """Two worker processes (one thread each) that start in a directory without a project and cannot
+    import anything from the checkout but the installed folderpers package (not even these tests: what
+    they need of them is sent by value); a task that killed two workers fails.
+    Yields (the scheduler's --executor value, a client, the workers' directory)."""
+    workdir = tmp_path_factory.mktemp("worker-cwd")
+    markers = tmp_path_factory.mktemp("markers")
+    here, environment_before, path_before = Path.cwd(), dict(os.environ), list(sys.path)
+    os.chdir(workdir)  # the worker processes inherit the working directory and sys.path
+    sys.path[:] = [entry for entry in sys.path if entry not in ("", ".") and not _in_checkout(Path(entry))]
+    os.environ["FOLDERPERS_TEST_MARKERS"] = str(markers)
+    for module in (support, sys.modules[__name__]):
+        cloudpickle.register_pickle_by_value(module)
+    try:
+        with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+            local = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                 local_directory=workdir / "scratch")
+        sys.path[:] = path_before
+        with Client(local) as client:
+            client.register_plugin(_InstallCrashingWriter(), name="tests-crashing-writer")
+            assert set(client.run(os.getcwd).values()) == {str(workdir)}
+            assert set(client.run(_imports_from_checkout).values()) == {False}
+            yield f"dask://{local.scheduler_address.removeprefix('tcp://')}", client, workdir
+        local.close()
+    finally:
+        os.chdir(here)
+        sys.path[:] = path_before
+        os.environ.clear()
+        os.environ.update(environment_before)
+        for module in (support, sys.modules[__name__]):
+            cloudpickle.unregister_pickle_by_value(module)
+
+
+def _in_checkout(path: Path) -> bool:
+    """A place in the checkout other than its virtual environment (where the packages are installed)."""
+    path = path.resolve()
+    return path.is_relative_to(support.REPO) and not path.is_relative_to(support.REPO / ".venv")
+
+
+def _imports_from_checkout() -> bool:
+    """On a worker: can it import the tests' modules, or anything else from the checkout's directories?"""
+    import importlib.util
+    return importlib.util.find_spec("support") is not None or any(
+        _in_checkout(Path(entry or ".")) for entry in sys.path)
+
+
+def _files(dist: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(dist)): path.read_bytes() for path in sorted(dist.rglob("*")) if path.is_file()}
+
+
+def test_executor_values_are_parsed_and_wrong_ones_explained():
+    assert parse_executor("dask://sched.example.org:8786") == ExecutorSpec("dask", address="sched.example.org:8786")
+    assert parse_executor("dask-local:3") == ExecutorSpec("dask-local", workers=3)
+    assert str(parse_executor("dask-local:3")) == "dask-local:3"
+    for wrong in ("dask://host", "dask-local:0", "Dask", "dask://host:8786/x"):
+        with pytest.raises(ValueError, match="unknown executor"):
+            parse_executor(wrong)
+    with pytest.raises(ExecutorError, match="--executor: unknown executor"):
+        open_executor("ray", Project(Path("x")), Theme(Project(Path("x"))), 0, 1)
+
+
+def test_dask_renders_the_shipped_files_and_the_same_bytes_as_a_local_build(tmp_path, cluster, monkeypatch):
+    executor, _, workdir = cluster
+    project = make_project(tmp_path / "project")
+    project.folder("een", MINIMAL_FOLDER + FIGURE)
+    project.write("folders/een/figuur.svg", SVG)
+    formats = ("pdf", "web", "print")  # not the index: it is made here, after the renders
+    local = build(project.project, options(formats=formats, jobs=0))
+    assert local.ok and local.count("built") == 10, local.outcomes
+    expected = _files(project.root / "dist")
+    shutil.rmtree(project.root / "dist")
+
+    shipped = DaskExecutor.run
+
+    def run_then_spoil_the_checkout(self, tasks):
+        results = shipped(self, tasks)  # every file is read and sent now; the workers have not rendered yet
+        (project.root / "styles" / "folder.css").write_text("body { color: red; font-size: 30pt }")
+        (project.root / "templates" / "folder.html").write_text("{{ undefined_here }}")
+        shutil.rmtree(project.root / "folders" / "een")
+        shutil.rmtree(project.root / "institutions" / "alpha")
+        return results
+
+    monkeypatch.setattr(DaskExecutor, "run", run_then_spoil_the_checkout)
+    report = build(project.project, options(formats=formats, executor=executor))
+    assert report.ok and report.count("built") == 10, report.outcomes
+    assert _files(project.root / "dist") == expected
+    assert any((workdir / "scratch").rglob("folderpers-sites/*/folders/een/figuur.svg"))
+    assert not any(b"folderpers-sites" in data or str(tmp_path).encode() in data for data in expected.values())
+
+
+def test_noop_and_incremental_builds_are_the_same_with_either_executor(tmp_path, cluster):
+    executor, _, _ = cluster
+    runs = {}
+    for name, where in (("local", "local"), ("dask", executor)):
+        project = make_project(tmp_path / name)
+        project.folder("een")
+        project.folder("twee")
+        steps = [build(project.project, options(formats=("pdf",), institutions=("alpha",), executor=where))]
+        steps.append(build(project.project, options(formats=("pdf",), institutions=("alpha",), executor=where)))
+        project.folder("twee", MINIMAL_FOLDER.replace("Testfolder", "Andere titel"))
+        steps.append(build(project.project, options(formats=("pdf",), institutions=("alpha",), executor=where)))
+        # in completion order, which differs between runs with more than one worker
+        runs[name] = ([sorted((o.status, o.subject) for o in step.outcomes) for step in steps],
+                      _files(project.root / "dist"))
+    statuses, _ = runs["dask"]
+    assert [sorted({status for status, _ in step}) for step in statuses] == [["built"], ["unchanged"],
+                                                                              ["built", "unchanged"]]
+    assert runs["dask"] == runs["local"]
+
+
+def test_a_killed_worker_is_survived_and_a_poison_document_fails_alone(tmp_project, cluster, monkeypatch):
+    executor, client, _ = cluster
+    monkeypatch.setitem(WRITERS, "test", CrashingWriter)
+    for slug in ("a", "boom", "eenmaal", "fout"):
+        tmp_project.folder(slug)
+    report = build(tmp_project.project, options(formats=("test",), institutions=("alpha",), executor=executor))
+    outcomes = {outcome.subject: outcome for outcome in report.outcomes}
+    assert {subject for subject, o in outcomes.items() if o.status == "built"} == {"dist/alpha/a.txt",
+                                                                                     "dist/alpha/eenmaal.txt"}
+    assert "also when it was rendered alone: not tried again" in outcomes["dist/alpha/boom.txt"].detail
+    assert "internal error: RuntimeError: a bug in a writer" in outcomes["dist/alpha/fout.txt"].detail
+    marker = Path(os.environ["FOLDERPERS_TEST_MARKERS"]) / "eenmaal-alpha"
+    assert marker.exists()  # the worker that rendered it first was killed; another one finished it
+    client.wait_for_workers(2)  # the nannies replaced the workers that died
+
+
+def test_a_worker_that_would_render_otherwise_is_refused(tmp_project, cluster, tmp_path, caplog):
+    executor, client, workdir = cluster
+    no_fonts = tmp_path / "no-fonts.conf"  # a fontconfig that knows no font: the brand fonts are missing there
+    no_fonts.write_text(f'<?xml version="1.0"?><fontconfig><dir>{tmp_path}/none</dir>'
+                        f'<cachedir>{tmp_path}/cache</cachedir></fontconfig>')
+    address = "tcp://" + executor.removeprefix("dask://")
+    worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
+                               "--name", "without-fonts", "--local-directory", str(workdir / "scratch")],
+                              cwd=workdir, env={**os.environ, "FONTCONFIG_FILE": str(no_fonts)},
+                              stdout=subprocess.DEVNULL, stderr=(tmp_path / "worker.log").open("w"))
+    try:
+        client.wait_for_workers(3, timeout=300)  # a generous bound on a busy machine; it does not decide the test
+        tmp_project.folder("een")
+        report = build(tmp_project.project, options(formats=("pdf",), institutions=("alpha",), executor=executor))
+        assert report.ok and report.count("built") == 1
+        [refusal] = [record.getMessage() for record in caplog.records if "is refused" in record.getMessage()]
+        assert "font 'Lato' is not installed on it" in refusal
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+
+
+def test_ctrl_c_cancels_the_tasks_of_the_build(tmp_project, cluster):
+    executor, client, _ = cluster
+    for slug in ("een", "twee", "drie", "vier"):
+        tmp_project.folder(slug)
+    command = [sys.executable, str(support.REPO / "build.py"), "--project", str(tmp_project.root), "--format", "pdf",
+               "-i", "alpha", "--today", support.TODAY.isoformat(), "--executor", executor]
+    build_process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in build_process.stdout:
+        if line.startswith("built"):
+            build_process.send_signal(signal.SIGINT)  # as Ctrl-C does, after the first output
+            break
+    assert build_process.wait(timeout=300) == 130
+    assert "interrupted" in build_process.stderr.read()
+    assert len(list((tmp_project.root / "dist").rglob("*.pdf"))) < 4
+
+    def renders_left(dask_scheduler):
+        return [key for key in dask_scheduler.tasks if str(key).startswith("folderpers-render")]
+    assert client.run_on_scheduler(renders_left) == []  # the build's client released them as it closed
+
+
+def test_environment_differences_are_named():
+    here = environment(["Lato"], ["/usr/share/color/icc/ghostscript/default_cmyk.icc"])
+    assert differences(here, here) == []
+    elsewhere = environment(["Lato"], ["/nonexistent/default_cmyk.icc"])
+    there = type(here)(**{**here.__dict__, "distributions": (("weasyprint", "69.0"), *here.distributions[1:]),
+                          "fonts": (("Lato", "missing"),), "machine_files": elsewhere.machine_files})
+    assert differences(here, there) == ["it has weasyprint 69.0, the client 70.0",
+                                        "font 'Lato' is not installed on it",
+                                        "its /usr/share/color/icc/ghostscript/default_cmyk.icc is missing"]
+
+
+def test_rebase_moves_only_paths_below_the_old_root(tmp_path):
+    from folderpers.errors import Location, Problem
+    problem = Problem(Location(tmp_path / "a" / "b.yaml", 3), "x")
+    other = Problem(Location(Path("/elsewhere/c.yaml")), "y")
+    moved = rebase((problem, other, {"k": [tmp_path / "d"]}), (tmp_path,), Path("/site"))
+    assert moved == (Problem(Location(Path("/site/a/b.yaml"), 3), "x"), other, {"k": [Path("/site/d")]})
+    assert moved[1] is other
