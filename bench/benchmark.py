@@ -10,7 +10,9 @@ Measures (screen PDFs, the output the build targets are about):
   7. the live preview: from saving a folder to the updated page in Chromium (`build.py serve`);
   8. Dask on a local cluster of the same size as the local pool, builds taking turns with local
      builds: throughput ratio, worker time per task outside rendering, and a scaling estimate for
-     72,000 outputs (`--only-dask` runs just this part).
+     72,000 outputs (`--only-dask` runs just this part);
+  9. large but legal content: the screen PDF of one folder with a list of 2,500 ... 20,000 items, each
+     size in a fresh process: time and memory per item must stay flat (`--only-lists` runs just this).
 Prints a table and writes the figures as JSON. Sizes are flags: `python bench/benchmark.py --help`.
 """
 
@@ -29,7 +31,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from folderpers.build.pipeline import BuildOptions, build
-from folderpers.build.workers import Task, WorkerPool, default_jobs
+from folderpers.build.workers import Task, WorkerPool, default_jobs, render_task
 from folderpers.model.publication import Publication
 from folderpers.project import Project
 from folderpers.render.html import PDF, HtmlRenderer
@@ -165,6 +167,54 @@ def preview_latency(project: Project, edits: int) -> list[float]:
         server.wait(timeout=30)
 
 
+def long_lists(sizes: list[int]) -> list[dict]:
+    """The screen PDF of a folder with one list of `size` items, each in a fresh process."""
+    figures = []
+    for size in sizes:
+        result = subprocess.run([sys.executable, __file__, "--measure-list", str(size)], capture_output=True, text=True)
+        if result.returncode:
+            sys.exit(f"the list of {size} items failed:\n{result.stderr[-3000:]}")
+        figures.append(json.loads(result.stdout.splitlines()[-1]))
+        print_long_list(figures[-1])
+    return figures
+
+
+def _measure_list(size: int) -> dict:
+    """Render the list folder as the build does (render_task, one document, in this process)."""
+    import resource
+    import tempfile
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from folderpers.render.theme import Theme
+
+    from support import MINIMAL_FOLDER, make_project
+    with tempfile.TemporaryDirectory(prefix="folderpers-list-") as root:
+        builder = make_project(Path(root))
+        builder.folder("lijst", MINIMAL_FOLDER + "  - list:\n"
+                       + "".join(f"      - Punt {i} van een heel lange lijst.\n" for i in range(size)))
+        corpus = Corpus(builder.project)
+        publication = corpus.publication(corpus.folder(next(iter(corpus.folder_sources))), corpus.institution("alpha"))
+        theme = Theme(builder.project)
+        theme.pdf_renderer  # noqa: B018 - WeasyPrint imported and fonts set up before timing, as in a warm worker
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started, cpu = time.perf_counter(), time.process_time()
+        done = render_task({}, theme, Task(0, publication, "pdf"))
+        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+    if done.error:
+        sys.exit(f"rendering failed: {done.error}")
+    peak_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / MIB
+    return {"items": size, "pages": done.outputs[0].pages, "seconds": round(seconds, 2),
+            "cpu_seconds": round(cpu_seconds, 2), "ms_per_item": round(1000 * seconds / size, 2),
+            "cpu_ms_per_item": round(1000 * cpu_seconds / size, 2), "weasyprint_seconds": round(done.weasyprint_seconds, 2),
+            "peak_growth_mib": round(peak_mib, 1), "kib_per_item": round(peak_mib * MIB / size, 1)}
+
+
+def print_long_list(run: dict) -> None:
+    print(f"list of {run['items']:6} items  {run['pages']:4} pages  {run['seconds']:7.2f} s  "
+          f"{run['ms_per_item']:5.2f} ms/item (CPU {run['cpu_ms_per_item']:5.2f})  memory +{run['peak_growth_mib']} MiB "
+          f"({run['kib_per_item']} KiB/item)", flush=True)
+
+
 SCALE_OUTPUTS = 72_000  # 30 hospitals x 800 folders x 3 languages (screen PDFs)
 
 
@@ -265,6 +315,9 @@ def main() -> None:
     if sys.argv[1:2] == ["--measure-build"]:  # one build's own process (see _timed_build())
         print(json.dumps(_measure_build(Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4])))
         return
+    if sys.argv[1:2] == ["--measure-list"]:  # one long list's own process (see long_lists())
+        print(json.dumps(_measure_list(int(sys.argv[2]))))
+        return
     if sys.argv[1:2] == ["--measure-serial-build"]:  # the serial build's own process (see serial_build())
         print(json.dumps(_measure_serial_build(Path(sys.argv[2]))))
         return
@@ -279,10 +332,21 @@ def main() -> None:
     parser.add_argument("--preview-edits", type=int, default=5, help="saved edits timed in the live preview (5)")
     parser.add_argument("--dask-rounds", type=int, default=2, help="Dask and local builds, taking turns (2 each)")
     parser.add_argument("--only-dask", action="store_true", help="run only part 8 (Dask against the local pool)")
+    parser.add_argument("--list-sizes", default="2500,5000,10000,20000",
+                        help="items of the long lists of part 9 (default 2500,5000,10000,20000)")
+    parser.add_argument("--only-lists", action="store_true", help="run only part 9 (long lists)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/folderpers-bench"), help="scratch directory")
     parser.add_argument("--json", type=Path, default=REPO / "bench" / "results.json", help="where to write figures")
     args = parser.parse_args()
 
+    list_sizes = [int(size) for size in args.list_sizes.split(",")]
+    if args.only_lists:
+        print("9/9 long lists: time and memory per item ...", flush=True)
+        runs = long_lists(list_sizes)
+        figures = json.loads(args.json.read_text()) if args.json.exists() else {}
+        args.json.write_text(json.dumps({**figures, "long_lists": runs}, indent=2) + "\n")
+        print(f"\nfigures written to {args.json} (key 'long_lists')")
+        return
     source = Project(REPO)
     project = make_corpus(source, args.work / "corpus", args.folders, args.institutions)
     outputs = args.folders * args.institutions
@@ -292,7 +356,7 @@ def main() -> None:
     print(f"corpus: {args.folders} folders x {args.institutions} institutions = {outputs} screen PDFs; "
           f"{args.jobs} workers")
     if args.only_dask:
-        print("8/8 Dask on a local cluster against the local pool, taking turns ...", flush=True)
+        print("8/9 Dask on a local cluster against the local pool, taking turns ...", flush=True)
         dask_figures = dask_against_local(project, args.jobs, args.dask_rounds)
         print_dask(dask_figures)
         figures = json.loads(args.json.read_text()) if args.json.exists() else {}
@@ -302,7 +366,7 @@ def main() -> None:
 
     # The machine's load drifts over minutes: the naive way and the full build take turns (half of
     # the naive outputs, a build, the other half, another build), so that drift hits both alike.
-    print("1-2/8 naive (one weasyprint process per output) and full cold builds, taking turns ...", flush=True)
+    print("1-2/9 naive (one weasyprint process per output) and full cold builds, taking turns ...", flush=True)
     jobs = naive_inputs(project, naive_dir)
     naive_seconds, cold_runs = 0.0, []
     for half in (jobs[:len(jobs) // 2], jobs[len(jobs) // 2:]):
@@ -312,34 +376,37 @@ def main() -> None:
     cold_seconds = sum(cold_runs) / len(cold_runs)
     manifest = json.loads((project.dist / "manifest.json").read_text())
     pages = sum(entry["pages"] for entry in manifest["outputs"])
-    print("3/8 no-op rebuild ...", flush=True)
+    print("3/9 no-op rebuild ...", flush=True)
     noop_seconds = min(cli(project, "--jobs", str(args.jobs)) for _ in range(3))
     started = time.perf_counter()
     report = build(project, BuildOptions(formats=("pdf",), jobs=args.jobs))
     noop_in_process = time.perf_counter() - started
     assert report.count("unchanged") == outputs, "the no-op rebuild rendered something"
 
-    print("4/8 one folder touched ...", flush=True)
+    print("4/9 one folder touched ...", flush=True)
     touched = next(project.folders.iterdir()) / "folder.yaml"
     touched.write_text(touched.read_text("utf-8").replace("title: ", "title: Over ", 1), "utf-8")
     one_folder_seconds = cli(project, "--jobs", str(args.jobs))
     alone_seconds = cli(project, "--force", "--folder", touched.parent.name, "--jobs", str(args.jobs))
 
-    print("5/8 memory per worker ...", flush=True)
+    print("5/9 memory per worker ...", flush=True)
     memory_recycled = memory(project, args.memory_documents, max_tasks=100, jobs=args.jobs)
     memory_unrecycled = memory(project, args.unrecycled_documents, max_tasks=10**6, jobs=1)
 
-    print("6/8 time outside WeasyPrint ...", flush=True)
+    print("6/9 time outside WeasyPrint ...", flush=True)
     shutil.rmtree(project.dist, ignore_errors=True)
     local_seconds, weasyprint_seconds = serial_build(project)
     outside = 1 - weasyprint_seconds / local_seconds
 
-    print("7/8 live preview: saved edit -> updated page in the browser ...", flush=True)
+    print("7/9 live preview: saved edit -> updated page in the browser ...", flush=True)
     preview_project = make_corpus(source, args.work / "preview", 2, args.institutions)
     latencies = sorted(preview_latency(preview_project, args.preview_edits))
 
-    print("8/8 Dask on a local cluster against the local pool, taking turns ...", flush=True)
+    print("8/9 Dask on a local cluster against the local pool, taking turns ...", flush=True)
     dask_figures = dask_against_local(project, args.jobs, args.dask_rounds)
+
+    print("9/9 long lists: time and memory per item ...", flush=True)
+    list_runs = long_lists(list_sizes)
 
     figures = {
         "corpus": {"folders": args.folders, "institutions": args.institutions, "outputs": outputs, "pages": pages,
@@ -362,6 +429,7 @@ def main() -> None:
                                "weasyprint_seconds": round(weasyprint_seconds, 2),
                                "share": round(outside, 3)},
         "dask": dask_figures,
+        "long_lists": list_runs,
     }
     targets = [
         ("full build >= 5x naive", figures["full_build"]["speedup_over_naive"] >= 5,
@@ -384,6 +452,10 @@ def main() -> None:
         ("time outside WeasyPrint <= 10 %", outside <= 0.10, f"{100 * outside:.1f} %"),
         ("Dask/local throughput >= 0.9 (same number of workers)", dask_figures["ratio"] >= 0.9,
          f"{dask_figures['ratio']} ({dask_figures['overhead_ms_per_task']} ms overhead per task)"),
+        (f"long lists: time per item at {list_runs[-1]['items']} items <= 1.5x at {list_runs[0]['items']}",
+         list_runs[-1]["cpu_ms_per_item"] <= 1.5 * list_runs[0]["cpu_ms_per_item"],
+         " / ".join(f"{run['cpu_ms_per_item']}" for run in list_runs) + " ms CPU per item ("
+         + ", ".join(str(run["items"]) for run in list_runs) + " items)"),
         ("preview: saved edit in the browser < 1 s", latencies[-1] < 1.0,
          f"median {latencies[len(latencies) // 2]:.2f} s, slowest {latencies[-1]:.2f} s of {len(latencies)} edits"),
     ]

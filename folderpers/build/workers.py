@@ -88,7 +88,8 @@ def render_task(writers: dict[str, Writer], theme: Theme, task: Task, limits: Do
     source = task.publication.folder.source
     try:
         writer = writers.get(task.kind) or writers.setdefault(task.kind, WRITERS[task.kind](theme))
-        with time_limit(source, limits) if memory_ceiling is None else contextlib.nullcontext():
+        with time_limit(source, limits) if memory_ceiling is None else contextlib.nullcontext(), \
+                cycle_collector_paused():
             outputs = writer.render(task.publication)
     except FolderpersError as failure:
         error = failure
@@ -99,6 +100,24 @@ def render_task(writers: dict[str, Writer], theme: Theme, task: Task, limits: Do
             error = too_big(source, limits)
     return Done(task, outputs, error, seconds=time.perf_counter() - started,
                 weasyprint_seconds=_weasyprint_seconds() - weasyprint_before)
+
+
+@contextlib.contextmanager
+def cycle_collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector is off while one document renders. WeasyPrint keeps every
+    page's boxes until the PDF is written, so each full collection during a document walks all of
+    them, and there are more of them, more often, the longer the document: a list of 7,500 items
+    spent 14 s in full collections, one of 2,500 items 2 s. Reference counting still frees what is
+    not in a cycle; what is, is freed by the first collection after the document (its objects are
+    all still in the youngest generation then). Measured: peak memory within 1 % of collecting."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _weasyprint_seconds() -> float:
