@@ -30,6 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+from folderpers.build.limits import DocumentLimits
 from folderpers.build.pipeline import BuildOptions, build
 from folderpers.build.workers import Task, WorkerPool, default_jobs, render_task
 from folderpers.model.publication import Publication
@@ -198,7 +199,8 @@ def _measure_list(size: int) -> dict:
         theme.pdf_renderer  # noqa: B018 - WeasyPrint imported and fonts set up before timing, as in a warm worker
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started, cpu = time.perf_counter(), time.process_time()
-        done = render_task({}, theme, Task(0, publication, "pdf"))
+        # no time limit: this measures how the time grows, on a machine that may be busy
+        done = render_task({}, theme, Task(0, publication, "pdf"), DocumentLimits(seconds=24 * 3600))
         seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
     if done.error:
         sys.exit(f"rendering failed: {done.error}")

@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except OSError as error:  # the system refused (full disk, read-only, permissions): not a bug
-        print(f"error: {output_error(error, Path(error.filename or '.'))}", file=sys.stderr)
+        # not only writing: reading the project may be refused too (permissions, an I/O error)
+        print(f"error: {output_error(error, Path(error.filename or '.'), 'cannot read or write')}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted: files already published stay as they are", file=sys.stderr)

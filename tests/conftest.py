@@ -9,7 +9,7 @@ import pytest
 from folderpers.checks.web import CHROMIUM_ARGS
 from folderpers.project import Project
 
-from support import REPO, ProjectBuilder, make_project, options
+from support import EVENT_SECONDS, REPO, ProjectBuilder, make_project, options
 
 
 @pytest.fixture
@@ -27,10 +27,25 @@ def example_build(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    """Debian's headless Chromium driven by Playwright, one per test module."""
+    """Debian's headless Chromium driven by Playwright, one per test module. Every page it opens
+    waits up to EVENT_SECONDS for what a test waits on (a navigation, an element): Playwright's
+    own 30 s are a time, and a busy machine can take longer."""
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS,
+                                              timeout=EVENT_SECONDS * 1000)
+        new_context, new_page = chromium.new_context, chromium.new_page
+
+        def patient_context(**options):
+            context = new_context(**options)
+            context.set_default_timeout(EVENT_SECONDS * 1000)
+            return context
+
+        def patient_page(**options):
+            page = new_page(**options)
+            page.set_default_timeout(EVENT_SECONDS * 1000)
+            return page
+        chromium.new_context, chromium.new_page = patient_context, patient_page
         yield chromium
         chromium.close()
 

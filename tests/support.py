@@ -19,6 +19,10 @@ from folderpers.writers.base import output_name
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TODAY = date(2026, 11, 21)  # review dates are judged as of this day, so tests do not age
+# Tests wait for what they expect to happen (a line of output, a change in a page), never for a time:
+# this bound only keeps something hung from hanging the test run, far beyond what a build takes on a
+# busy machine (how fast things are is `make bench`'s to measure).
+EVENT_SECONDS = 600
 
 
 def options(**kwargs) -> BuildOptions:

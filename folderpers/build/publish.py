@@ -42,10 +42,10 @@ def staging_directory(dist: Path) -> Path:
     return dist / ".staging"
 
 
-def output_error(error: OSError, path: Path) -> OutputError:
+def output_error(error: OSError, path: Path, action: str = "cannot write") -> OutputError:
     """`error` as an author or operator reads it: the file, the cause (ENOSPC ...) and what to do."""
     name = errno.errorcode.get(error.errno or 0, "")
-    return OutputError(Problem(Location(Path(error.filename or path)), f"cannot write: {error.strerror or error}"
+    return OutputError(Problem(Location(Path(error.filename or path)), f"{action}: {error.strerror or error}"
                                + (f" ({name})" if name else ""), _FIXES.get(error.errno or 0, "")))
 
 
