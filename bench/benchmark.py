@@ -191,8 +191,10 @@ def _measure_list(size: int) -> dict:
     from support import MINIMAL_FOLDER, make_project
     with tempfile.TemporaryDirectory(prefix="folderpers-list-") as root:
         builder = make_project(Path(root))
-        builder.folder("lijst", MINIMAL_FOLDER + "  - list:\n"
-                       + "".join(f"      - Punt {i} van een heel lange lijst.\n" for i in range(size)))
+        # items told apart by letters: a number such as 14074 would be a phone number typed by hand
+        builder.folder("lijst", MINIMAL_FOLDER + "  - list:\n" + "".join(
+            f"      - Punt {''.join(chr(ord('a') + int(digit)) for digit in str(i))} van een heel lange lijst.\n"
+            for i in range(size)))
         corpus = Corpus(builder.project)
         publication = corpus.publication(corpus.folder(next(iter(corpus.folder_sources))), corpus.institution("alpha"))
         theme = Theme(builder.project)
