@@ -77,7 +77,7 @@ def test_every_link_and_image_resolves_to_a_file_in_dist(dist, page, index):
     assert not [t for t in targets if not t.startswith(("file:", "data:"))]  # nothing from the network
 
 
-def test_search_and_filters_narrow_the_list(dist, manifest, page):
+def test_search_and_filters_narrow_the_list(dist, page):
     page.goto((dist / "index.html").as_uri())
     total = page.locator(".listing").count()
     page.get_by_label("Zoeken", exact=True).fill("wervel")  # title, and department words
@@ -98,8 +98,7 @@ def test_search_and_filters_narrow_the_list(dist, manifest, page):
     page.get_by_label("Taal", exact=True).select_option(label="Nederlands")
     assert len(visible_titles(page)) == 3
     page.get_by_label("Zoeken", exact=True).fill("")
-    translations = {(e["institution"], e["folder"], e["language"]) for e in manifest if e["language"] != "nl"}
-    assert len(visible_titles(page)) == total - len(translations)  # those of epidurale-injectie
+    assert len(visible_titles(page)) == total - 15  # the 5 translations of epidurale-injectie for each of 3 institutions
     page.get_by_label("Taal", exact=True).select_option("")
     assert len(visible_titles(page)) == total and page.get_by_role("status").inner_text() == f"{total} folders"
 
