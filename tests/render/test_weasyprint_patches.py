@@ -84,3 +84,22 @@ def _elements(node):
         if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
             yield kid
             yield from _elements(kid)
+
+
+def test_page_references_are_made_once_per_page_added_and_the_pdf_is_the_same(renderer, tmp_path, monkeypatch):
+    pydyf = weasyprint_patches.pydyf
+    original = weasyprint_patches._pydyf_page_references.fget
+    made: list[int] = []
+
+    def counting(pdf):
+        made.append(len(pdf.pages["Kids"]) // 3)
+        return original(pdf)
+    monkeypatch.setattr(weasyprint_patches, "_pydyf_page_references", property(counting))
+    patched = render(renderer, tmp_path)
+    pages = max(made)
+    assert len(made) <= pages  # made again only after a page was added, not at every element
+    read_each_time = len(made)
+    made.clear()
+    monkeypatch.setattr(pydyf.PDF, "page_references", property(counting))  # pydyf's own behaviour
+    assert render(renderer, tmp_path) == patched  # same bytes
+    assert len(made) > read_each_time  # read for every structure element and link
