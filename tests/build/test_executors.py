@@ -5,11 +5,13 @@ builds behave the same with either executor."""
 
 from __future__ import annotations
 
+import collections
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -23,13 +25,14 @@ from folderpers.build.executors import ExecutorError, ExecutorSpec, open_executo
 from folderpers.build.executors.dask import DaskExecutor
 from folderpers.build.executors.environment import differences, environment
 from folderpers.build.executors.shipping import rebase
+from folderpers.build.limits import DocumentLimits
 from folderpers.build.pipeline import build
 from folderpers.project import Project
 from folderpers.render.theme import Theme
 from folderpers.writers import WRITERS
 
 import support
-from support import MINIMAL_FOLDER, CrashingWriter, make_project, options
+from support import MINIMAL_FOLDER, CrashingWriter, long_list, make_project, options
 
 FIGURE = """\
   - figure: figuur.svg
@@ -38,12 +41,28 @@ FIGURE = """\
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="#03c"/></svg>'
 
 
-class _InstallCrashingWriter(WorkerPlugin):
-    """On every worker (also a restarted one): the tests' writer as kind 'test'."""
+class WorkerKillingWriter(CrashingWriter):
+    """CrashingWriter, but for the folder 'eenmaal' (the first time) and 'moord' (every time) it kills
+    the Dask worker whose render process it runs in, as a lost machine would; its render process ends
+    with it (PR_SET_PDEATHSIG)."""
+
+    def render(self, publication):
+        slug = publication.folder.slug
+        marker = Path(os.environ["FOLDERPERS_TEST_MARKERS"]) / f"{publication.stem}-{publication.institution.id}"
+        if slug == "moord" or (slug == "eenmaal" and not marker.exists()):
+            marker.touch()
+            os.kill(os.getppid(), signal.SIGKILL)  # the render process is a child of the Dask worker
+            threading.Event().wait()
+        return super().render(publication)
+
+
+class _InstallTestWriter(WorkerPlugin):
+    """On every worker (also a restarted one): the tests' writer as kind 'test' (its render processes,
+    forked from it, have it too)."""
 
     def setup(self, worker):
         from folderpers.writers import WRITERS
-        WRITERS["test"] = CrashingWriter
+        WRITERS["test"] = WorkerKillingWriter
 
 
 @pytest.fixture(scope="module")
@@ -60,18 +79,21 @@ def cluster(tmp_path_factory):
     os.environ["FOLDERPERS_TEST_MARKERS"] = str(markers)
     for module in (support, sys.modules[__name__]):
         cloudpickle.register_pickle_by_value(module)
+    # not daemonic, as README's workers are, for as long as the cluster runs: a nanny reads it whenever
+    # it (re)starts a worker
+    config = dask.config.set({"distributed.scheduler.allowed-failures": 1, "distributed.worker.daemon": False})
     try:
-        with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
-            local = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                 local_directory=workdir / "scratch")
+        local = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                             local_directory=workdir / "scratch")
         sys.path[:] = path_before
         with Client(local) as client:
-            client.register_plugin(_InstallCrashingWriter(), name="tests-crashing-writer")
+            client.register_plugin(_InstallTestWriter(), name="tests-test-writer")
             assert set(client.run(os.getcwd).values()) == {str(workdir)}
             assert set(client.run(_imports_from_checkout).values()) == {False}
             yield f"dask://{local.scheduler_address.removeprefix('tcp://')}", client, workdir
         local.close()
     finally:
+        config.__exit__(None, None, None)
         os.chdir(here)
         sys.path[:] = path_before
         os.environ.clear()
@@ -159,18 +181,56 @@ def test_noop_and_incremental_builds_are_the_same_with_either_executor(tmp_path,
 
 def test_a_killed_worker_is_survived_and_a_poison_document_fails_alone(tmp_project, cluster, monkeypatch):
     executor, client, _ = cluster
-    monkeypatch.setitem(WRITERS, "test", CrashingWriter)
-    for slug in ("a", "boom", "eenmaal", "fout"):
+    monkeypatch.setitem(WRITERS, "test", WorkerKillingWriter)
+    for slug in ("a", "boom", "eenmaal", "fout", "moord"):
         tmp_project.folder(slug)
     report = build(tmp_project.project, options(formats=("test",), institutions=("alpha",), executor=executor))
     outcomes = {outcome.subject: outcome for outcome in report.outcomes}
     assert {subject for subject, o in outcomes.items() if o.status == "built"} == {"dist/alpha/a.txt",
                                                                                      "dist/alpha/eenmaal.txt"}
-    assert "also when it was rendered alone: not tried again" in outcomes["dist/alpha/boom.txt"].detail
+    # a crash of its render process: the local pool's message; one that kills Dask workers: Dask's
+    assert "the worker process died from signal SIGSEGV while rendering" in outcomes["dist/alpha/boom.txt"].detail
+    assert "also when it was rendered alone: not tried again" in outcomes["dist/alpha/moord.txt"].detail
     assert "internal error: RuntimeError: a bug in a writer" in outcomes["dist/alpha/fout.txt"].detail
     marker = Path(os.environ["FOLDERPERS_TEST_MARKERS"]) / "eenmaal-alpha"
     assert marker.exists()  # the worker that rendered it first was killed; another one finished it
     client.wait_for_workers(2)  # the nannies replaced the workers that died
+
+
+def test_per_document_limits_and_recycling_hold_on_the_workers(tmp_path, cluster, monkeypatch):
+    """On a Dask worker, as in the local pool: a document that never ends and one that needs too much
+    memory fail alone with the local pool's messages, a render process renders at most
+    max_tasks_per_worker documents, and the Dask workers stay (only their render processes go)."""
+    executor, client, _ = cluster
+    monkeypatch.setitem(WRITERS, "test", WorkerKillingWriter)
+    dask_workers = client.run(os.getpid)
+    hanging = make_project(tmp_path / "hanging")
+    for slug in ("hangt", "a", "b", "c", "d", "e"):
+        hanging.folder(slug)
+    report = build(hanging.project, options(formats=("test",), institutions=("alpha",), executor=executor,
+                                            max_tasks_per_worker=2, limits=DocumentLimits(seconds=10)))
+    result = _statuses(report)
+    assert "hangt/folder.yaml: rendering took longer than 10 s, the limit per document" in result.pop("hangt.txt")
+    assert set(result.values()) == {"built"} and len(result) == 5
+    renderers = collections.Counter((hanging.root / "dist" / "alpha" / name).read_text() for name in result)
+    assert max(renderers.values()) <= 2 and not set(renderers) & {str(pid) for pid in dask_workers.values()}
+
+    big = make_project(tmp_path / "big")
+    big.folder("lang", long_list(8000))  # ~400 MiB more than a warm render process; the plain one ~20 MiB
+    big.folder("gewoon")
+    report = build(big.project, options(formats=("pdf",), institutions=("alpha",), executor=executor,
+                                        limits=DocumentLimits(memory_mib=100)))
+    result = _statuses(report)
+    # Python's MemoryError says so directly; a native library that cannot allocate aborts the process
+    assert "needed more than 100 MiB" in result["lang.pdf"] or "more than 100 MiB, the memory limit" in result["lang.pdf"]
+    assert result["gewoon.pdf"] == "built"
+    assert client.run(os.getpid) == dask_workers
+
+
+def _statuses(report) -> dict[str, str]:
+    """Each output's file name: 'built', or why it failed."""
+    return {Path(o.subject).name: "\n".join([o.detail, *map(str, o.problems)]) if o.status == "failed" else o.status
+            for o in report.outcomes}
 
 
 def test_a_worker_that_would_render_otherwise_is_refused(tmp_project, cluster, tmp_path, caplog):
