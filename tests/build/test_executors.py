@@ -6,9 +6,11 @@ builds behave the same with either executor."""
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -282,6 +284,59 @@ def test_ctrl_c_cancels_the_tasks_of_the_build(tmp_project, cluster):
     while client.run_on_scheduler(renders_left) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert client.run_on_scheduler(renders_left) == []
+
+
+def _readme_cluster_commands() -> tuple[str, str]:
+    """The scheduler's and a worker's command line from README's "Many machines" (continuations joined)."""
+    section = (support.REPO / "README.md").read_text().split("## Many machines", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0].replace("\\\n", " ")
+    commands = [line for line in block.splitlines() if not line.startswith("#")]
+    [scheduler] = [line for line in commands if "/dask scheduler " in line]
+    [worker] = [line for line in commands if "/dask worker " in line]
+    return scheduler, worker
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_readmes_commands_start_a_cluster_that_builds_the_examples(tmp_path, dist):
+    """README's `dask scheduler` and `dask worker` lines as they are written (this environment's
+    .venv/bin, a free port, the worker line twice with --nworkers 1), the workers in an empty
+    directory; build.py --executor dask://… builds the examples' PDFs with the bytes of a local build."""
+    port = _free_port()
+    commands = [line.replace(".venv/bin/", f"{Path(sys.executable).parent}/").replace("tcp://SCHEDULER:", "tcp://127.0.0.1:")
+                .replace("8786", str(port)).replace("--nworkers auto", "--nworkers 1")
+                for line in _readme_cluster_commands()]
+    workdir = tmp_path / "workers"
+    workdir.mkdir()
+    processes, logs = [], []
+    try:
+        for command in (commands[0], commands[1], commands[1]):
+            logs.append(tmp_path / f"process-{len(processes)}.log")
+            with logs[-1].open("w") as log:
+                processes.append(subprocess.Popen(["bash", "-c", command], cwd=workdir, stdout=log, stderr=log,
+                                                  start_new_session=True))  # a group of its own, to stop it whole
+        with Client(f"tcp://127.0.0.1:{port}", timeout=300) as client:
+            client.wait_for_workers(2, timeout=300)  # generous bounds on a busy machine; they do not decide
+            assert set(client.run(os.getcwd).values()) == {str(workdir)}
+        output = tmp_path / "dist"
+        result = subprocess.run([sys.executable, str(support.REPO / "build.py"), "--project", str(support.REPO),
+                                 "--output", str(output), "--format", "pdf", "--today", support.TODAY.isoformat(),
+                                 "--executor", f"dask://127.0.0.1:{port}"], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+    finally:
+        for process in reversed(processes):  # the workers first, then the scheduler
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=120)
+        for log in logs:  # shown when the test fails
+            print(f"== {log.name}", *log.read_text().splitlines()[-15:], sep="\n")
+    pdfs = support.example_pdfs()
+    assert len(pdfs) >= 10 and {pdf: (output / pdf).read_bytes() for pdf in pdfs} == {
+        pdf: (dist / pdf).read_bytes() for pdf in pdfs}
 
 
 def test_environment_differences_are_named():
