@@ -252,6 +252,7 @@ def test_a_worker_that_would_render_otherwise_is_refused(tmp_project, cluster, t
         assert report.ok and report.count("built") == 1
         [refusal] = [record.getMessage() for record in caplog.records if "is refused" in record.getMessage()]
         assert "font 'Lato' is not installed on it" in refusal
+        assert "start it with DASK_DISTRIBUTED__WORKER__DAEMON=False in its environment" in refusal  # a nanny's
     finally:
         worker.terminate()
         worker.wait(timeout=60)
