@@ -235,12 +235,12 @@ class DaskExecutor:
                 job, _, retry = in_flight.pop(future.key)
                 if count % WINDOW_REFRESH == 0:  # workers may have joined or left
                     limit = _threads(client, resource_name)
-                killed = future.status == "error" and isinstance(future.exception(), KilledWorker)
-                if killed and not retry:
+                suspect = not retry and future.status == "error" and isinstance(future.exception(), KilledWorker)
+                if suspect:
                     suspects.append(job)
-                else:
+                top_up()  # before this result is fetched and published: the worker need not wait for that
+                if not suspect:
                     yield self._done(job.task, future)
-                top_up()
         finally:  # Ctrl-C, or the caller stopped early: nothing of this build keeps running
             client.cancel([future for _, future, _ in in_flight.values()] + shipped)
 

@@ -186,7 +186,7 @@ class Site:
 
 class Sites:
     """A worker process's sites, the most recent SITES_KEPT of them (older ones are deleted), and the
-    render processes of the RENDERERS_KEPT most recent (a warm one holds ~300 MiB)."""
+    render processes of the RENDERERS_KEPT most recent (a warm one holds ~140 MiB with the examples)."""
 
     def __init__(self) -> None:
         self.sites: OrderedDict[str, Site] = OrderedDict()
