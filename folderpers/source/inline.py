@@ -146,8 +146,9 @@ def _malformed(text: str, brace: int, cursor: _Cursor) -> NoReturn:
     if not written.endswith("}") or len(written) == 1:
         after_space = text[brace + len(written):brace + len(written) + 40].split("}", 1)
         if len(after_space) == 2 and "{" not in after_space[0] and text[brace + len(written):].startswith(" "):
-            raise MarkupError(offset, f"placeholder {text[brace:brace + len(written) + len(after_space[0]) + 1]!r} "
-                              "has a space in it", "write it without spaces, e.g. {phone:polikliniek}" + escape_hint)
+            spaced = text[brace:brace + len(written) + len(after_space[0]) + 1]
+            raise MarkupError(offset, f"placeholder {spaced!r} has a space in it",
+                              f"write it without spaces: {''.join(spaced.split())}" + escape_hint)
         raise MarkupError(offset, f"placeholder {written!r} is not closed with '}}'",
                           f"write {written.rstrip('.,;:!?')}}}" + escape_hint)
     kind, _, key = written[1:-1].partition(":")
