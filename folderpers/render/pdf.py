@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -55,6 +56,26 @@ class RenderedPdf:
     pages: int
     warnings: tuple[str, ...]  # WeasyPrint's warnings (e.g. ignored CSS); errors raise instead
     structure: StructureHints  # what the tagged PDF does not say about its structure (see pdf/structure.py)
+
+
+_NOTDEF = ".notdef glyph rendered"  # WeasyPrint's warning for a character no installed font has
+
+
+def _no_font_for(character: str, source: Location) -> Problem:
+    """A character no font has, located at its first place in the source file when it is written there."""
+    where = source
+    try:
+        text = source.path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    if character in text:
+        before = text[:text.index(character)]
+        where = Location(source.path, before.count("\n") + 1, len(before) - before.rfind("\n"))
+    name = unicodedata.name(character, "unnamed character")
+    return Problem(where, f"no installed font has the character {character!r} (U+{ord(character):04X} {name}): "
+                          "it would print as an empty box",
+                   "remove it or write it another way; for a whole language, give the institution a font for it "
+                   "('language_fonts:')")
 
 
 class _Collector(logging.Handler):
@@ -135,4 +156,8 @@ class PdfRenderer:
         if errors:
             raise RenderError(*(Problem(source, f"WeasyPrint: {record.getMessage()}",
                                         "fix the content or template this message points at") for record in errors))
+        missing = dict.fromkeys(str(record.args[0]) for record in collector.records
+                                if str(record.msg).startswith(_NOTDEF) and isinstance(record.args, tuple) and record.args)
+        if missing:  # an empty box in place of a letter (and a PDF/UA failure): say which character, and where
+            raise RenderError(*(_no_font_for(character, source) for character in missing))
         warnings.extend(record.getMessage() for record in collector.records)

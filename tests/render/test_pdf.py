@@ -57,3 +57,14 @@ def test_a4_is_selectable_per_folder(tmp_project):
     assert build(tmp_project.project, options(institutions=("alpha",), formats=("pdf",))).ok
     with pikepdf.open(tmp_project.root / "dist/alpha/groot.pdf") as pdf:
         assert [round(float(v)) for v in pdf.pages[0].mediabox] == [0, 0, 595, 842]
+
+
+def test_a_character_no_font_has_fails_at_its_line_with_its_name(renderer, tmp_path):
+    # U+2D68 is unassigned: no font has it; the letter beside it (Tibetan) is drawn by a fallback font
+    source = tmp_path / "folder.yaml"
+    source.write_text("title: T\nblocks:\n  - text: Hallo \u0f00 en \u2d68\n", "utf-8")
+    with pytest.raises(RenderError) as caught:
+        renderer.render(PAGE.format("<p>Hallo \u0f00 en \u2d68</p>"), tmp_path, (tmp_path,), Location(source))
+    assert [(problem.location.line, problem.location.column, problem.message) for problem in caught.value.problems] == [
+        (3, 22, "no installed font has the character '\\u2d68' (U+2D68 unnamed character): it would print as an "
+                "empty box")]
