@@ -30,7 +30,9 @@ def _plain(value):
     return value
 
 
-def make_corpus(source: Project, target: Path, folders: int, institutions: int, seed: int = 7) -> Project:
+def make_corpus(source: Project, target: Path, folders: int, institutions: int, seed: int = 7,
+                today: date | None = None) -> Project:
+    today = today or date.today()
     if target.exists():
         shutil.rmtree(target)
     for name in ("templates", "styles", "schemas", "snippets"):
@@ -59,8 +61,8 @@ def make_corpus(source: Project, target: Path, folders: int, institutions: int, 
             chosen.pop()
         example["blocks"] = chosen
         example["code"] = f"B-{number:03d}"
-        example["approved"] = (date.today() - timedelta(days=30)).isoformat()  # current: not due, not expired
-        example["review"] = (date.today() + timedelta(days=700)).isoformat()
+        example["approved"] = (today - timedelta(days=30)).isoformat()  # current: not due, not expired
+        example["review"] = (today + timedelta(days=700)).isoformat()
         example["title"] = f"{example['title']} ({number})"
         example.pop("institutions", None)
         for old in directory.glob("folder*.yaml"):
