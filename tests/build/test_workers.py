@@ -8,6 +8,7 @@ import os
 import pytest
 
 from folderpers.build.pipeline import _longest_first, build
+from folderpers.build.state import STATE_FILES
 from folderpers.build.workers import Task, WorkerPool
 from folderpers.writers import WRITERS
 
@@ -24,11 +25,11 @@ def test_workers_give_the_same_bytes_as_rendering_in_process(tmp_project):
     tmp_project.folder("twee")
     assert build(tmp_project.project, options(formats=("pdf", "web"), jobs=2)).ok
     pooled = {p.relative_to(tmp_project.root / "dist"): p.read_bytes()
-              for p in (tmp_project.root / "dist").rglob("*") if p.is_file() and p.name != ".lock"}
+              for p in (tmp_project.root / "dist").rglob("*") if p.is_file() and p.name not in STATE_FILES}
     (tmp_project.root / "dist").rename(tmp_project.root / "pooled")
     assert build(tmp_project.project, options(formats=("pdf", "web"), jobs=0)).ok
     local = {p.relative_to(tmp_project.root / "dist"): p.read_bytes()
-             for p in (tmp_project.root / "dist").rglob("*") if p.is_file() and p.name != ".lock"}
+             for p in (tmp_project.root / "dist").rglob("*") if p.is_file() and p.name not in STATE_FILES}
     assert pooled == local and len(local) == 9
 
 
