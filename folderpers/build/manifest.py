@@ -15,11 +15,13 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from folderpers import __version__
 from folderpers.build.publish import publish_chunks
-from folderpers.model.publication import Publication
+
+if TYPE_CHECKING:
+    from folderpers.model.publication import Publication
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = "folderpers-manifest/2"  # entries of another format are not trusted: all is rebuilt

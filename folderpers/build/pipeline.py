@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from folderpers.build.executors import open_executor
 from folderpers.build.limits import DEFAULT_LIMITS, DocumentLimits
@@ -29,15 +30,18 @@ from folderpers.build.publish import output_lock, publish, remove_leftovers
 from folderpers.build.state import StateStore, canonical_digest
 from folderpers.build.workers import DEFAULT_MAX_TASKS, Done, Task
 from folderpers.errors import Location, OutputError
-from folderpers.model.folder import Folder
-from folderpers.model.institution import Institution
 from folderpers.model.outcome import BuildReport, Outcome
 from folderpers.project import Project
 from folderpers.render.fonts import require_font
 from folderpers.render.theme import Theme
 from folderpers.source.corpus import Corpus, Selection
 from folderpers.source.review import ReviewPolicy, assess, check_publishable, review_state
-from folderpers.writers import COLLECTION_WRITERS, KINDS, WRITERS, CollectionWriter, Writer
+from folderpers.writers import COLLECTION_KINDS, KINDS
+
+if TYPE_CHECKING:
+    from folderpers.model.folder import Folder
+    from folderpers.model.institution import Institution
+    from folderpers.writers import Writer
 
 
 @dataclass(frozen=True)
@@ -125,34 +129,36 @@ def _build_locked(project: Project, options: BuildOptions, reporter: Reporter, p
     for option, problem in corpus.unknown_selections():
         run.record(Outcome("failed", option, detail=f"{problem.message}; {problem.hint}"))
     theme = Theme(project)
-    writers = [WRITERS[kind](theme) for kind in options.formats if kind in WRITERS]
     store = StateStore(project.dist)
     try:
         run.theme_inputs = input_digests(theme.files, project.root)
         run.theme_id = store.known_theme_id(run.theme_inputs, PIPELINE)
-        _render_publications(run, theme, writers, store)
+        _render_publications(run, theme, tuple(kind for kind in options.formats if kind not in COLLECTION_KINDS), store)
         store.drop_missing(run.checked)
         store.finish()
         if store.changed or not (project.dist / MANIFEST_NAME).is_file():
             write_manifest(project.dist, store.entries())
         for kind in options.formats:
-            if kind in COLLECTION_WRITERS:
-                _publish_collection(run, COLLECTION_WRITERS[kind](theme), store, corpus)
+            if kind in COLLECTION_KINDS:
+                _publish_collection(run, kind, theme, store, corpus)
     finally:
         store.close()
     return run.report
 
 
-def _render_publications(run: _Build, theme: Theme, writers: list[Writer], store: StateStore) -> None:
+def _render_publications(run: _Build, theme: Theme, kinds: tuple[str, ...], store: StateStore) -> None:
     """Plan every selected publication (skipping what is unchanged), render and publish the rest."""
     corpus, options = run.corpus, run.options
     tasks: list[Task] = []
-    kinds = tuple(writer.kind for writer in writers)
+    writers: list[Writer] = []  # made when a folder needs planning: a no-op imports no writer
     with _Renderer(run, theme) as renderer:
         for source in corpus.folder_sources:
             if not options.force and _still_current(run, source, store, corpus.institution_ids, kinds):
                 continue
             _ = corpus.schemas  # outside the try: a broken schema is the project's problem, not the folder's
+            if not writers:
+                from folderpers.writers import WRITERS
+                writers = [WRITERS[kind](theme) for kind in kinds]
             try:
                 folder = corpus.folder(source)
                 warnings = check_publishable(assess(folder, options.policy), options.policy) + \
@@ -303,6 +309,10 @@ class _Renderer:
 def _longest_first(tasks: list[Task]) -> list[Task]:
     """The tasks by estimated rendering time, longest first, so that no worker is left with a long
     one at the end while the others wait (the folder file's size stands for its length)."""
+    if not tasks:  # nothing to render: no writer needed (nor imported)
+        return tasks
+    from folderpers.writers import WRITERS
+
     def cost(task: Task) -> float:
         return WRITERS[task.kind].relative_cost * task.publication.folder.source.stat().st_size
     return sorted(tasks, key=cost, reverse=True)
@@ -334,23 +344,24 @@ def _publish(run: _Build, done: Done, store: StateStore) -> None:
                            warnings=work.warnings + output.warnings, notes=output.notes))
 
 
-def _publish_collection(run: _Build, writer: CollectionWriter, store: StateStore, corpus: Corpus) -> None:
+def _publish_collection(run: _Build, kind: str, theme: Theme, store: StateStore, corpus: Corpus) -> None:
     """The index pages (and their thumbnails): made again only when an output, the theme or an
     institution's file changed since they were made (decided from the state store)."""
     project = run.project
     made_from = canonical_digest({"generation": store.generation, "theme": run.theme_inputs, "pipeline": PIPELINE,
                                   "institutions": input_digests(project.institution_sources(), project.root)})
-    current = None if run.options.force else store.collection_current(writer.kind, made_from, run.options.verify)
+    current = None if run.options.force else store.collection_current(kind, made_from, run.options.verify)
     if current is not None:
         for path in current:
             run.record(Outcome("unchanged", _shown(project.dist / path, project)))
         return
+    from folderpers.writers import COLLECTION_WRITERS
     try:
-        outputs = writer.render(list(store.entries()), corpus)
+        outputs = COLLECTION_WRITERS[kind](theme).render(list(store.entries()), corpus)
         written = [publish(project.dist / output.path, output.data, project.dist) for output in outputs]
-        store.record_collection(writer.kind, made_from, [(str(output.path), output.data) for output in outputs])
+        store.record_collection(kind, made_from, [(str(output.path), output.data) for output in outputs])
     except Exception as error:  # noqa: BLE001
-        run.failure(f"{writer.kind} (of everything in {_shown(project.dist, project)})", error)
+        run.failure(f"{kind} (of everything in {_shown(project.dist, project)})", error)
         return
     for output, was_written in zip(outputs, written, strict=True):
         run.record(Outcome("built" if was_written else "unchanged", _shown(project.dist / output.path, project),

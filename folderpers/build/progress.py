@@ -10,13 +10,12 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Iterable
-from typing import Protocol
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from typing import TYPE_CHECKING, Protocol
 
 from folderpers.model.outcome import BuildReport, Outcome
+
+if TYPE_CHECKING:  # rich is imported only for a terminal
+    from rich.console import Console
 
 ALWAYS_COUNTED = ("built", "skipped", "failed")  # shown even at 0, so a log always says how many failed
 _ORDER = ("built", "unchanged", "skipped", "failed")  # others follow in the order they first occur
@@ -93,6 +92,7 @@ class TerminalReporter:
     warnings, notes) are printed above it; at the end a summary table."""
 
     def __init__(self, console: Console):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
         self.console = console
         self.bar = Progress(TextColumn("[bold]{task.description:<9}"), BarColumn(), MofNCompleteColumn(),
                             TextColumn("folders"), TimeElapsedColumn(), TextColumn("{task.fields[latest]}"),
@@ -110,6 +110,7 @@ class TerminalReporter:
         self.bar.update(self.task, completed=done, total=total)
 
     def finish(self, report: BuildReport) -> None:
+        from rich.table import Table
         self.bar.stop()
         table = Table(title="Build summary", title_justify="left")
         table.add_column("outcome")
@@ -124,5 +125,8 @@ class TerminalReporter:
 
 def reporter_for_terminal() -> Reporter:
     """A TerminalReporter when standard output is a terminal, else a PlainReporter."""
+    if not sys.stdout.isatty():  # a log or a pipe: no need for rich (its import costs about 60 ms)
+        return PlainReporter()
+    from rich.console import Console
     console = Console()
     return TerminalReporter(console) if console.is_terminal and not console.is_dumb_terminal else PlainReporter()

@@ -16,7 +16,6 @@ import contextlib
 import ctypes
 import dataclasses
 import gc
-import multiprocessing
 import os
 import resource
 import signal
@@ -26,7 +25,6 @@ import traceback
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any
 
 from folderpers.build.limits import (
@@ -40,10 +38,12 @@ from folderpers.build.limits import (
     too_slow,
 )
 from folderpers.errors import FolderpersError
-from folderpers.model.publication import Publication
 from folderpers.project import Project
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    from folderpers.model.publication import Publication
     from folderpers.render.theme import Theme
     from folderpers.writers.base import Rendered, Writer
 
@@ -175,6 +175,7 @@ class WorkerPool:
     def __init__(self, project: Project, jobs: int, max_tasks: int = DEFAULT_MAX_TASKS,
                  limits: DocumentLimits = DEFAULT_LIMITS):
         self.project, self.jobs, self.max_tasks, self.limits = project, max(1, jobs), max_tasks, limits
+        import multiprocessing  # only when documents are rendered here
         self.context = multiprocessing.get_context("fork")
         self.workers: list[_Worker] = []
         self.peak_rss_kib: dict[int, int] = {}  # per worker pid
@@ -193,6 +194,7 @@ class WorkerPool:
             self.workers.append(_Worker(self.context, self.project, self.limits))
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Done]:
+        from multiprocessing.connection import wait as connection_wait
         pending = deque(tasks)
         self.start(len(pending))
         for worker in self.workers:
@@ -201,7 +203,7 @@ class WorkerPool:
         while any(worker.task for worker in self.workers):
             busy = [worker for worker in self.workers if worker.task]
             timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
-            ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy], timeout)
+            ready = connection_wait([w.connection for w in busy] + [w.process.sentinel for w in busy], timeout)
             for worker in busy:
                 overdue = time.monotonic() > worker.deadline
                 if worker.connection not in ready and worker.process.sentinel not in ready and not overdue:

@@ -10,7 +10,7 @@ from folderpers.build import manifest
 from folderpers.build.pipeline import build
 from folderpers.build.state import STATE_FILES
 from folderpers.project import Project
-from folderpers.source import corpus
+from folderpers.source import load
 
 from support import MINIMAL_FOLDER, options
 
@@ -103,7 +103,7 @@ def test_a_no_op_build_loads_no_source_and_leaves_the_manifest_alone(project, mo
     def refuse(*args):
         raise AssertionError("a no-op build loaded a source")
     for name in ("load_folder", "load_institution", "load_snippets"):
-        monkeypatch.setattr(corpus, name, refuse)
+        monkeypatch.setattr(load, name, refuse)
     report = build(project.project, options(formats=("web",)))
     assert report.ok and report.count("unchanged") == len(ALL) and report.count("built") == 0
     assert (project.root / "dist/manifest.json").stat().st_mtime_ns == written
