@@ -8,6 +8,7 @@ institution's, a failed render that one output. Every outcome is reported as it 
 from __future__ import annotations
 
 import hashlib
+import heapq
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -59,6 +60,7 @@ class BuildOptions:
     limits: DocumentLimits = DEFAULT_LIMITS  # per output: wall-clock seconds and memory
 
 
+LOOKAHEAD_PER_WORKER = 4  # tasks planned ahead per worker, to choose the longest among them
 Reporter = Callable[[Outcome], None]
 Progress = Callable[[int, int], None]  # (documents rendered, documents to render): for a progress bar
 
@@ -78,6 +80,8 @@ class _Build:
     theme_id: int | None = None  # the state store's id of theme_inputs with PIPELINE (None: nothing made from them)
     checked: set[str] = field(default_factory=set)  # outputs known to be in dist/ as recorded (or just written)
     snippet_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # an institution's own snippet files
+    planned: int = 0  # render tasks planned so far
+    done: int = 0  # of which rendered
 
     def record(self, outcome: Outcome) -> None:
         self.report.outcomes.append(outcome)
@@ -147,38 +151,49 @@ def _build_locked(project: Project, options: BuildOptions, reporter: Reporter, p
 
 
 def _render_publications(run: _Build, theme: Theme, kinds: tuple[str, ...], store: StateStore) -> None:
-    """Plan every selected publication (skipping what is unchanged), render and publish the rest."""
-    corpus, options = run.corpus, run.options
-    tasks: list[Task] = []
-    writers: list[Writer] = []  # made when a folder needs planning: a no-op imports no writer
+    """Plan every selected publication (skipping what is unchanged), render and publish the rest:
+    rendering starts as soon as the first tasks are planned, and planning goes on while they render."""
     with _Renderer(run, theme) as renderer:
-        for source in corpus.folder_sources:
-            if not options.force and _still_current(run, source, store, corpus.institution_ids, kinds):
-                continue
-            _ = corpus.schemas  # outside the try: a broken schema is the project's problem, not the folder's
-            if not writers:
-                from folderpers.writers import WRITERS
-                writers = [WRITERS[kind](theme) for kind in kinds]
-            try:
-                folder = corpus.folder(source)
-                warnings = check_publishable(assess(folder, options.policy), options.policy) + \
-                    corpus.languages(folder).warnings
-            except Exception as error:  # noqa: BLE001 - a broken folder must not stop the others
-                run.failure(str(Location(source)), error)
-                continue
-            for institution_id, institution in run.institutions.items():
-                if not folder.published_by(institution_id):
-                    run.record(Outcome("skipped", f"{folder.slug} for {institution_id}", detail="not published there"))
-                elif isinstance(institution, Outcome):  # failed to load: already reported once
-                    run.record(Outcome("failed", f"{folder.slug} for {institution_id}",
-                                       detail=f"institution {institution_id!r} has errors (see above)"))
-                else:
-                    tasks.extend(_plan(run, folder, institution, writers, store, warnings))
-            renderer.start(len(tasks))  # workers warm up while the other folders are planned
-        run.progress(0, len(tasks))
-        for count, done in enumerate(renderer.run(_longest_first(tasks)), 1):
+        planned = _planned(run, theme, kinds, store, renderer)
+        window = LOOKAHEAD_PER_WORKER * run.options.jobs if run.options.jobs > 0 else 1
+        run.progress(0, 0)
+        for done in renderer.run(_longest_first(planned, window)):
+            run.done += 1
             _publish(run, done, store)
-            run.progress(count, len(tasks))
+            run.progress(run.done, run.planned)
+
+
+def _planned(run: _Build, theme: Theme, kinds: tuple[str, ...], store: StateStore,
+             renderer: _Renderer) -> Iterator[Task]:
+    """The render tasks of every selected publication, folder by folder, as they are planned."""
+    corpus, options = run.corpus, run.options
+    writers: list[Writer] = []  # made when a folder needs planning: a no-op imports no writer
+    for source in corpus.folder_sources:
+        if not options.force and _still_current(run, source, store, corpus.institution_ids, kinds):
+            continue
+        _ = corpus.schemas  # outside the try: a broken schema is the project's problem, not the folder's
+        if not writers:
+            from folderpers.writers import WRITERS
+            writers = [WRITERS[kind](theme) for kind in kinds]
+        try:
+            folder = corpus.folder(source)
+            warnings = check_publishable(assess(folder, options.policy), options.policy) + \
+                corpus.languages(folder).warnings
+        except Exception as error:  # noqa: BLE001 - a broken folder must not stop the others
+            run.failure(str(Location(source)), error)
+            continue
+        for institution_id, institution in run.institutions.items():
+            if not folder.published_by(institution_id):
+                run.record(Outcome("skipped", f"{folder.slug} for {institution_id}", detail="not published there"))
+            elif isinstance(institution, Outcome):  # failed to load: already reported once
+                run.record(Outcome("failed", f"{folder.slug} for {institution_id}",
+                                   detail=f"institution {institution_id!r} has errors (see above)"))
+            else:
+                tasks = _plan(run, folder, institution, writers, store, warnings)
+                run.planned += len(tasks)
+                renderer.start(run.planned)  # workers start (and import WeasyPrint) as soon as there is work
+                yield from tasks
+    run.progress(run.done, run.planned)
 
 
 def _plan(run: _Build, folder: Folder, institution: Institution, writers: Iterable[Writer], store: StateStore,
@@ -298,7 +313,7 @@ class _Renderer:
         """Get the executor ready for `tasks` tasks: local workers import WeasyPrint while the rest is planned."""
         self.executor.start(tasks)
 
-    def run(self, tasks: list[Task]) -> Iterator[Done]:
+    def run(self, tasks: Iterable[Task]) -> Iterator[Done]:
         report = self.run_state.report
         for done in self.executor.run(tasks):
             report.render_seconds += done.seconds
@@ -306,16 +321,20 @@ class _Renderer:
             yield done
 
 
-def _longest_first(tasks: list[Task]) -> list[Task]:
-    """The tasks by estimated rendering time, longest first, so that no worker is left with a long
-    one at the end while the others wait (the folder file's size stands for its length)."""
-    if not tasks:  # nothing to render: no writer needed (nor imported)
-        return tasks
-    from folderpers.writers import WRITERS
-
+def _longest_first(tasks: Iterable[Task], window: int) -> Iterator[Task]:
+    """The tasks in order of estimated rendering time, longest first among the next `window` planned,
+    so that no worker is left with a long one at the end while the others wait (the folder file's size
+    stands for its length), without waiting for all of them to be planned."""
     def cost(task: Task) -> float:
+        from folderpers.writers import WRITERS  # not before there is a task: a no-op imports no writer
         return WRITERS[task.kind].relative_cost * task.publication.folder.source.stat().st_size
-    return sorted(tasks, key=cost, reverse=True)
+    waiting: list[tuple[float, int, Task]] = []  # a heap: (-cost, order planned, task)
+    for order, task in enumerate(tasks):
+        heapq.heappush(waiting, (-cost(task), order, task))
+        if len(waiting) >= window:
+            yield heapq.heappop(waiting)[2]
+    while waiting:
+        yield heapq.heappop(waiting)[2]
 
 
 def _publish(run: _Build, done: Done, store: StateStore) -> None:

@@ -22,9 +22,9 @@ import signal
 import sys
 import time
 import traceback
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from folderpers.build.limits import (
@@ -175,10 +175,14 @@ class WorkerPool:
     def __init__(self, project: Project, jobs: int, max_tasks: int = DEFAULT_MAX_TASKS,
                  limits: DocumentLimits = DEFAULT_LIMITS):
         self.project, self.jobs, self.max_tasks, self.limits = project, max(1, jobs), max_tasks, limits
-        import multiprocessing  # only when documents are rendered here
-        self.context = multiprocessing.get_context("fork")
         self.workers: list[_Worker] = []
         self.peak_rss_kib: dict[int, int] = {}  # per worker pid
+
+    @cached_property
+    def context(self) -> Any:
+        """fork: a worker starts with what the parent loaded. Imported with the first worker, not before."""
+        import multiprocessing
+        return multiprocessing.get_context("fork")
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -194,12 +198,12 @@ class WorkerPool:
             self.workers.append(_Worker(self.context, self.project, self.limits))
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Done]:
+        """`tasks` may be a stream, planned while the first ones render: the next is taken when a worker is free."""
+        stream = iter(tasks)
+        self._fill(stream)
+        if not any(worker.task for worker in self.workers):  # nothing to render: nothing more imported
+            return
         from multiprocessing.connection import wait as connection_wait
-        pending = deque(tasks)
-        self.start(len(pending))
-        for worker in self.workers:
-            if pending:
-                worker.send(pending.popleft(), self.limits.seconds)
         while any(worker.task for worker in self.workers):
             busy = [worker for worker in self.workers if worker.task]
             timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
@@ -232,15 +236,24 @@ class WorkerPool:
                                                                  self.peak_rss_kib.get(worker.process.pid, 0))
                 worker.task = None
                 yield done
-                if worker.done >= self.max_tasks:  # recycled: replaced only while there is work left
+                if worker.done >= self.max_tasks:  # recycled: replaced only while there is work left (_fill)
                     worker.stop()
                     self.workers.remove(worker)
-                    if not pending:
-                        continue
-                    worker = _Worker(self.context, self.project, self.limits)
-                    self.workers.append(worker)
-                if pending:
-                    worker.send(pending.popleft(), self.limits.seconds)
+                self._fill(stream)
+
+    def _fill(self, stream: Iterator[Task]) -> None:
+        """Give every idle worker the next task, starting workers (up to `jobs`) while there are tasks."""
+        while True:
+            if all(worker.task for worker in self.workers) and len(self.workers) >= self.jobs:
+                return
+            task = next(stream, None)  # may plan more (and start workers: see start())
+            if task is None:
+                return
+            idle = next((worker for worker in self.workers if worker.task is None), None)
+            if idle is None:
+                idle = _Worker(self.context, self.project, self.limits)
+                self.workers.append(idle)
+            idle.send(task, self.limits.seconds)
 
 
 def _receive(worker: _Worker) -> Done | str | None:

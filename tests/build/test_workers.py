@@ -70,9 +70,20 @@ def test_the_longest_tasks_are_rendered_first(tmp_project):
     tmp_project.folder("kort")
     tmp_project.folder("lang", MINIMAL_FOLDER + "".join(f"  - text: Alinea {i} met wat tekst.\n" for i in range(40)))
     tasks = [Task(kind, publication, kind) for publication in _publications(tmp_project) for kind in ("web", "pdf")]
-    order = [(task.kind, task.publication.folder.slug) for task in _longest_first(tasks)]
+    order = [(task.kind, task.publication.folder.slug) for task in _longest_first(tasks, len(tasks))]
     # the screen PDFs of the long folder first, web pages (no layout) last, whatever the planning order
     assert order[:2] == [("pdf", "lang"), ("pdf", "lang")] and order[-2:] == [("web", "kort"), ("web", "kort")]
+    # planned as a stream: the first task goes as soon as `window` are planned, the longest of those
+    consumed = []
+
+    def planning():
+        for task in tasks:
+            consumed.append(task)
+            yield task
+    stream = _longest_first(planning(), 2)
+    first = next(stream)
+    assert len(consumed) == 2 and (first.kind, first.publication.folder.slug) == ("pdf", "kort")  # of web, pdf
+    assert len(list(stream)) == len(tasks) - 1
 
 
 def _publications(tmp_project):
