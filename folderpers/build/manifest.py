@@ -74,6 +74,7 @@ def publication_facts(publication: Publication) -> dict[str, Any]:
         "owner": folder.owner,
         "department": folder.department,
         "changes": [{"version": c.version, "date": c.date.isoformat(), "what": c.what} for c in folder.changes],
+        "related": list(publication.related),
     }
 
 

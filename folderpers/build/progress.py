@@ -54,6 +54,15 @@ def summary_line(report: BuildReport) -> str:
     return ", ".join(parts)
 
 
+def coverage_text(report: BuildReport) -> str:
+    """Everything the institutions lack for their folders, per institution, from all failures at once."""
+    problems = [problem for outcome in report.outcomes for problem in outcome.problems]
+    if not problems:  # nothing to check (and the block model not imported for it)
+        return ""
+    from folderpers.checks.coverage import coverage_lines, gaps
+    return "\n".join(coverage_lines(gaps(problems)))
+
+
 def outcome_text(outcome: Outcome) -> str:
     """An outcome as plain lines: status and subject, then its problems, notes and warnings indented."""
     lines = [f"{outcome.status.upper() if outcome.status == 'failed' else outcome.status:<7} {outcome.subject}"]
@@ -84,6 +93,8 @@ class PlainReporter:
         pass  # the outcome lines are the progress in a log
 
     def finish(self, report: BuildReport) -> None:
+        checklist = coverage_text(report)
+        print(f"\n{checklist}\n" if checklist else "", end="")
         print(f"\n{summary_line(report)}")
 
 
@@ -112,6 +123,9 @@ class TerminalReporter:
     def finish(self, report: BuildReport) -> None:
         from rich.table import Table
         self.bar.stop()
+        checklist = coverage_text(report)
+        if checklist:
+            self.console.print(checklist, markup=False, highlight=False)
         table = Table(title="Build summary", title_justify="left")
         table.add_column("outcome")
         table.add_column("count", justify="right")

@@ -52,10 +52,10 @@ CREATE TABLE IF NOT EXISTS collection (
 );
 """
 _FACTS = ("published_by", "folder", "institution", "language", "title", "code", "version", "approved", "review",
-          "owner", "department", "changes")
+          "owner", "department", "changes", "related")
 _ENTRY_ORDER = ("path", "kind", "writer", "source", "published_by", "sha256", "bytes", "pages", "folder",
                 "institution", "language", "title", "code", "version", "approved", "review", "owner", "department",
-                "changes", "inputs", "pipeline", "inputs_sha256")  # as schemas/manifest.schema.json lists them
+                "changes", "related", "inputs", "pipeline", "inputs_sha256")  # as schemas/manifest.schema.json lists them
 
 
 def _digest(data: str) -> bytes:
@@ -155,6 +155,8 @@ class StateStore:
 
     def _take_over_manifest(self) -> None:
         for entry in read_manifest(self.dist):
+            if any(key not in entry for key in _FACTS):  # of an older shape: its output is rebuilt
+                continue
             theme = {name: digest for name, digest in entry["inputs"].items()
                      if name.startswith(("templates/", "styles/"))}
             own = {name: digest for name, digest in entry["inputs"].items() if name not in theme}

@@ -18,12 +18,10 @@ from typing import TYPE_CHECKING, TypeVar
 from folderpers.errors import Location, Problem, SourceError
 from folderpers.project import Project
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the parsers (YAML, Markdown, JSON Schema) are imported when a source is first loaded
     from folderpers.model.folder import Folder, Snippet
     from folderpers.model.institution import Institution
     from folderpers.model.publication import Publication
-
-if TYPE_CHECKING:  # the parsers (YAML, Markdown, JSON Schema) are imported when a source is first loaded
     from folderpers.source.schemas import SchemaSet
     from folderpers.source.translation import LanguageLinks
 
@@ -115,11 +113,12 @@ class Corpus:
 
     # -- resolving -------------------------------------------------------------------------------
 
-    def publication(self, folder: Folder, institution: Institution) -> Publication:
-        """What `institution` publishes of `folder` (ResolveError listing every unresolved reference),
-        with its language versions and, for a stale translation, the sections out of date."""
+    def publication(self, folder: Folder, institution: Institution, keep_typed_phones: bool = False) -> Publication:
+        """What `institution` publishes of `folder` (ResolveError listing every unresolved reference; typed
+        phone numbers too, unless `keep_typed_phones`: see resolve), with its language versions and, for a
+        stale translation, the sections out of date."""
         from folderpers.source.resolve import resolve
-        return self.languages(folder).apply(resolve(folder, institution, self.shared_snippets))
+        return self.languages(folder).apply(resolve(folder, institution, self.shared_snippets, keep_typed_phones))
 
     def languages(self, folder: Folder) -> LanguageLinks:
         """The folder's language versions and, for a translation, how it stands against folder.yaml."""
