@@ -49,6 +49,11 @@ def make_corpus(source: Project, target: Path, folders: int, institutions: int, 
             text = re.sub(r"(088[ -]?\(?\)?)\d", rf"\g<1>{index % 10}", text)
             (destination / "institution.yaml").write_text(text, "utf-8")
     rng = random.Random(seed)
+    if folders < len(examples):
+        raise ValueError(f"at least {len(examples)} folders, one from each example (they link to each other)")
+    renamed: dict[str, str] = {}
+    for number, example in enumerate(examples):
+        renamed.setdefault(example["_dir"].name, f"folder-{number:03d}")
     for number in range(folders):
         example = dict(examples[number % len(examples)])
         directory = target / "folders" / f"folder-{number:03d}"
@@ -68,5 +73,7 @@ def make_corpus(source: Project, target: Path, folders: int, institutions: int, 
         for old in directory.glob("folder*.yaml"):
             old.unlink()
         text = yaml.safe_dump(example, allow_unicode=True, sort_keys=False, width=100)
+        # a link to another example folder ({folder:slug}) goes to the first synthetic folder made from it
+        text = re.sub(r"\{folder:([a-z0-9-]+)\}", lambda match: f"{{folder:{renamed[match[1]]}}}", text)
         (directory / "folder.yaml").write_text(text, "utf-8")
     return Project(target)
