@@ -172,9 +172,11 @@ def dask_against_local(project: Project, jobs: int, rounds: int) -> dict:
     """Full builds (screen PDFs, --force) with the local pool and on a Dask LocalCluster of `jobs`
     worker processes (one thread each), taking turns, `rounds` each. The cluster is started once and
     warmed by one build first: a Dask cluster is long-lived; the local pool starts with each build."""
+    import dask
     from distributed import LocalCluster
     outputs = len(project.folder_sources()) * len(project.institution_sources())
-    with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with dask.config.set({"distributed.worker.daemon": False}), \
+            LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         dask_executor = f"dask://{cluster.scheduler_address.removeprefix('tcp://')}"
         _timed_build(project, jobs, dask_executor)  # warm-up: the workers import WeasyPrint once
         runs: dict[str, list[dict]] = {"local": [], "dask": []}

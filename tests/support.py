@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import textwrap
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -77,6 +78,12 @@ class ProjectBuilder:
         return self.write(f"folders/{slug}/{name}", text)
 
 
+def long_list(items: int) -> str:
+    """A minimal folder with a list of `items` items: its PDF takes the more time and memory the longer
+    the list (8,000 items: ~50 s of CPU, ~400 MiB more than a warm worker holds)."""
+    return MINIMAL_FOLDER + "  - list:\n" + "".join(f"      - Punt {i} van een heel lange lijst.\n" for i in range(items))
+
+
 def make_project(root: Path) -> ProjectBuilder:
     """A project in `root` with the repo's theme and the fixture institutions, without folders."""
     for name in ("templates", "styles", "schemas"):
@@ -91,8 +98,9 @@ def make_project(root: Path) -> ProjectBuilder:
 class CrashingWriter:
     """A writer for tests of where rendering runs (register it as kind 'test'). Its output is the id of
     the process that rendered it. It crashes that process (a real SIGSEGV, as from a native library)
-    for the folder 'boom', raises for 'fout', and kills its process for the folder 'eenmaal' the first
-    time only (a file in the directory $FOLDERPERS_TEST_MARKERS remembers that it did)."""
+    for the folder 'boom', raises for 'fout', never ends for 'hangt' (it waits for an event that
+    nothing sets), and kills its process for the folder 'eenmaal' the first time only (a file in the
+    directory $FOLDERPERS_TEST_MARKERS remembers that it did)."""
 
     kind = "test"
     relative_cost = 1.0
@@ -112,6 +120,8 @@ class CrashingWriter:
             os.kill(os.getpid(), signal.SIGSEGV)
         if slug == "fout":
             raise RuntimeError("a bug in a writer")
+        if slug == "hangt":
+            threading.Event().wait()
         if slug == "eenmaal":
             marker = Path(os.environ["FOLDERPERS_TEST_MARKERS"]) / f"{publication.stem}-{publication.institution.id}"
             if not marker.exists():

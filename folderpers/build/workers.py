@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 
 DEFAULT_MAX_TASKS = 100
 READY = "ready"  # a worker's first message: its warm-up is over, the time limit of its task starts now
+WARM_UP_SECONDS = 600.0  # for a new worker to import WeasyPrint and load the fonts (a first fontconfig cache)
 PDF_RENDERER_MODULE = "folderpers.render.pdf"  # counts WeasyPrint's time; named, not imported (it imports WeasyPrint)
 
 
@@ -68,6 +69,7 @@ class Done:
     error: BaseException | None = None
     peak_rss_kib: int = 0  # of the worker that rendered it (0 when rendered in the calling process)
     rss_kib: int = 0  # that worker's resident memory right after this document
+    worker_pid: int = 0  # the process id of that worker
     seconds: float = 0.0
     weasyprint_seconds: float = 0.0  # the part of `seconds` spent inside WeasyPrint
 
@@ -141,7 +143,7 @@ def _worker_main(connection: Connection, project: Project, limits: DocumentLimit
             return
         done = render_task(writers, theme, task, limits, memory_ceiling)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        connection.send(dataclasses.replace(done, peak_rss_kib=peak, rss_kib=_rss_kib()))
+        connection.send(dataclasses.replace(done, peak_rss_kib=peak, rss_kib=_rss_kib(), worker_pid=os.getpid()))
 
 
 class _Worker:
@@ -152,11 +154,13 @@ class _Worker:
         child.close()
         self.task: Task | None = None
         self.done = 0
+        self.ready = False  # it sent READY
         self.deadline = 0.0  # time.monotonic() by which the task must be done
 
     def send(self, task: Task, seconds: float) -> None:
         self.task = task
-        self.deadline = time.monotonic() + seconds
+        # the document's time starts when the worker is ready: how long a warm-up takes says nothing about it
+        self.deadline = time.monotonic() + (seconds if self.ready else WARM_UP_SECONDS)
         self.connection.send(task)
 
     def stop(self) -> None:
@@ -214,6 +218,7 @@ class WorkerPool:
                     continue
                 done = _receive(worker)
                 if isinstance(done, str):  # READY
+                    worker.ready = True
                     worker.deadline = time.monotonic() + self.limits.seconds
                     continue
                 if done is None and worker.process.is_alive() and not overdue:
@@ -222,8 +227,11 @@ class WorkerPool:
                 if done is None and worker.process.is_alive():  # past the time limit: stopped, replaced
                     worker.process.kill()
                     worker.process.join()
-                    done = Done(worker.task, error=too_slow(worker.task.publication.folder.source, self.limits),
-                                seconds=self.limits.seconds)
+                    error = too_slow(worker.task.publication.folder.source, self.limits) if worker.ready else \
+                        WorkerCrashed(f"a new worker process did not get ready within {WARM_UP_SECONDS:g} s "
+                                      f"(importing WeasyPrint, loading the fonts): run `fc-cache` once, "
+                                      f"or run fewer workers on a busy machine")
+                    done = Done(worker.task, error=error, seconds=self.limits.seconds)
                     worker.done = self.max_tasks
                 elif done is None:  # died before answering: this task fails, a new worker takes over
                     worker.process.join()
@@ -232,8 +240,7 @@ class WorkerPool:
                 else:
                     # a worker that reached its memory limit holds that memory (or its peak): a new one goes on
                     worker.done = self.max_tasks if isinstance(done.error, DocumentLimitExceeded) else worker.done + 1
-                    self.peak_rss_kib[worker.process.pid] = max(done.peak_rss_kib,
-                                                                 self.peak_rss_kib.get(worker.process.pid, 0))
+                    self.peak_rss_kib[done.worker_pid] = max(done.peak_rss_kib, self.peak_rss_kib.get(done.worker_pid, 0))
                 worker.task = None
                 yield done
                 if worker.done >= self.max_tasks:  # recycled: replaced only while there is work left (_fill)

@@ -5,11 +5,15 @@ builds behave the same with either executor."""
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -23,6 +27,7 @@ from folderpers.build.executors import ExecutorError, ExecutorSpec, open_executo
 from folderpers.build.executors.dask import DaskExecutor
 from folderpers.build.executors.environment import differences, environment
 from folderpers.build.executors.shipping import rebase
+from folderpers.build.limits import DocumentLimits
 from folderpers.build.pipeline import build
 from folderpers.build.state import STATE_FILES
 from folderpers.project import Project
@@ -30,7 +35,7 @@ from folderpers.render.theme import Theme
 from folderpers.writers import WRITERS
 
 import support
-from support import MINIMAL_FOLDER, CrashingWriter, make_project, options
+from support import MINIMAL_FOLDER, CrashingWriter, long_list, make_project, options
 
 FIGURE = """\
   - figure: figuur.svg
@@ -39,12 +44,28 @@ FIGURE = """\
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="#03c"/></svg>'
 
 
-class _InstallCrashingWriter(WorkerPlugin):
-    """On every worker (also a restarted one): the tests' writer as kind 'test'."""
+class WorkerKillingWriter(CrashingWriter):
+    """CrashingWriter, but for the folder 'eenmaal' (the first time) and 'moord' (every time) it kills
+    the Dask worker whose render process it runs in, as a lost machine would; its render process ends
+    with it (PR_SET_PDEATHSIG)."""
+
+    def render(self, publication):
+        slug = publication.folder.slug
+        marker = Path(os.environ["FOLDERPERS_TEST_MARKERS"]) / f"{publication.stem}-{publication.institution.id}"
+        if slug == "moord" or (slug == "eenmaal" and not marker.exists()):
+            marker.touch()
+            os.kill(os.getppid(), signal.SIGKILL)  # the render process is a child of the Dask worker
+            threading.Event().wait()
+        return super().render(publication)
+
+
+class _InstallTestWriter(WorkerPlugin):
+    """On every worker (also a restarted one): the tests' writer as kind 'test' (its render processes,
+    forked from it, have it too)."""
 
     def setup(self, worker):
         from folderpers.writers import WRITERS
-        WRITERS["test"] = CrashingWriter
+        WRITERS["test"] = WorkerKillingWriter
 
 
 @pytest.fixture(scope="module")
@@ -61,18 +82,21 @@ def cluster(tmp_path_factory):
     os.environ["FOLDERPERS_TEST_MARKERS"] = str(markers)
     for module in (support, sys.modules[__name__]):
         cloudpickle.register_pickle_by_value(module)
+    # not daemonic, as README's workers are, for as long as the cluster runs: a nanny reads it whenever
+    # it (re)starts a worker
+    config = dask.config.set({"distributed.scheduler.allowed-failures": 1, "distributed.worker.daemon": False})
     try:
-        with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
-            local = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                 local_directory=workdir / "scratch")
+        local = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                             local_directory=workdir / "scratch")
         sys.path[:] = path_before
         with Client(local) as client:
-            client.register_plugin(_InstallCrashingWriter(), name="tests-crashing-writer")
+            client.register_plugin(_InstallTestWriter(), name="tests-test-writer")
             assert set(client.run(os.getcwd).values()) == {str(workdir)}
             assert set(client.run(_imports_from_checkout).values()) == {False}
             yield f"dask://{local.scheduler_address.removeprefix('tcp://')}", client, workdir
         local.close()
     finally:
+        config.__exit__(None, None, None)
         os.chdir(here)
         sys.path[:] = path_before
         os.environ.clear()
@@ -161,18 +185,56 @@ def test_noop_and_incremental_builds_are_the_same_with_either_executor(tmp_path,
 
 def test_a_killed_worker_is_survived_and_a_poison_document_fails_alone(tmp_project, cluster, monkeypatch):
     executor, client, _ = cluster
-    monkeypatch.setitem(WRITERS, "test", CrashingWriter)
-    for slug in ("a", "boom", "eenmaal", "fout"):
+    monkeypatch.setitem(WRITERS, "test", WorkerKillingWriter)
+    for slug in ("a", "boom", "eenmaal", "fout", "moord"):
         tmp_project.folder(slug)
     report = build(tmp_project.project, options(formats=("test",), institutions=("alpha",), executor=executor))
     outcomes = {outcome.subject: outcome for outcome in report.outcomes}
     assert {subject for subject, o in outcomes.items() if o.status == "built"} == {"dist/alpha/a.txt",
                                                                                      "dist/alpha/eenmaal.txt"}
-    assert "also when it was rendered alone: not tried again" in outcomes["dist/alpha/boom.txt"].detail
+    # a crash of its render process: the local pool's message; one that kills Dask workers: Dask's
+    assert "the worker process died from signal SIGSEGV while rendering" in outcomes["dist/alpha/boom.txt"].detail
+    assert "also when it was rendered alone: not tried again" in outcomes["dist/alpha/moord.txt"].detail
     assert "internal error: RuntimeError: a bug in a writer" in outcomes["dist/alpha/fout.txt"].detail
     marker = Path(os.environ["FOLDERPERS_TEST_MARKERS"]) / "eenmaal-alpha"
     assert marker.exists()  # the worker that rendered it first was killed; another one finished it
     client.wait_for_workers(2)  # the nannies replaced the workers that died
+
+
+def test_per_document_limits_and_recycling_hold_on_the_workers(tmp_path, cluster, monkeypatch):
+    """On a Dask worker, as in the local pool: a document that never ends and one that needs too much
+    memory fail alone with the local pool's messages, a render process renders at most
+    max_tasks_per_worker documents, and the Dask workers stay (only their render processes go)."""
+    executor, client, _ = cluster
+    monkeypatch.setitem(WRITERS, "test", WorkerKillingWriter)
+    dask_workers = client.run(os.getpid)
+    hanging = make_project(tmp_path / "hanging")
+    for slug in ("hangt", "a", "b", "c", "d", "e"):
+        hanging.folder(slug)
+    report = build(hanging.project, options(formats=("test",), institutions=("alpha",), executor=executor,
+                                            max_tasks_per_worker=2, limits=DocumentLimits(seconds=10)))
+    result = _statuses(report)
+    assert "hangt/folder.yaml: rendering took longer than 10 s, the limit per document" in result.pop("hangt.txt")
+    assert set(result.values()) == {"built"} and len(result) == 5
+    renderers = collections.Counter((hanging.root / "dist" / "alpha" / name).read_text() for name in result)
+    assert max(renderers.values()) <= 2 and not set(renderers) & {str(pid) for pid in dask_workers.values()}
+
+    big = make_project(tmp_path / "big")
+    big.folder("lang", long_list(8000))  # ~400 MiB more than a warm render process; the plain one ~20 MiB
+    big.folder("gewoon")
+    report = build(big.project, options(formats=("pdf",), institutions=("alpha",), executor=executor,
+                                        limits=DocumentLimits(memory_mib=100)))
+    result = _statuses(report)
+    # Python's MemoryError says so directly; a native library that cannot allocate aborts the process
+    assert "needed more than 100 MiB" in result["lang.pdf"] or "more than 100 MiB, the memory limit" in result["lang.pdf"]
+    assert result["gewoon.pdf"] == "built"
+    assert client.run(os.getpid) == dask_workers
+
+
+def _statuses(report) -> dict[str, str]:
+    """Each output's file name: 'built', or why it failed."""
+    return {Path(o.subject).name: "\n".join([o.detail, *map(str, o.problems)]) if o.status == "failed" else o.status
+            for o in report.outcomes}
 
 
 def test_a_worker_that_would_render_otherwise_is_refused(tmp_project, cluster, tmp_path, caplog):
@@ -192,6 +254,7 @@ def test_a_worker_that_would_render_otherwise_is_refused(tmp_project, cluster, t
         assert report.ok and report.count("built") == 1
         [refusal] = [record.getMessage() for record in caplog.records if "is refused" in record.getMessage()]
         assert "font 'Lato' is not installed on it" in refusal
+        assert "start it with DASK_DISTRIBUTED__WORKER__DAEMON=False in its environment" in refusal  # a nanny's
     finally:
         worker.terminate()
         worker.wait(timeout=60)
@@ -224,6 +287,59 @@ def test_ctrl_c_cancels_the_tasks_of_the_build(tmp_project, cluster):
     while client.run_on_scheduler(renders_left) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert client.run_on_scheduler(renders_left) == []
+
+
+def _readme_cluster_commands() -> tuple[str, str]:
+    """The scheduler's and a worker's command line from README's "Many machines" (continuations joined)."""
+    section = (support.REPO / "README.md").read_text().split("## Many machines", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0].replace("\\\n", " ")
+    commands = [line for line in block.splitlines() if not line.startswith("#")]
+    [scheduler] = [line for line in commands if "/dask scheduler " in line]
+    [worker] = [line for line in commands if "/dask worker " in line]
+    return scheduler, worker
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_readmes_commands_start_a_cluster_that_builds_the_examples(tmp_path, dist):
+    """README's `dask scheduler` and `dask worker` lines as they are written (this environment's
+    .venv/bin, a free port, the worker line twice with --nworkers 1), the workers in an empty
+    directory; build.py --executor dask://… builds the examples' PDFs with the bytes of a local build."""
+    port = _free_port()
+    commands = [line.replace(".venv/bin/", f"{Path(sys.executable).parent}/").replace("tcp://SCHEDULER:", "tcp://127.0.0.1:")
+                .replace("8786", str(port)).replace("--nworkers auto", "--nworkers 1")
+                for line in _readme_cluster_commands()]
+    workdir = tmp_path / "workers"
+    workdir.mkdir()
+    processes, logs = [], []
+    try:
+        for command in (commands[0], commands[1], commands[1]):
+            logs.append(tmp_path / f"process-{len(processes)}.log")
+            with logs[-1].open("w") as log:
+                processes.append(subprocess.Popen(["bash", "-c", command], cwd=workdir, stdout=log, stderr=log,
+                                                  start_new_session=True))  # a group of its own, to stop it whole
+        with Client(f"tcp://127.0.0.1:{port}", timeout=300) as client:
+            client.wait_for_workers(2, timeout=300)  # generous bounds on a busy machine; they do not decide
+            assert set(client.run(os.getcwd).values()) == {str(workdir)}
+        output = tmp_path / "dist"
+        result = subprocess.run([sys.executable, str(support.REPO / "build.py"), "--project", str(support.REPO),
+                                 "--output", str(output), "--format", "pdf", "--today", support.TODAY.isoformat(),
+                                 "--executor", f"dask://127.0.0.1:{port}"], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+    finally:
+        for process in reversed(processes):  # the workers first, then the scheduler
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=120)
+        for log in logs:  # shown when the test fails
+            print(f"== {log.name}", *log.read_text().splitlines()[-15:], sep="\n")
+    pdfs = support.example_pdfs()
+    assert len(pdfs) >= 10 and {pdf: (output / pdf).read_bytes() for pdf in pdfs} == {
+        pdf: (dist / pdf).read_bytes() for pdf in pdfs}
 
 
 def test_environment_differences_are_named():

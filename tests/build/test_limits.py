@@ -15,12 +15,7 @@ import pytest
 from folderpers.build.limits import DocumentLimits
 from folderpers.build.pipeline import build
 
-from support import MINIMAL_FOLDER, REPO, options
-
-
-def long_list(items: int) -> str:
-    return MINIMAL_FOLDER + "  - list:\n" + "".join(f"      - Punt {i} van een heel lange lijst.\n" for i in range(items))
-
+from support import REPO, long_list, options
 
 LONG_LIST = long_list(3000)  # ~10 s of CPU for its PDF
 # The time limit sits far from both documents, so that the test holds on a quiet and on a busy machine:

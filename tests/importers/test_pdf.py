@@ -103,7 +103,7 @@ def test_round_trip_keeps_headings_lists_steps_callouts_and_contacts(example_bui
     for key in ("title", "subtitle", "code", "department", "owner", "version", "approved", "review"):
         assert str(imported[key]) == str(original[key]), key  # from the PDF's properties and colophon
     text = result.folder_yaml.read_text(encoding="utf-8")
-    assert "{contact:radiologie}" in text and "{institution}" in text and "{email:radiologie}" in text
+    assert "{phone:radiologie}" in text and "{institution}" in text and "{email:radiologie}" in text
     filled_in(result.folder_yaml)
     report = build(repo_project, options(institutions=("westerhaven",), formats=("pdf",)))
     assert report.ok, [str(outcome) for outcome in report.outcomes]

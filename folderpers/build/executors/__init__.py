@@ -86,7 +86,8 @@ def executor_argument(text: str) -> ExecutorSpec:
 
 def open_executor(spec: str, project: Project, theme: Theme, jobs: int, max_tasks: int,
                   limits: DocumentLimits = DEFAULT_LIMITS) -> Executor:
-    """The executor `spec` names (see parse_executor); `jobs`, `max_tasks` and `limits` are the local pool's."""
+    """The executor `spec` names (see parse_executor); `jobs` is the local pool's size; `max_tasks` (documents
+    per worker process) and `limits` (per document) hold with either."""
     try:
         parsed = parse_executor(spec)
     except ValueError as error:
@@ -95,5 +96,5 @@ def open_executor(spec: str, project: Project, theme: Theme, jobs: int, max_task
         from folderpers.build.executors.local import LocalExecutor
         return LocalExecutor(project, theme, jobs, max_tasks, limits)
     from folderpers.build.executors.dask import DaskExecutor  # imports distributed only when asked for
-    return DaskExecutor(project, theme, parsed)
+    return DaskExecutor(project, theme, parsed, max_tasks, limits)
 

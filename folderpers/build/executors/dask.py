@@ -9,18 +9,20 @@ libraries, fonts or CMYK profile differ from this machine's is refused (environm
 plugin, which also checks workers that join later: only admitted workers get the resource that
 the tasks ask for.
 
-Operations (README, "Many machines"): a worker that dies while rendering (memory limit, a crash)
-is replaced by its nanny and the scheduler gives its task to another worker; a task that killed
-more workers than `distributed.scheduler.allowed-failures` fails (KilledWorker) instead of being
-tried again. Ctrl-C, or a failure of the build, cancels every task still queued.
+Operations (README, "Many machines"): a worker renders in a render process of its own, within the
+local pool's per-document limits and recycled as the local pool's workers are (shipping.py), so a
+document that hangs, takes too much memory or crashes fails alone, with the local pool's message,
+and the worker goes on. A worker that dies itself (killed, its machine lost) is replaced by its
+nanny and the scheduler gives its task to another worker; a task that killed more workers than
+`distributed.scheduler.allowed-failures` fails (KilledWorker) instead of being tried again. Ctrl-C,
+or a failure of the build, cancels every task still queued.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import resource
+import multiprocessing
 import threading
 import uuid
 from collections import deque
@@ -30,6 +32,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+import dask
 from distributed import Client, Future, LocalCluster, as_completed, get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 from distributed.scheduler import KilledWorker
@@ -37,7 +40,8 @@ from distributed.scheduler import KilledWorker
 from folderpers.build.executors import ExecutorError, ExecutorSpec
 from folderpers.build.executors.environment import Environment, differences, environment
 from folderpers.build.executors.shipping import Listing, Shipment, Sites, render_shipped
-from folderpers.build.workers import Done, Task, WorkerCrashed, _rss_kib
+from folderpers.build.limits import DocumentLimits
+from folderpers.build.workers import Done, Task, WorkerCrashed
 from folderpers.errors import FolderpersError
 from folderpers.project import Project
 from folderpers.render.theme import Theme
@@ -49,8 +53,7 @@ CONNECT_SECONDS = 10
 WORKERS_WAIT_SECONDS = 120  # for the first worker to connect to the scheduler
 RETRIES = 1  # a task that raised outside rendering (e.g. a full disk on its worker) is tried once more
 WINDOW_REFRESH = 32  # every this many results, the count of admitted workers' threads is asked again
-LOCAL_LIFETIME = "1 hour"  # dask-local: each worker is replaced after about this long (keeps memory flat)
-LOCAL_LIFETIME_STAGGER = "5 minutes"  # ... not all at the same moment
+NOT_DAEMONIC = "DASK_DISTRIBUTED__WORKER__DAEMON=False"  # lets a nanny's worker start its render process
 
 _SITES = Sites()  # in a worker process: the files of the builds it renders for
 
@@ -81,6 +84,9 @@ class RenderAdmission(WorkerPlugin):
         files = [path for path, _ in self.expected.machine_files]
         actual = await asyncio.get_running_loop().run_in_executor(None, environment, fonts, files)
         self.refusal = tuple(differences(self.expected, actual))
+        if multiprocessing.current_process().daemon:  # Dask's default for a worker its nanny starts
+            self.refusal += (f"it runs as a daemonic process, which may not start the render process that keeps "
+                             f"the per-document limits: start it with {NOT_DAEMONIC} in its environment",)
         if self.refusal:
             logger.error("folderpers: this worker is refused for a build: %s", "; ".join(self.refusal))
             return
@@ -88,8 +94,8 @@ class RenderAdmission(WorkerPlugin):
 
 
 class DaskExecutor:
-    def __init__(self, project: Project, theme: Theme, spec: ExecutorSpec):
-        self.project, self.theme, self.spec = project, theme, spec
+    def __init__(self, project: Project, theme: Theme, spec: ExecutorSpec, max_tasks: int, limits: DocumentLimits):
+        self.project, self.theme, self.spec, self.max_tasks, self.limits = project, theme, spec, max_tasks, limits
         self.cluster: LocalCluster | None = None
         self.client: Client | None = None
         self.plugin: str | None = None
@@ -145,7 +151,8 @@ class DaskExecutor:
         contents = {digest: client.submit(_shipped, shipment.contents[digest], key=f"folderpers-file-{digest}")
                     for digest in used}
         jobs = [_Job(task, (site_key, shipment.roots, theme_listing + own, theme,
-                            {path: contents[digest] for path, digest in own}, Task(None, task.publication, task.kind)))
+                            {path: contents[digest] for path, digest in own}, Task(None, task.publication, task.kind),
+                            self.limits, self.max_tasks))
                 for task, own in shipped]
         return chain(failed, self._results(client, jobs, resource_name, [theme, *contents.values()]))
 
@@ -164,9 +171,10 @@ class DaskExecutor:
             return self.client
         if self.spec.kind == "dask-local":
             logging.getLogger("distributed").setLevel(logging.ERROR)  # workers coming and going is not news here
+            # For as long as this process lives: the nannies read it whenever they (re)start a worker.
+            dask.config.set({"distributed.worker.daemon": False})
             self.cluster = LocalCluster(n_workers=self.spec.workers, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, lifetime=LOCAL_LIFETIME,
-                                        lifetime_stagger=LOCAL_LIFETIME_STAGGER, lifetime_restart=True)
+                                        dashboard_address=None)
             self.client = Client(self.cluster)
             return self.client
         try:
@@ -229,12 +237,12 @@ class DaskExecutor:
                 job, _, retry = in_flight.pop(future.key)
                 if count % WINDOW_REFRESH == 0:  # workers may have joined or left
                     limit = _threads(client, resource_name)
-                killed = future.status == "error" and isinstance(future.exception(), KilledWorker)
-                if killed and not retry:
+                suspect = not retry and future.status == "error" and isinstance(future.exception(), KilledWorker)
+                if suspect:
                     suspects.append(job)
-                else:
+                top_up()  # before this result is fetched and published: the worker need not wait for that
+                if not suspect:
                     yield self._done(job.task, future)
-                top_up()
         finally:  # Ctrl-C, or the caller stopped early: nothing of this build keeps running
             client.cancel([future for _, future, _ in in_flight.values()] + shipped)
 
@@ -247,8 +255,9 @@ class DaskExecutor:
                                                   "alone: not tried again"))
         except Exception as error:  # noqa: BLE001 - one task's failure (shipping, a worker's disk) is its own
             return Done(task, error=error)
-        self.peak_rss_kib[rendering.pid] = max(rendering.peak_rss_kib, self.peak_rss_kib.get(rendering.pid, 0))
-        return Done(task, rendering.outputs, rendering.error, rendering.peak_rss_kib, rendering.rss_kib,
+        if rendering.pid:  # 0: no render process answered (past a limit, crashed)
+            self.peak_rss_kib[rendering.pid] = max(rendering.peak_rss_kib, self.peak_rss_kib.get(rendering.pid, 0))
+        return Done(task, rendering.outputs, rendering.error, rendering.peak_rss_kib, rendering.rss_kib, rendering.pid,
                     rendering.seconds, rendering.weasyprint_seconds)
 
 
@@ -280,11 +289,10 @@ def _refusal(name: str, dask_worker: Any) -> list[str] | None:
 
 
 def _render(site_key: str, client_roots: tuple[Path, ...], listing: Listing, theme_files: dict[str, bytes],
-            contents: dict[str, bytes], task: Task) -> _Rendering:
-    """On a worker: write the task's files into the build's site, render, report."""
+            contents: dict[str, bytes], task: Task, limits: DocumentLimits, max_tasks: int) -> _Rendering:
+    """On a worker: write the task's files into the build's site, render in its render process, report."""
     site = _SITES.site(site_key, Path(get_worker().local_directory))
     site.receive(listing, {**theme_files, **contents})
-    done = render_shipped(site, client_roots, task)
-    return _Rendering(done.outputs, done.error, done.seconds, done.weasyprint_seconds,
-                      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, _rss_kib(),
-                      os.getpid())
+    done = render_shipped(site, client_roots, task, limits, max_tasks)
+    return _Rendering(done.outputs, done.error, done.seconds, done.weasyprint_seconds, done.peak_rss_kib,
+                      done.rss_kib, done.worker_pid)

@@ -8,6 +8,11 @@ build, so no two builds' files ever mix), checks every file's hash as it writes 
 from a copy of the task whose paths point into that site. Rendering reads only below the
 project root, and the outputs do not depend on where the root is (they name no absolute path),
 so the bytes are the same as those of a local build.
+
+A worker renders in a render process of its own, the local pool's (workers.py) with one process:
+a forked child that renders within the per-document limits (limits.py), killed past the time
+limit, bounded in address space, replaced after `max_tasks` documents or a crash. A Dask task
+runs in a thread, which cannot be stopped; a process can, and the worker goes on.
 """
 
 from __future__ import annotations
@@ -24,12 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from folderpers.build.workers import Done, Task, render_task
+from folderpers.build.limits import DocumentLimits
+from folderpers.build.workers import Done, Task, WorkerPool
 from folderpers.errors import FolderpersError, Location, Problem
 from folderpers.project import Project
-from folderpers.render.theme import Theme
 
 SITES_KEPT = 4  # builds whose files a worker keeps (a client's next build usually shares none of them)
+RENDERERS_KEPT = 2  # builds whose render process a worker keeps warm (two builds may share a cluster)
 
 Listing = tuple[tuple[str, str], ...]  # (path below the project root, sha256 of its content), sorted
 
@@ -125,17 +131,15 @@ def copy_dataclass(item: Any, changes: Mapping[str, Any]) -> Any:
 
 @dataclass
 class Site:
-    """One build's files on one worker, and the theme and writers that render from them."""
+    """One build's files on one worker, and the render process that renders from them."""
 
     root: Path
-    theme: Theme
-    writers: dict[str, Any] = field(default_factory=dict)
     present: set[str] = field(default_factory=set)  # paths written and checked
     lock: threading.Lock = field(default_factory=threading.Lock)
-    # One render at a time per process: the theme's renderers (WeasyPrint's font configuration, the
-    # parsed stylesheets) are not made for threads, and WeasyPrint holds the GIL anyway. A worker
-    # should have one thread (README, "Many machines"); with more, this keeps them correct.
+    # One render at a time per site: its pool has one process. A worker should have one thread
+    # (README, "Many machines"); with more, this keeps them correct.
     rendering: threading.Lock = field(default_factory=threading.Lock)
+    pool: WorkerPool | None = None
 
     def receive(self, listing: Listing, contents: Mapping[str, bytes]) -> None:
         """Write the files of `listing` that are not here yet; `contents` by path. A file whose content
@@ -160,9 +164,29 @@ class Site:
                 os.replace(temporary, target)
                 self.present.add(path)
 
+    def render(self, task: Task, limits: DocumentLimits, max_tasks: int) -> Done:
+        """Render `task` (paths in this site) in the site's render process, started when needed."""
+        with self.rendering:
+            if self.pool is None or (self.pool.limits, self.pool.max_tasks) != (limits, max_tasks):
+                self._stop()
+                self.pool = WorkerPool(Project(self.root), 1, max_tasks, limits)
+            [done] = list(self.pool.run([task]))  # to its end: the pool replaces a spent process after the yield
+            return done
+
+    def stop(self) -> None:
+        """Stop the render process (it is started again for the next task)."""
+        with self.rendering:
+            self._stop()
+
+    def _stop(self) -> None:
+        if self.pool is not None:
+            self.pool.__exit__(None, None, None)
+            self.pool = None
+
 
 class Sites:
-    """A worker process's sites, the most recent SITES_KEPT of them; older ones are deleted."""
+    """A worker process's sites, the most recent SITES_KEPT of them (older ones are deleted), and the
+    render processes of the RENDERERS_KEPT most recent (a warm one holds ~140 MiB with the examples)."""
 
     def __init__(self) -> None:
         self.sites: OrderedDict[str, Site] = OrderedDict()
@@ -175,20 +199,24 @@ class Sites:
                 root = directory / "folderpers-sites" / key
                 shutil.rmtree(root, ignore_errors=True)  # a worker killed while writing it may have left a part
                 root.mkdir(parents=True)
-                site = self.sites[key] = Site(root, Theme(Project(root)))
-                while len(self.sites) > SITES_KEPT:
-                    _, old = self.sites.popitem(last=False)
-                    shutil.rmtree(old.root, ignore_errors=True)
+                site = self.sites[key] = Site(root)
             self.sites.move_to_end(key)
-            return site
+            sites = list(self.sites.values())
+            deleted = sites[:-SITES_KEPT]
+            for old in deleted:
+                del self.sites[old.root.name]
+        for old in sites[:-RENDERERS_KEPT]:  # outside the lock: a render of that site may be finishing
+            old.stop()
+        for old in deleted:
+            shutil.rmtree(old.root, ignore_errors=True)
+        return site
 
 
-def render_shipped(site: Site, client_roots: tuple[Path, ...], task: Task) -> Done:
+def render_shipped(site: Site, client_roots: tuple[Path, ...], task: Task, limits: DocumentLimits,
+                   max_tasks: int) -> Done:
     """Render `task` (paths of the client's checkout) from the site's files; the Done speaks of the
     client's paths again, so that its messages name the files the user has."""
-    local = rebase(task, client_roots, site.root)
-    with site.rendering:
-        done = render_task(site.writers, site.theme, local)
+    done = site.render(rebase(task, client_roots, site.root), limits, max_tasks)
     client_root = client_roots[0]
     outputs = tuple(dataclasses.replace(output, warnings=_texts(output.warnings, site.root, client_root),
                                         notes=_texts(output.notes, site.root, client_root))
