@@ -46,5 +46,5 @@ import: setup
 clean:
 	rm -rf dist
 
-bench: setup
-	$(PY) bench/benchmark.py
+bench: setup   # make bench SCALE=1: the build core at scale with stand-in writers (bench/scale.py)
+	$(PY) bench/$(if $(SCALE),scale,benchmark).py

@@ -30,7 +30,9 @@ def _plain(value):
     return value
 
 
-def make_corpus(source: Project, target: Path, folders: int, institutions: int, seed: int = 7) -> Project:
+def make_corpus(source: Project, target: Path, folders: int, institutions: int, seed: int = 7,
+                today: date | None = None) -> Project:
+    today = today or date.today()
     if target.exists():
         shutil.rmtree(target)
     for name in ("templates", "styles", "schemas", "snippets"):
@@ -47,6 +49,11 @@ def make_corpus(source: Project, target: Path, folders: int, institutions: int, 
             text = re.sub(r"(088[ -]?\(?\)?)\d", rf"\g<1>{index % 10}", text)
             (destination / "institution.yaml").write_text(text, "utf-8")
     rng = random.Random(seed)
+    if folders < len(examples):
+        raise ValueError(f"at least {len(examples)} folders, one from each example (they link to each other)")
+    renamed: dict[str, str] = {}
+    for number, example in enumerate(examples):
+        renamed.setdefault(example["_dir"].name, f"folder-{number:03d}")
     for number in range(folders):
         example = dict(examples[number % len(examples)])
         directory = target / "folders" / f"folder-{number:03d}"
@@ -59,12 +66,14 @@ def make_corpus(source: Project, target: Path, folders: int, institutions: int, 
             chosen.pop()
         example["blocks"] = chosen
         example["code"] = f"B-{number:03d}"
-        example["approved"] = (date.today() - timedelta(days=30)).isoformat()  # current: not due, not expired
-        example["review"] = (date.today() + timedelta(days=700)).isoformat()
+        example["approved"] = (today - timedelta(days=30)).isoformat()  # current: not due, not expired
+        example["review"] = (today + timedelta(days=700)).isoformat()
         example["title"] = f"{example['title']} ({number})"
         example.pop("institutions", None)
         for old in directory.glob("folder*.yaml"):
             old.unlink()
         text = yaml.safe_dump(example, allow_unicode=True, sort_keys=False, width=100)
+        # a link to another example folder ({folder:slug}) goes to the first synthetic folder made from it
+        text = re.sub(r"\{folder:([a-z0-9-]+)\}", lambda match: f"{{folder:{renamed[match[1]]}}}", text)
         (directory / "folder.yaml").write_text(text, "utf-8")
     return Project(target)

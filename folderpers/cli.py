@@ -97,6 +97,8 @@ def _shared_options(defaults: bool) -> tuple[argparse.ArgumentParser, argparse.A
                                metavar="WHERE", help=f"where to render: {EXECUTOR_HELP} (default: local)")
     build_options.add_argument("--force", action="store_true", default=default(False),
                                help="rebuild every output, also those whose inputs did not change")
+    build_options.add_argument("--verify", action="store_true", default=default(False),
+                               help="hash every output in dist/ to decide it is intact (default: by size and time)")
     build_options.add_argument("--debug", action="store_true", default=default(False),
                                help="show tracebacks of internal errors")
     return common, output, build_options

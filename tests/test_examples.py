@@ -9,6 +9,7 @@ import pikepdf
 import pypdf
 import pytest
 
+from folderpers.build.state import STATE_FILES
 from folderpers.model.blocks import BLOCK_TYPES
 from folderpers.project import Project
 from folderpers.source.load import load_folder, load_institution, load_snippets
@@ -64,7 +65,7 @@ def test_every_publication_is_built_and_unpublished_ones_are_not(dist):
         stem = f"{institution}/print/{INSTITUTIONS[institution].code_prefix}-{folder.code}_v{folder.version}_{slug}"  # slug: the stem
         expected |= {f"{institution}/{slug}.pdf", f"{institution}/{slug}.html", f"{stem}.pdf", f"{stem}_booklet.pdf",
                      f"{stem}_preflight.json", f"{institution}/thumbs/{slug}.png"}
-    assert {str(path.relative_to(dist)) for path in dist.rglob("*") if path.is_file() and path.name != ".lock"} == expected
+    assert {str(path.relative_to(dist)) for path in dist.rglob("*") if path.is_file() and path.name not in STATE_FILES} == expected
 
 
 @pytest.mark.parametrize("slug, institution", publications())
@@ -216,7 +217,8 @@ def test_two_builds_in_separate_processes_are_byte_identical(dist, tmp_path):
     second = tmp_path / "second"
     subprocess.run([sys.executable, str(REPO / "build.py"), "--today", TODAY.isoformat(), "--output", str(second)],
                    cwd=tmp_path, check=True, capture_output=True)
-    first_files = sorted(str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file())
-    assert first_files == sorted(str(p.relative_to(second)) for p in second.rglob("*") if p.is_file())
+    first_files = sorted(str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file() and p.name not in STATE_FILES)
+    assert first_files == sorted(str(p.relative_to(second)) for p in second.rglob("*")
+                                 if p.is_file() and p.name not in STATE_FILES)
     for name in first_files:
         assert (dist / name).read_bytes() == (second / name).read_bytes(), f"{name} differs between builds"

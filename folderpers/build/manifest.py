@@ -1,24 +1,27 @@
 """The manifest, dist/manifest.json: what was published, from which inputs, with checksums.
 
-It is the audit trail (which version of which folder a patient could have received) and the
-basis of incremental builds. One entry per output file in dist/; a build replaces the entries of
-the outputs it wrote and keeps those of files it did not touch. Format: schemas/manifest.schema.json.
+It is the audit trail (which version of which folder a patient could have received), for intranet
+consumers. One entry per output file in dist/; a build replaces the entries of the outputs it
+wrote and keeps those of files it did not touch. Format: schemas/manifest.schema.json. It is
+written from the build's state store (state.py), which incremental builds decide from; this
+module has the input digests both share.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib.metadata import version
-from pathlib import Path, PurePath
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from folderpers import __version__
-from folderpers.build.publish import publish
-from folderpers.model.publication import Publication
+from folderpers.build.publish import publish_chunks
+
+if TYPE_CHECKING:
+    from folderpers.model.publication import Publication
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = "folderpers-manifest/2"  # entries of another format are not trusted: all is rebuilt
@@ -54,19 +57,12 @@ def combined_digest(inputs: dict[str, str], kind: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def output_entry(path: str, kind: str, writer: str, data: bytes, pages: int | None, publication: Publication,
-                 inputs: dict[str, str], inputs_sha256: str, source: str) -> dict[str, Any]:
+def publication_facts(publication: Publication) -> dict[str, Any]:
+    """The document-control facts every output of `publication` carries in the manifest."""
     folder = publication.folder
     properties = publication.properties()
     return {
-        "path": path,
-        "kind": kind,
-        "writer": writer,
-        "source": source,
         "published_by": list(folder.institutions) if folder.institutions is not None else "all",
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "bytes": len(data),
-        "pages": pages,
         "folder": folder.slug,
         "institution": publication.institution.id,
         "language": folder.language,
@@ -79,85 +75,30 @@ def output_entry(path: str, kind: str, writer: str, data: bytes, pages: int | No
         "department": folder.department,
         "changes": [{"version": c.version, "date": c.date.isoformat(), "what": c.what} for c in folder.changes],
         "related": list(publication.related),
-        "inputs": inputs,
-        "pipeline": PIPELINE,
-        "inputs_sha256": inputs_sha256,
     }
 
 
-def entries_current(entries: list[dict[str, Any]], dist: Path, root: Path, theme_inputs: dict[str, str]) -> bool:
-    """Without loading the folder: are these outputs exactly what its unchanged inputs would give?
+def read_manifest(dist: Path) -> list[dict[str, Any]]:
+    """The entries of dist/manifest.json (none if there is none, it is unreadable or of another format)."""
+    try:
+        data = json.loads((dist / MANIFEST_NAME).read_text("utf-8"))
+        return list(data["outputs"]) if data.get("format") == FORMAT else []
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return []
 
-    Every recorded input must still have its recorded content, the theme must be the same set of
-    files with the same content, and every output must be in dist/ as it was made.
-    """
+
+def manifest_chunks(entries: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """dist/manifest.json, entry by entry: the same bytes as json.dumps of the whole with indent=2,
+    without holding every entry at once."""
+    yield f'{{\n  "format": "{FORMAT}",\n  "outputs": ['.encode()
+    separator = "\n"
     for entry in entries:
-        current = dict(theme_inputs)
-        for name, digest in entry["inputs"].items():
-            if name in theme_inputs or name.startswith(("templates/", "styles/")):
-                continue
-            path = root / name
-            if not path.is_file() or file_digest(path) != digest:
-                return False
-            current[name] = digest
-        if combined_digest(dict(sorted(current.items())), entry["writer"]) != entry["inputs_sha256"]:
-            return False
-        if not _intact(dist / entry["path"], entry):
-            return False
-    return True
+        text = json.dumps(entry, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        yield f"{separator}    {text}".encode()
+        separator = ",\n"
+    yield ("]\n}\n" if separator == "\n" else "\n  ]\n}\n").encode()
 
 
-def _intact(target: Path, entry: dict[str, Any]) -> bool:
-    """The file is in dist/ exactly as the manifest says it was written."""
-    return (target.is_file() and target.stat().st_size == entry["bytes"]
-            and hashlib.sha256(target.read_bytes()).hexdigest() == entry["sha256"])
-
-
-@dataclass
-class Manifest:
-    dist: Path
-    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
-    changed: bool = True  # False while it holds exactly what was loaded from dist/
-
-    @classmethod
-    def load(cls, dist: Path) -> Manifest:
-        """The manifest of an earlier build (empty if there is none or it is unreadable)."""
-        try:
-            data = json.loads((dist / MANIFEST_NAME).read_text("utf-8"))
-            entries = {entry["path"]: entry for entry in data["outputs"]} if data.get("format") == FORMAT else {}
-        except (OSError, ValueError, KeyError, TypeError):
-            entries = {}
-        return cls(dist, entries, changed=not entries)
-
-    def record(self, entry: dict[str, Any]) -> None:
-        self.entries[entry["path"]] = entry
-        self.changed = True
-
-    def unchanged(self, paths: Iterable[PurePath], dist: Path, inputs_sha256: str) -> bool:
-        """True when every file was made from exactly these inputs and is still in dist/ as it was made."""
-        for path in paths:
-            entry = self.entries.get(str(path))
-            if entry is None or entry["inputs_sha256"] != inputs_sha256 or not _intact(dist / path, entry):
-                return False
-        return True
-
-    def by_source(self) -> dict[str, list[dict[str, Any]]]:
-        """The entries made from each folder file."""
-        grouped: dict[str, list[dict[str, Any]]] = {}
-        for entry in self.entries.values():
-            grouped.setdefault(entry["source"], []).append(entry)
-        return grouped
-
-    def current(self) -> list[dict[str, Any]]:
-        """The entries whose file is in dist/, by path."""
-        return [self.entries[path] for path in sorted(self.entries) if (self.dist / path).is_file()]
-
-    def write(self) -> None:
-        """Write atomically, if anything changed; entries whose file is gone from dist/ are dropped."""
-        current = self.current()
-        if not self.changed and len(current) == len(self.entries):  # a no-op build: nothing to serialise
-            return
-        data = (json.dumps({"format": FORMAT, "outputs": current}, indent=2, ensure_ascii=False) + "\n").encode()
-        path = self.dist / MANIFEST_NAME
-        if not path.is_file() or path.read_bytes() != data:
-            publish(path, data, self.dist)
+def write_manifest(dist: Path, entries: Iterable[dict[str, Any]]) -> None:
+    """Write dist/manifest.json atomically from `entries` (by path)."""
+    publish_chunks(dist / MANIFEST_NAME, manifest_chunks(entries), dist)

@@ -7,27 +7,42 @@ institution's, a failed render that one output. Every outcome is reported as it 
 
 from __future__ import annotations
 
+import hashlib
+import heapq
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from folderpers.build.executors import open_executor
 from folderpers.build.limits import DEFAULT_LIMITS, DocumentLimits
-from folderpers.build.manifest import Manifest, combined_digest, entries_current, input_digests, output_entry
+from folderpers.build.manifest import (
+    MANIFEST_NAME,
+    PIPELINE,
+    combined_digest,
+    file_digest,
+    input_digests,
+    publication_facts,
+    write_manifest,
+)
 from folderpers.build.publish import output_lock, publish, remove_leftovers
+from folderpers.build.state import StateStore, canonical_digest
 from folderpers.build.workers import DEFAULT_MAX_TASKS, Done, Task
 from folderpers.errors import Location, OutputError
-from folderpers.model.folder import Folder
-from folderpers.model.institution import Institution
 from folderpers.model.outcome import BuildReport, Outcome
 from folderpers.project import Project
 from folderpers.render.fonts import require_font
 from folderpers.render.theme import Theme
 from folderpers.source.corpus import Corpus, Selection
 from folderpers.source.review import ReviewPolicy, assess, check_publishable, review_state
-from folderpers.writers import COLLECTION_WRITERS, KINDS, WRITERS, CollectionWriter, Writer
+from folderpers.writers import COLLECTION_KINDS, KINDS
+
+if TYPE_CHECKING:
+    from folderpers.model.folder import Folder
+    from folderpers.model.institution import Institution
+    from folderpers.writers import Writer
 
 
 @dataclass(frozen=True)
@@ -38,12 +53,14 @@ class BuildOptions:
     policy: ReviewPolicy = field(default_factory=lambda: ReviewPolicy(date.today()))
     jobs: int = 0  # worker processes; 0 renders in this process
     force: bool = False  # rebuild outputs whose inputs did not change
+    verify: bool = False  # hash every output file to decide it is intact (else: by size and modification time)
     max_tasks_per_worker: int = DEFAULT_MAX_TASKS
     executor: str = "local"  # where tasks render: local, dask://HOST:PORT or dask-local:N (see build/executors)
     debug: bool = False
     limits: DocumentLimits = DEFAULT_LIMITS  # per output: wall-clock seconds and memory
 
 
+LOOKAHEAD_PER_WORKER = 4  # tasks planned ahead per worker, to choose the longest among them
 Reporter = Callable[[Outcome], None]
 Progress = Callable[[int, int], None]  # (documents rendered, documents to render): for a progress bar
 
@@ -55,9 +72,16 @@ class _Build:
     project: Project
     options: BuildOptions
     reporter: Reporter
+    progress: Progress
     corpus: Corpus
     report: BuildReport = field(default_factory=BuildReport)
     claimed: dict[PurePosixPath, str] = field(default_factory=dict)  # output path -> the folder file that makes it
+    theme_inputs: dict[str, str] = field(default_factory=dict)  # digests of every template and style
+    theme_id: int | None = None  # the state store's id of theme_inputs with PIPELINE (None: nothing made from them)
+    checked: set[str] = field(default_factory=set)  # outputs known to be in dist/ as recorded (or just written)
+    snippet_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # an institution's own snippet files
+    planned: int = 0  # render tasks planned so far
+    done: int = 0  # of which rendered
 
     def record(self, outcome: Outcome) -> None:
         self.report.outcomes.append(outcome)
@@ -104,70 +128,94 @@ def build(project: Project, options: BuildOptions, reporter: Reporter = lambda o
 
 def _build_locked(project: Project, options: BuildOptions, reporter: Reporter, progress: Progress) -> BuildReport:
     corpus = Corpus(project, Selection(options.institutions, options.folders))
-    run = _Build(project, options, reporter, corpus)
+    run = _Build(project, options, reporter, progress, corpus)
     remove_leftovers(project.dist)
     for option, problem in corpus.unknown_selections():
         run.record(Outcome("failed", option, detail=f"{problem.message}; {problem.hint}"))
     theme = Theme(project)
-    writers = [WRITERS[kind](theme) for kind in options.formats if kind in WRITERS]
-    manifest = Manifest.load(project.dist)
-    theme_inputs = input_digests(theme.files, project.root)
-    tasks: list[Task] = []
-    recorded = manifest.by_source()
-    kinds = tuple(writer.kind for writer in writers)
-    with _Renderer(run, theme) as renderer:
-        for source in corpus.folder_sources:
-            if not options.force and _still_current(run, source, recorded, corpus.institution_ids, kinds,
-                                                    theme_inputs):
-                continue
-            _ = corpus.schemas  # outside the try: a broken schema is the project's problem, not the folder's
-            try:
-                folder = corpus.folder(source)
-                warnings = check_publishable(assess(folder, options.policy), options.policy) + \
-                    corpus.languages(folder).warnings
-            except Exception as error:  # noqa: BLE001 - a broken folder must not stop the others
-                run.failure(str(Location(source)), error)
-                continue
-            for institution_id, institution in run.institutions.items():
-                if not folder.published_by(institution_id):
-                    run.record(Outcome("skipped", f"{folder.slug} for {institution_id}", detail="not published there"))
-                elif isinstance(institution, Outcome):  # failed to load: already reported once
-                    run.record(Outcome("failed", f"{folder.slug} for {institution_id}",
-                                       detail=f"institution {institution_id!r} has errors (see above)"))
-                else:
-                    tasks.extend(_plan(run, folder, institution, writers, theme_inputs, manifest, warnings))
-            renderer.start(len(tasks))  # workers warm up while the other folders are planned
-        progress(0, len(tasks))
-        for count, done in enumerate(renderer.run(_longest_first(tasks)), 1):
-            _publish(run, done, manifest)
-            progress(count, len(tasks))
-    if project.dist.is_dir():
-        manifest.write()
-    for kind in options.formats:
-        if kind in COLLECTION_WRITERS:
-            _publish_collection(run, COLLECTION_WRITERS[kind](theme), manifest, corpus)
+    store = StateStore(project.dist)
+    try:
+        run.theme_inputs = input_digests(theme.files, project.root)
+        run.theme_id = store.known_theme_id(run.theme_inputs, PIPELINE)
+        _render_publications(run, theme, tuple(kind for kind in options.formats if kind not in COLLECTION_KINDS), store)
+        store.drop_missing(run.checked)
+        store.finish()
+        if store.changed or not (project.dist / MANIFEST_NAME).is_file():
+            write_manifest(project.dist, store.entries())
+        for kind in options.formats:
+            if kind in COLLECTION_KINDS:
+                _publish_collection(run, kind, theme, store, corpus)
+    finally:
+        store.close()
     return run.report
 
 
-def _plan(run: _Build, folder: Folder, institution: Institution, writers: Iterable[Writer],
-          theme_inputs: dict[str, str], manifest: Manifest, warnings: tuple[str, ...]) -> list[Task]:
+def _render_publications(run: _Build, theme: Theme, kinds: tuple[str, ...], store: StateStore) -> None:
+    """Plan every selected publication (skipping what is unchanged), render and publish the rest:
+    rendering starts as soon as the first tasks are planned, and planning goes on while they render."""
+    with _Renderer(run, theme) as renderer:
+        planned = _planned(run, theme, kinds, store, renderer)
+        window = LOOKAHEAD_PER_WORKER * run.options.jobs if run.options.jobs > 0 else 1
+        run.progress(0, 0)
+        for done in renderer.run(_longest_first(planned, window)):
+            run.done += 1
+            _publish(run, done, store)
+            run.progress(run.done, run.planned)
+
+
+def _planned(run: _Build, theme: Theme, kinds: tuple[str, ...], store: StateStore,
+             renderer: _Renderer) -> Iterator[Task]:
+    """The render tasks of every selected publication, folder by folder, as they are planned."""
+    corpus, options = run.corpus, run.options
+    writers: list[Writer] = []  # made when a folder needs planning: a no-op imports no writer
+    for source in corpus.folder_sources:
+        if not options.force and _still_current(run, source, store, corpus.institution_ids, kinds):
+            continue
+        _ = corpus.schemas  # outside the try: a broken schema is the project's problem, not the folder's
+        if not writers:
+            from folderpers.writers import WRITERS
+            writers = [WRITERS[kind](theme) for kind in kinds]
+        try:
+            folder = corpus.folder(source)
+            warnings = check_publishable(assess(folder, options.policy), options.policy) + \
+                corpus.languages(folder).warnings
+        except Exception as error:  # noqa: BLE001 - a broken folder must not stop the others
+            run.failure(str(Location(source)), error)
+            continue
+        for institution_id, institution in run.institutions.items():
+            if not folder.published_by(institution_id):
+                run.record(Outcome("skipped", f"{folder.slug} for {institution_id}", detail="not published there"))
+            elif isinstance(institution, Outcome):  # failed to load: already reported once
+                run.record(Outcome("failed", f"{folder.slug} for {institution_id}",
+                                   detail=f"institution {institution_id!r} has errors (see above)"))
+            else:
+                tasks = _plan(run, folder, institution, writers, store, warnings)
+                run.planned += len(tasks)
+                renderer.start(run.planned)  # workers start (and import WeasyPrint) as soon as there is work
+                yield from tasks
+    run.progress(run.done, run.planned)
+
+
+def _plan(run: _Build, folder: Folder, institution: Institution, writers: Iterable[Writer], store: StateStore,
+          warnings: tuple[str, ...]) -> list[Task]:
     """The render tasks for one folder and institution; outputs whose inputs did not change are reported
-    as unchanged instead (decided from content hashes in the manifest, never from timestamps)."""
+    as unchanged instead (decided from content hashes in the state store, never from timestamps)."""
     try:
         publication = run.corpus.publication(folder, institution)
     except Exception as error:  # noqa: BLE001
         run.failure(f"{folder.slug} for {institution.id}", error)
         return []
     tasks = []
-    shared = {**theme_inputs, **input_digests(publication.sources, run.project.root)}
+    shared = {**run.theme_inputs, **input_digests(publication.sources, run.project.root)}
     for writer in writers:
         paths = writer.paths(publication)
         if _collides(run, paths, folder):
             continue
         inputs = dict(sorted({**shared, **input_digests(writer.inputs(publication), run.project.root)}.items()))
         digest = combined_digest(inputs, writer.kind)
-        if not run.options.force and manifest.unchanged(paths, run.project.dist, digest):
+        if not run.options.force and _unchanged(run, store, paths, digest):
             for path in paths:
+                run.checked.add(str(path))
                 run.record(Outcome("unchanged", _shown(run.project.dist / path, run.project), warnings=warnings))
         else:
             tasks.append(Task(_Work(paths, inputs, digest, warnings), publication, writer.kind))
@@ -186,33 +234,63 @@ def _collides(run: _Build, paths: tuple[PurePosixPath, ...], folder: Folder) -> 
     return False
 
 
-def _still_current(run: _Build, source: Path, recorded: dict[str, list[dict]], institutions: tuple[str, ...],
-                   kinds: tuple[str, ...], theme_inputs: dict[str, str]) -> bool:
+def _unchanged(run: _Build, store: StateStore, paths: tuple[PurePosixPath, ...], inputs_sha256: str) -> bool:
+    """True when every file was made from exactly these inputs and is still in dist/ as it was made."""
+    for path in paths:
+        recorded = store.of_path(str(path))
+        if recorded is None or recorded.inputs_sha256 != inputs_sha256 or not store.intact(recorded,
+                                                                                             run.options.verify):
+            return False
+    return True
+
+
+def _still_current(run: _Build, source: Path, store: StateStore, institutions: tuple[str, ...],
+                   kinds: tuple[str, ...]) -> bool:
     """The fast path of a no-op rebuild: when the folder file and everything its outputs were made
     from are unchanged (by content hash), report its outputs as unchanged without loading it.
     Anything unusual (a changed institution, a new institution or format, an expired review date)
     returns False, and the folder takes the full path with its proper messages. An institution whose
     file is unchanged loaded without errors when these outputs were made from it."""
-    entries = recorded.get(_shown(source, run.project), [])
-    if not entries:
+    recorded = store.of_source(_shown(source, run.project))
+    if not recorded or run.theme_id is None:
         return False
-    published = entries[0]["published_by"]
+    facts = recorded[0].facts  # the folder's: the same in every output made from this file
+    published = facts["published_by"]
     wanted = {(institution, kind) for institution in institutions for kind in kinds
               if published == "all" or institution in published}
-    relevant = [entry for entry in entries if (entry["institution"], entry["writer"]) in wanted]
-    if {(entry["institution"], entry["writer"]) for entry in relevant} != wanted or not relevant:
+    relevant = [output for output in recorded if (output.institution, output.writer) in wanted]
+    if {(output.institution, output.writer) for output in relevant} != wanted or not relevant:
         return False
-    state, _, warnings = review_state(date.fromisoformat(entries[0]["approved"]),
-                                      date.fromisoformat(entries[0]["review"]), run.options.policy)
-    if state == "expired" or not entries_current(relevant, run.project.dist, run.project.root, theme_inputs):
+    state, _, warnings = review_state(date.fromisoformat(facts["approved"]), date.fromisoformat(facts["review"]),
+                                      run.options.policy)
+    if state == "expired":
         return False
-    for entry in relevant:  # an institution's new snippet may replace a shared one: not current then
-        snippets = (run.project.institutions / entry["institution"] / "snippets").glob("*.yaml")
-        if any(_shown(path, run.project) not in entry["inputs"] for path in snippets):
+    digests: dict[str, str] = {}  # each input file hashed once, however many outputs it made
+    for output in relevant:
+        if output.theme != run.theme_id:  # a template, style or the pipeline's version changed
             return False
-    for entry in sorted(relevant, key=lambda entry: entry["path"]):
-        run.record(Outcome("unchanged", _shown(run.project.dist / entry["path"], run.project), warnings=warnings))
+        for name, digest in output.own_inputs.items():
+            if name not in digests:
+                path = run.project.root / name
+                digests[name] = file_digest(path) if path.is_file() else ""
+            if digests[name] != digest:
+                return False
+        # an institution's new snippet may replace a shared one: not current then
+        if any(name not in output.own_inputs for name in _snippet_names(run, output.institution)):
+            return False
+        if not store.intact(output, run.options.verify):
+            return False
+    for output in sorted(relevant, key=lambda output: output.path):
+        run.checked.add(output.path)
+        run.record(Outcome("unchanged", _shown(run.project.dist / output.path, run.project), warnings=warnings))
     return True
+
+
+def _snippet_names(run: _Build, institution: str) -> tuple[str, ...]:
+    if institution not in run.snippet_names:
+        snippets = (run.project.institutions / institution / "snippets").glob("*.yaml")
+        run.snippet_names[institution] = tuple(_shown(path, run.project) for path in snippets)
+    return run.snippet_names[institution]
 
 
 class _Renderer:
@@ -235,7 +313,7 @@ class _Renderer:
         """Get the executor ready for `tasks` tasks: local workers import WeasyPrint while the rest is planned."""
         self.executor.start(tasks)
 
-    def run(self, tasks: list[Task]) -> Iterator[Done]:
+    def run(self, tasks: Iterable[Task]) -> Iterator[Done]:
         report = self.run_state.report
         for done in self.executor.run(tasks):
             report.render_seconds += done.seconds
@@ -243,42 +321,69 @@ class _Renderer:
             yield done
 
 
-def _longest_first(tasks: list[Task]) -> list[Task]:
-    """The tasks by estimated rendering time, longest first, so that no worker is left with a long
-    one at the end while the others wait (the folder file's size stands for its length)."""
+def _longest_first(tasks: Iterable[Task], window: int) -> Iterator[Task]:
+    """The tasks in order of estimated rendering time, longest first among the next `window` planned,
+    so that no worker is left with a long one at the end while the others wait (the folder file's size
+    stands for its length), without waiting for all of them to be planned."""
     def cost(task: Task) -> float:
+        from folderpers.writers import WRITERS  # not before there is a task: a no-op imports no writer
         return WRITERS[task.kind].relative_cost * task.publication.folder.source.stat().st_size
-    return sorted(tasks, key=cost, reverse=True)
+    waiting: list[tuple[float, int, Task]] = []  # a heap: (-cost, order planned, task)
+    for order, task in enumerate(tasks):
+        heapq.heappush(waiting, (-cost(task), order, task))
+        if len(waiting) >= window:
+            yield heapq.heappop(waiting)[2]
+    while waiting:
+        yield heapq.heappop(waiting)[2]
 
 
-def _publish(run: _Build, done: Done, manifest: Manifest) -> None:
+def _publish(run: _Build, done: Done, store: StateStore) -> None:
     work: _Work = done.task.key
     if done.error is not None:
         run.failure(_shown(run.project.dist / work.paths[0], run.project), done.error)
         return
+    dist = run.project.dist
     try:
         for output in done.outputs:
-            publish(run.project.dist / output.path, output.data, run.project.dist)
+            publish(dist / output.path, output.data, dist)
     except (OSError, OutputError) as error:  # e.g. a full disk: this output fails, with its file and cause
-        run.failure(_shown(run.project.dist / work.paths[0], run.project), error)
+        run.failure(_shown(dist / work.paths[0], run.project), error)
         return
+    publication = done.task.publication
+    facts = publication_facts(publication)
+    source = _shown(publication.folder.source, run.project)
+    theme_id = store.theme_id(run.theme_inputs, PIPELINE)
+    own_inputs = {name: digest for name, digest in work.inputs.items() if name not in run.theme_inputs}
     for output in done.outputs:
-        manifest.record(output_entry(str(output.path), output.kind, done.task.kind, output.data, output.pages,
-                                     done.task.publication, work.inputs, work.inputs_sha256,
-                                     _shown(done.task.publication.folder.source, run.project)))
-        run.record(Outcome("built", _shown(run.project.dist / output.path, run.project), pages=output.pages,
+        store.record(str(output.path), output.kind, done.task.kind, source, hashlib.sha256(output.data).hexdigest(),
+                     len(output.data), (dist / output.path).stat().st_mtime_ns, output.pages, work.inputs_sha256,
+                     theme_id, own_inputs, facts)
+        run.checked.add(str(output.path))
+        run.record(Outcome("built", _shown(dist / output.path, run.project), pages=output.pages,
                            warnings=work.warnings + output.warnings, notes=output.notes))
 
 
-def _publish_collection(run: _Build, writer: CollectionWriter, manifest: Manifest, corpus: Corpus) -> None:
+def _publish_collection(run: _Build, kind: str, theme: Theme, store: StateStore, corpus: Corpus) -> None:
+    """The index pages (and their thumbnails): made again only when an output, the theme or an
+    institution's file changed since they were made (decided from the state store)."""
+    project = run.project
+    made_from = canonical_digest({"generation": store.generation, "theme": run.theme_inputs, "pipeline": PIPELINE,
+                                  "institutions": input_digests(project.institution_sources(), project.root)})
+    current = None if run.options.force else store.collection_current(kind, made_from, run.options.verify)
+    if current is not None:
+        for path in current:
+            run.record(Outcome("unchanged", _shown(project.dist / path, project)))
+        return
+    from folderpers.writers import COLLECTION_WRITERS
     try:
-        outputs = writer.render(manifest.current(), corpus)
-        written = [publish(run.project.dist / output.path, output.data, run.project.dist) for output in outputs]
+        outputs = COLLECTION_WRITERS[kind](theme).render(list(store.entries()), corpus)
+        written = [publish(project.dist / output.path, output.data, project.dist) for output in outputs]
+        store.record_collection(kind, made_from, [(str(output.path), output.data) for output in outputs])
     except Exception as error:  # noqa: BLE001
-        run.failure(f"{writer.kind} (of everything in {_shown(run.project.dist, run.project)})", error)
+        run.failure(f"{kind} (of everything in {_shown(project.dist, project)})", error)
         return
     for output, was_written in zip(outputs, written, strict=True):
-        run.record(Outcome("built" if was_written else "unchanged", _shown(run.project.dist / output.path, run.project),
+        run.record(Outcome("built" if was_written else "unchanged", _shown(project.dist / output.path, project),
                            pages=output.pages, warnings=output.warnings, notes=output.notes))
 
 

@@ -10,14 +10,12 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-
-from folderpers.checks.coverage import coverage_lines, gaps
 from folderpers.model.outcome import BuildReport, Outcome
+
+if TYPE_CHECKING:  # rich is imported only for a terminal
+    from rich.console import Console
 
 ALWAYS_COUNTED = ("built", "skipped", "failed")  # shown even at 0, so a log always says how many failed
 _ORDER = ("built", "unchanged", "skipped", "failed")  # others follow in the order they first occur
@@ -58,7 +56,11 @@ def summary_line(report: BuildReport) -> str:
 
 def coverage_text(report: BuildReport) -> str:
     """Everything the institutions lack for their folders, per institution, from all failures at once."""
-    return "\n".join(coverage_lines(gaps(problem for outcome in report.outcomes for problem in outcome.problems)))
+    problems = [problem for outcome in report.outcomes for problem in outcome.problems]
+    if not problems:  # nothing to check (and the block model not imported for it)
+        return ""
+    from folderpers.checks.coverage import coverage_lines, gaps
+    return "\n".join(coverage_lines(gaps(problems)))
 
 
 def outcome_text(outcome: Outcome) -> str:
@@ -101,6 +103,7 @@ class TerminalReporter:
     warnings, notes) are printed above it; at the end a summary table."""
 
     def __init__(self, console: Console):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
         self.console = console
         self.bar = Progress(TextColumn("[bold]{task.description:<9}"), BarColumn(), MofNCompleteColumn(),
                             TextColumn("folders"), TimeElapsedColumn(), TextColumn("{task.fields[latest]}"),
@@ -118,6 +121,7 @@ class TerminalReporter:
         self.bar.update(self.task, completed=done, total=total)
 
     def finish(self, report: BuildReport) -> None:
+        from rich.table import Table
         self.bar.stop()
         checklist = coverage_text(report)
         if checklist:
@@ -135,5 +139,8 @@ class TerminalReporter:
 
 def reporter_for_terminal() -> Reporter:
     """A TerminalReporter when standard output is a terminal, else a PlainReporter."""
+    if not sys.stdout.isatty():  # a log or a pipe: no need for rich (its import costs about 60 ms)
+        return PlainReporter()
+    from rich.console import Console
     console = Console()
     return TerminalReporter(console) if console.is_terminal and not console.is_dumb_terminal else PlainReporter()

@@ -21,7 +21,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from folderpers.errors import Location, OutputError, Problem
@@ -55,21 +55,28 @@ def publish(target: Path, data: bytes, dist: Path) -> bool:
     OutputError if the system refuses."""
     if _holds(target, data):
         return False
-    try:
-        _publish(target, data, dist)
-    except OSError as error:
-        raise output_error(error, target) from None
+    publish_chunks(target, (data,), dist)
     return True
 
 
-def _publish(target: Path, data: bytes, dist: Path) -> None:
+def publish_chunks(target: Path, chunks: Iterable[bytes], dist: Path) -> None:
+    """Write `chunks` one after the other to `target` atomically, as publish() does (a large file made
+    piece by piece); OutputError if the system refuses."""
+    try:
+        _publish(target, chunks, dist)
+    except OSError as error:
+        raise output_error(error, target) from None
+
+
+def _publish(target: Path, chunks: Iterable[bytes], dist: Path) -> None:
     staging = staging_directory(dist)
     staging.mkdir(parents=True, exist_ok=True)
     target.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(prefix=f"{target.name}.", dir=staging)
     try:
         with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
+            for chunk in chunks:
+                stream.write(chunk)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)

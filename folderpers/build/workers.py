@@ -16,17 +16,15 @@ import contextlib
 import ctypes
 import dataclasses
 import gc
-import multiprocessing
 import os
 import resource
 import signal
 import sys
 import time
 import traceback
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from folderpers.build.limits import (
@@ -40,10 +38,12 @@ from folderpers.build.limits import (
     too_slow,
 )
 from folderpers.errors import FolderpersError
-from folderpers.model.publication import Publication
 from folderpers.project import Project
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    from folderpers.model.publication import Publication
     from folderpers.render.theme import Theme
     from folderpers.writers.base import Rendered, Writer
 
@@ -198,9 +198,14 @@ class WorkerPool:
     def __init__(self, project: Project, jobs: int, max_tasks: int = DEFAULT_MAX_TASKS,
                  limits: DocumentLimits = DEFAULT_LIMITS):
         self.project, self.jobs, self.max_tasks, self.limits = project, max(1, jobs), max_tasks, limits
-        self.context = multiprocessing.get_context("fork")
         self.workers: list[_Worker] = []
         self.peak_rss_kib: dict[int, int] = {}  # per worker pid
+
+    @cached_property
+    def context(self) -> Any:
+        """fork: a worker starts with what the parent loaded. Imported with the first worker, not before."""
+        import multiprocessing
+        return multiprocessing.get_context("fork")
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -216,15 +221,16 @@ class WorkerPool:
             self.workers.append(_Worker(self.context, self.project, self.limits))
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Done]:
-        pending = deque(tasks)
-        self.start(len(pending))
-        for worker in self.workers:
-            if pending:
-                worker.send(pending.popleft(), self.limits.seconds)
+        """`tasks` may be a stream, planned while the first ones render: the next is taken when a worker is free."""
+        stream = iter(tasks)
+        self._fill(stream)
+        if not any(worker.task for worker in self.workers):  # nothing to render: nothing more imported
+            return
+        from multiprocessing.connection import wait as connection_wait
         while any(worker.task for worker in self.workers):
             busy = [worker for worker in self.workers if worker.task]
             timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
-            ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy], timeout)
+            ready = connection_wait([w.connection for w in busy] + [w.process.sentinel for w in busy], timeout)
             for worker in busy:
                 overdue = time.monotonic() > worker.deadline
                 if worker.connection not in ready and worker.process.sentinel not in ready and not overdue:
@@ -256,15 +262,24 @@ class WorkerPool:
                     self.peak_rss_kib[done.worker_pid] = max(done.peak_rss_kib, self.peak_rss_kib.get(done.worker_pid, 0))
                 worker.task = None
                 yield done
-                if worker.done >= self.max_tasks:  # recycled: replaced only while there is work left
+                if worker.done >= self.max_tasks:  # recycled: replaced only while there is work left (_fill)
                     worker.stop()
                     self.workers.remove(worker)
-                    if not pending:
-                        continue
-                    worker = _Worker(self.context, self.project, self.limits)
-                    self.workers.append(worker)
-                if pending:
-                    worker.send(pending.popleft(), self.limits.seconds)
+                self._fill(stream)
+
+    def _fill(self, stream: Iterator[Task]) -> None:
+        """Give every idle worker the next task, starting workers (up to `jobs`) while there are tasks."""
+        while True:
+            if all(worker.task for worker in self.workers) and len(self.workers) >= self.jobs:
+                return
+            task = next(stream, None)  # may plan more (and start workers: see start())
+            if task is None:
+                return
+            idle = next((worker for worker in self.workers if worker.task is None), None)
+            if idle is None:
+                idle = _Worker(self.context, self.project, self.limits)
+                self.workers.append(idle)
+            idle.send(task, self.limits.seconds)
 
 
 def _receive(worker: _Worker) -> Done | str | None:

@@ -14,7 +14,7 @@ from folderpers.project import Project
 def main(project: Project, args: argparse.Namespace) -> int:
     """0 when every output was built or is unchanged, 1 when any failed."""
     options = BuildOptions(tuple(args.institution), tuple(args.folder), args.formats, review_policy(args),
-                           jobs=args.jobs, force=args.force, debug=args.debug,
+                           jobs=args.jobs, force=args.force, verify=args.verify, debug=args.debug,
                            limits=DocumentLimits(args.time_limit, args.memory_limit), executor=str(args.executor))
     reporter = reporter_for_terminal()
     report = build(project, options, reporter=reporter.outcome, progress=reporter.progress)

@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from folderpers.build.manifest import Manifest
 from folderpers.build.pipeline import BuildOptions, build
+from folderpers.build.publish import output_lock
+from folderpers.build.state import StateStore
 from folderpers.model.outcome import BuildReport, Outcome
 from folderpers.project import Project
 from folderpers.source.review import ReviewPolicy
@@ -94,9 +95,14 @@ class Preview:
         """Forget folders that are gone: their outputs (so the index drops them) and their failures."""
         if not slugs:
             return
-        for entry in Manifest.load(self.project.dist).entries.values():
-            if entry["folder"] in slugs:
-                (self.project.dist / entry["path"]).unlink(missing_ok=True)
+        with output_lock(self.project.dist):  # the state store is a build's while it runs
+            store = StateStore(self.project.dist)
+            try:
+                paths = store.paths_of_folders(slugs)
+            finally:
+                store.close()
+        for path in paths:
+            (self.project.dist / path).unlink(missing_ok=True)
         with self._lock:
             for slug in slugs:
                 self._folder_failures.pop(slug, None)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import subprocess
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from folderpers.errors import FontError, Location, Problem
-from folderpers.model.institution import Institution
+
+if TYPE_CHECKING:
+    from folderpers.model.institution import Institution
 
 _DEBIAN_PACKAGES = {"lato": "fonts-lato", "open sans": "fonts-open-sans", "noto sans": "fonts-noto-core",
                     "noto naskh arabic": "fonts-noto-core", "noto sans arabic": "fonts-noto-core",

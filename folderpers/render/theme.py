@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from folderpers.project import Project
-from folderpers.render.html import HtmlRenderer
 
 if TYPE_CHECKING:
+    from folderpers.render.html import HtmlRenderer
     from folderpers.render.pdf import PdfRenderer
 
 
@@ -22,6 +22,7 @@ class Theme:
 
     @cached_property
     def html(self) -> HtmlRenderer:
+        from folderpers.render.html import HtmlRenderer  # Jinja2 and the rest only when something is rendered
         return HtmlRenderer(self.project)
 
     @cached_property

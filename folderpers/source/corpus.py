@@ -12,17 +12,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, TypeVar
 
 from folderpers.errors import Location, Problem, SourceError
-from folderpers.model.folder import Folder, Snippet
-from folderpers.model.institution import Institution
-from folderpers.model.publication import Publication
 from folderpers.project import Project
-from folderpers.source.load import load_folder, load_institution, load_snippets
-from folderpers.source.resolve import resolve
-from folderpers.source.schemas import SchemaSet
-from folderpers.source.translation import LanguageLinks, link_languages
+
+if TYPE_CHECKING:  # the parsers (YAML, Markdown, JSON Schema) are imported when a source is first loaded
+    from folderpers.model.folder import Folder, Snippet
+    from folderpers.model.institution import Institution
+    from folderpers.model.publication import Publication
+    from folderpers.source.schemas import SchemaSet
+    from folderpers.source.translation import LanguageLinks
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Corpus:
     @cached_property
     def schemas(self) -> SchemaSet:
         """The JSON schemas; a broken schema file raises here (the project's problem, not a folder's)."""
+        from folderpers.source.schemas import SchemaSet
         return SchemaSet(self.project.schemas)
 
     # -- selection -------------------------------------------------------------------------------
@@ -97,7 +99,7 @@ class Corpus:
     def institution(self, institution_id: str) -> Institution:
         """The institution `institution_id`, loaded and validated (a FolderpersError when it has errors)."""
         source = self.project.institutions / institution_id / "institution.yaml"
-        return _cached(self._institutions, institution_id, lambda: load_institution(source, self.schemas))
+        return _cached(self._institutions, institution_id, lambda: _load().load_institution(source, self.schemas))
 
     def institutions(self) -> dict[str, Institution | BaseException]:
         """Every selected institution by id, or the error that stops it from loading."""
@@ -106,7 +108,8 @@ class Corpus:
     @cached_property
     def shared_snippets(self) -> dict[str, Snippet | SourceError]:
         """The shared snippets (`snippets/*.yaml`) by name; a broken one maps to its error."""
-        return load_snippets(self.project.snippets, self.schemas)
+        snippets: dict[str, Snippet | SourceError] = _load().load_snippets(self.project.snippets, self.schemas)
+        return snippets
 
     # -- resolving -------------------------------------------------------------------------------
 
@@ -114,21 +117,29 @@ class Corpus:
         """What `institution` publishes of `folder` (ResolveError listing every unresolved reference; typed
         phone numbers too, unless `keep_typed_phones`: see resolve), with its language versions and, for a
         stale translation, the sections out of date."""
+        from folderpers.source.resolve import resolve
         return self.languages(folder).apply(resolve(folder, institution, self.shared_snippets, keep_typed_phones))
 
     def languages(self, folder: Folder) -> LanguageLinks:
         """The folder's language versions and, for a translation, how it stands against folder.yaml."""
         if folder.source not in self._languages:
+            from folderpers.source.translation import link_languages
             self._languages[folder.source] = link_languages(folder)
         return self._languages[folder.source]
 
     def _load_folder(self, source: Path) -> Folder:
-        folder = load_folder(source, self.schemas)
+        folder: Folder = _load().load_folder(source, self.schemas)
         unknown = [name for name in folder.institutions or () if name not in self.all_institution_ids]
         if unknown:
             raise SourceError(Problem(folder.location_of("institutions"), f"unknown institution {unknown[0]!r}",
                                       f"institutions are: {', '.join(sorted(self.all_institution_ids))}"))
         return folder
+
+
+def _load() -> ModuleType:
+    """folderpers.source.load, imported when a source is first loaded (its parsers cost more than a no-op build)."""
+    from folderpers.source import load
+    return load
 
 
 K = TypeVar("K")

@@ -6,10 +6,12 @@ import calendar
 import logging
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from folderpers.errors import Problem, SourceError
-from folderpers.model.folder import Folder
+
+if TYPE_CHECKING:
+    from folderpers.model.folder import Folder
 
 log = logging.getLogger(__name__)
 

@@ -29,6 +29,7 @@ from folderpers.build.executors.environment import differences, environment
 from folderpers.build.executors.shipping import rebase
 from folderpers.build.limits import DocumentLimits
 from folderpers.build.pipeline import build
+from folderpers.build.state import STATE_FILES
 from folderpers.project import Project
 from folderpers.render.theme import Theme
 from folderpers.writers import WRITERS
@@ -118,7 +119,8 @@ def _imports_from_checkout() -> bool:
 
 
 def _files(dist: Path) -> dict[str, bytes]:
-    return {str(path.relative_to(dist)): path.read_bytes() for path in sorted(dist.rglob("*")) if path.is_file()}
+    return {str(path.relative_to(dist)): path.read_bytes() for path in sorted(dist.rglob("*"))
+            if path.is_file() and path.name not in STATE_FILES}
 
 
 def test_executor_values_are_parsed_and_wrong_ones_explained():

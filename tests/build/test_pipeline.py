@@ -4,6 +4,7 @@ import pikepdf
 import pytest
 
 from folderpers.build.pipeline import build
+from folderpers.build.state import STATE_FILES
 from folderpers.cli import main
 
 from support import MINIMAL_FOLDER, TODAY, options
@@ -18,7 +19,7 @@ def test_builds_a_pdf_and_a_web_page_per_institution(tmp_project):
     report = build(tmp_project.project, options(formats=("pdf", "web")))
     assert report.ok and report.count("built") == 4
     dist = tmp_project.root / "dist"
-    assert sorted(str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file() and p.name != ".lock") == [
+    assert sorted(str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file() and p.name not in STATE_FILES) == [
         "alpha/demo.html", "alpha/demo.pdf", "beta/demo.html", "beta/demo.pdf", "manifest.json"]
     with pikepdf.open(dist / "beta/demo.pdf") as pdf:
         assert pdf.Root.Lang == "nl" and "/StructTreeRoot" in pdf.Root

@@ -7,6 +7,7 @@ import sys
 import time
 
 from folderpers.build.publish import publish, remove_leftovers, staging_directory
+from folderpers.build.state import STATE_FILES
 
 from support import REPO, TODAY
 
@@ -38,7 +39,7 @@ def test_a_build_killed_at_any_moment_keeps_every_published_file(tmp_path):
                "--format", "pdf,web", "--jobs", "2"]
     subprocess.run(command, check=True, capture_output=True)
     def published() -> dict:  # what readers see: not the lock, not the staging directory
-        return {path: path.read_bytes() for path in output.rglob("*") if path.is_file() and path.name != ".lock"
+        return {path: path.read_bytes() for path in output.rglob("*") if path.is_file() and path.name not in STATE_FILES
                 and staging_directory(output) not in path.parents}
     before = published()
     assert len(before) == 57  # 28 publications (5 folders, one in 6 languages; 3 institutions) x PDF and web page, manifest

@@ -8,6 +8,7 @@ import os
 import pytest
 
 from folderpers.build.pipeline import _longest_first, build
+from folderpers.build.state import STATE_FILES
 from folderpers.build.workers import Task, WorkerPool
 from folderpers.writers import WRITERS
 
@@ -24,11 +25,11 @@ def test_workers_give_the_same_bytes_as_rendering_in_process(tmp_project):
     tmp_project.folder("twee")
     assert build(tmp_project.project, options(formats=("pdf", "web"), jobs=2)).ok
     pooled = {p.relative_to(tmp_project.root / "dist"): p.read_bytes()
-              for p in (tmp_project.root / "dist").rglob("*") if p.is_file() and p.name != ".lock"}
+              for p in (tmp_project.root / "dist").rglob("*") if p.is_file() and p.name not in STATE_FILES}
     (tmp_project.root / "dist").rename(tmp_project.root / "pooled")
     assert build(tmp_project.project, options(formats=("pdf", "web"), jobs=0)).ok
     local = {p.relative_to(tmp_project.root / "dist"): p.read_bytes()
-             for p in (tmp_project.root / "dist").rglob("*") if p.is_file() and p.name != ".lock"}
+             for p in (tmp_project.root / "dist").rglob("*") if p.is_file() and p.name not in STATE_FILES}
     assert pooled == local and len(local) == 9
 
 
@@ -69,9 +70,20 @@ def test_the_longest_tasks_are_rendered_first(tmp_project):
     tmp_project.folder("kort")
     tmp_project.folder("lang", MINIMAL_FOLDER + "".join(f"  - text: Alinea {i} met wat tekst.\n" for i in range(40)))
     tasks = [Task(kind, publication, kind) for publication in _publications(tmp_project) for kind in ("web", "pdf")]
-    order = [(task.kind, task.publication.folder.slug) for task in _longest_first(tasks)]
+    order = [(task.kind, task.publication.folder.slug) for task in _longest_first(tasks, len(tasks))]
     # the screen PDFs of the long folder first, web pages (no layout) last, whatever the planning order
     assert order[:2] == [("pdf", "lang"), ("pdf", "lang")] and order[-2:] == [("web", "kort"), ("web", "kort")]
+    # planned as a stream: the first task goes as soon as `window` are planned, the longest of those
+    consumed = []
+
+    def planning():
+        for task in tasks:
+            consumed.append(task)
+            yield task
+    stream = _longest_first(planning(), 2)
+    first = next(stream)
+    assert len(consumed) == 2 and (first.kind, first.publication.folder.slug) == ("pdf", "kort")  # of web, pdf
+    assert len(list(stream)) == len(tasks) - 1
 
 
 def _publications(tmp_project):

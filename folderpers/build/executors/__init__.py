@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -45,8 +45,8 @@ class Executor(Protocol):
     def start(self, tasks: int) -> None:
         """Get ready to render `tasks` tasks (called while planning, with the count so far)."""
 
-    def run(self, tasks: list[Task]) -> Iterator[Done]:
-        """A Done for every task, in completion order."""
+    def run(self, tasks: Iterable[Task]) -> Iterator[Done]:
+        """A Done for every task, in completion order; `tasks` may be a stream, planned as it is consumed."""
 
     def close(self) -> None:
         """Stop whatever it started; cancel what is still running."""

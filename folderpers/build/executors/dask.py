@@ -26,7 +26,7 @@ import multiprocessing
 import threading
 import uuid
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -111,8 +111,10 @@ class DaskExecutor:
         if tasks:
             self._connect()
 
-    def run(self, tasks: list[Task]) -> Iterator[Done]:
-        """Reads and ships every file now; the iterator submits the tasks and yields their Done as they finish."""
+    def run(self, tasks: Iterable[Task]) -> Iterator[Done]:
+        """Plans (consumes `tasks`), reads and ships every file now; the iterator submits the tasks and yields
+        their Done as they finish."""
+        tasks = list(tasks)
         if not tasks:
             return iter(())
         client = self._connect()

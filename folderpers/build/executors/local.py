@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from folderpers.build.limits import DocumentLimits
@@ -28,10 +28,12 @@ class LocalExecutor:
             self.pool = WorkerPool(self.project, self.jobs, self.max_tasks, self.limits)
         self.pool.start(tasks)
 
-    def run(self, tasks: list[Task]) -> Iterator[Done]:
-        if self.pool is None:
+    def run(self, tasks: Iterable[Task]) -> Iterator[Done]:
+        if self.jobs <= 0:
             writers: dict[str, Any] = {}
             return (render_task(writers, self.theme, task, self.limits) for task in tasks)
+        if self.pool is None:  # started by the first task (start() is called as tasks are planned)
+            self.pool = WorkerPool(self.project, self.jobs, self.max_tasks, self.limits)
         return self.pool.run(tasks)
 
     def close(self) -> None:

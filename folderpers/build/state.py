@@ -1,0 +1,345 @@
+"""The build's state: dist/.state.sqlite, one row per output, what incremental builds decide from.
+
+SQLite from the standard library, in WAL mode (a preview reading it while a build writes is fine;
+two builds at once are one after the other by dist/.lock). What many outputs share is stored once
+and referred to by id: the theme's input digests with the pipeline version (the same for every
+output of a build), a folder's input digests (shared by its institutions), an institution's
+(shared by its folders), a publication's document facts (shared by its output files). A row then
+holds little more than its path, checksums, size and modification time: well under 1 KB per output.
+
+Changes are written incrementally, a transaction per batch of outputs; a no-op build only reads.
+An output file is taken to be as it was written when its size and modification time are as
+recorded; only when the time differs (or with --verify) is it hashed, and then the time recorded
+anew when the bytes are right. dist/manifest.json (for intranet consumers, format unchanged:
+schemas/manifest.schema.json) is made from this store, only when something changed. A dist/ with
+only a manifest.json (made before this store existed) is taken over from it: its outputs are
+verified by hash once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from folderpers.build.manifest import MANIFEST_NAME, read_manifest
+from folderpers.build.publish import LOCK_NAME
+from folderpers.errors import Location, OutputError, Problem
+
+STATE_NAME = ".state.sqlite"
+STATE_FILES = frozenset({LOCK_NAME, STATE_NAME, f"{STATE_NAME}-wal", f"{STATE_NAME}-shm"})  # a build's own, not outputs
+SCHEMA_VERSION = 1  # PRAGMA user_version; a store of another version is started afresh
+BATCH = 500  # outputs recorded per transaction
+_UNKNOWN_MTIME = -1  # taken over from manifest.json: the first check hashes the file
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS shared (id INTEGER PRIMARY KEY, digest BLOB NOT NULL UNIQUE, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outputs (
+    path TEXT PRIMARY KEY, kind TEXT NOT NULL, writer TEXT NOT NULL, source TEXT NOT NULL,
+    institution TEXT NOT NULL, sha256 BLOB NOT NULL, bytes INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    pages INTEGER, inputs_sha256 BLOB NOT NULL,
+    theme INTEGER NOT NULL, folder_inputs INTEGER NOT NULL, other_inputs INTEGER NOT NULL, facts INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS outputs_by_source ON outputs (source);
+CREATE TABLE IF NOT EXISTS collection (
+    path TEXT NOT NULL UNIQUE, writer TEXT NOT NULL, sha256 BLOB NOT NULL, bytes INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL, made_from BLOB NOT NULL
+);
+"""
+_FACTS = ("published_by", "folder", "institution", "language", "title", "code", "version", "approved", "review",
+          "owner", "department", "changes", "related")
+_ENTRY_ORDER = ("path", "kind", "writer", "source", "published_by", "sha256", "bytes", "pages", "folder",
+                "institution", "language", "title", "code", "version", "approved", "review", "owner", "department",
+                "changes", "related", "inputs", "pipeline", "inputs_sha256")  # as schemas/manifest.schema.json lists them
+
+
+def _digest(data: str) -> bytes:
+    return hashlib.sha256(data.encode("utf-8")).digest()
+
+
+def _json(value: Any) -> str:
+    """As stored: keys in their order (the manifest's entries keep theirs; every dict is made in one order)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def canonical_digest(value: Any) -> bytes:
+    """sha256 of `value` as canonical JSON (keys sorted): equal values, equal digests."""
+    return _digest(json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class StateError(OutputError):
+    """dist/.state.sqlite cannot be read or written (not a database, a read-only or full disk)."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What the store knows of one output file."""
+
+    path: str
+    writer: str
+    institution: str
+    sha256: str
+    bytes: int
+    mtime_ns: int
+    inputs_sha256: str
+    theme: int  # id of the theme's digests with the pipeline version
+    own_inputs: dict[str, str]  # every input digest beyond the theme's
+    facts: dict[str, Any]
+
+
+def folder_side(name: str) -> bool:
+    """Whether an input belongs with the folder (stored once per folder) or with the institution and
+    writer (once per institution): only a matter of how much is shared, both halves are kept."""
+    return name.startswith(("folders/", "snippets/"))
+
+
+class StateStore:
+    """dist/.state.sqlite, open for one build (or a reader such as the preview)."""
+
+    def __init__(self, dist: Path):
+        self.dist = dist
+        self.path = dist / STATE_NAME
+        self._interned: dict[tuple[str, bytes], int] = {}
+        self._parsed: dict[tuple[str, int], Any] = {}
+        self._pending = 0  # writes in the open transaction
+        self.changed = False  # an output row was added, replaced or removed by this build
+        self.connection: sqlite3.Connection | None = None  # opened when there is state to read or write
+        if self.path.is_file() or read_manifest(self.dist):
+            self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        """The open database, made (or taken over from manifest.json) when first needed: a build
+        that publishes nothing leaves none behind."""
+        if self.connection is None:
+            try:
+                self.connection = sqlite3.connect(self.path, isolation_level=None)
+                self.connection.execute("PRAGMA busy_timeout = 60000")
+                if self.connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                    self._create()
+                    self._take_over_manifest()
+                    self.changed = False  # manifest.json holds what was taken over: not written again for that
+            except sqlite3.Error as error:
+                raise StateError(Problem(Location(self.path), f"cannot use the build's state: {error}",
+                                         f"delete {self.path.name} (the next build takes over {MANIFEST_NAME}), or "
+                                         "give another --output")) from None
+        return self.connection
+
+    def _read(self, sql: str, parameters: tuple = ()) -> Iterable[tuple]:
+        """Rows of a query; none while there is no database."""
+        return () if self.connection is None else self.connection.execute(sql, parameters)
+
+    def _one(self, sql: str, parameters: tuple = ()) -> tuple | None:
+        return None if self.connection is None else self.connection.execute(sql, parameters).fetchone()
+
+    def _create(self) -> None:
+        assert self.connection is not None
+        self.connection.execute("PRAGMA journal_mode = WAL")
+        drops = "".join(f"DROP TABLE IF EXISTS {table};" for table in ("meta", "shared", "outputs", "collection"))
+        # another version's tables are started afresh
+        self.connection.executescript(f"BEGIN IMMEDIATE; {drops} {_SCHEMA} INSERT INTO meta VALUES ('generation', '0'); "
+                                      f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+        self.changed = True
+
+    def _take_over_manifest(self) -> None:
+        for entry in read_manifest(self.dist):
+            if any(key not in entry for key in _FACTS):  # of an older shape: its output is rebuilt
+                continue
+            theme = {name: digest for name, digest in entry["inputs"].items()
+                     if name.startswith(("templates/", "styles/"))}
+            own = {name: digest for name, digest in entry["inputs"].items() if name not in theme}
+            self.record(entry["path"], entry["kind"], entry["writer"], entry["source"], entry["sha256"],
+                        entry["bytes"], _UNKNOWN_MTIME, entry["pages"], entry["inputs_sha256"],
+                        self.theme_id(theme, entry["pipeline"]), own, {key: entry[key] for key in _FACTS})
+        self.commit()
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.commit()
+            self.connection.close()
+
+    # -- transactions ----------------------------------------------------------------------------
+
+    def _write(self, sql: str, parameters: tuple = ()) -> sqlite3.Cursor:
+        connection = self._connect()
+        if not connection.in_transaction:
+            connection.execute("BEGIN IMMEDIATE")
+        self._pending += 1
+        return connection.execute(sql, parameters)
+
+    def commit(self) -> None:
+        if self.connection is not None and self.connection.in_transaction:
+            self.connection.execute("COMMIT")
+        self._pending = 0
+
+    # -- shared parts ----------------------------------------------------------------------------
+
+    def _intern(self, table: str, value: Any) -> int:
+        data = _json(value)
+        key = (table, _digest(data))
+        if key not in self._interned:
+            row = self._one(f"SELECT id FROM {table} WHERE digest = ?", (key[1],))
+            if row is None:
+                row = (self._write(f"INSERT INTO {table} (digest, data) VALUES (?, ?)", (key[1], data)).lastrowid,)
+            self._interned[key] = row[0]
+        return self._interned[key]
+
+    def _value(self, row_id: int) -> Any:
+        key = ("shared", row_id)
+        if key not in self._parsed:
+            row = self._one("SELECT data FROM shared WHERE id = ?", (row_id,))
+            assert row is not None, f"shared part {row_id} of an output is missing"
+            self._parsed[key] = json.loads(row[0])
+        return self._parsed[key]
+
+    def theme_id(self, theme_inputs: dict[str, str], pipeline: dict[str, str]) -> int:
+        """The id of the theme's input digests with the pipeline version (stored when first recorded)."""
+        return self._intern("shared", {"theme": theme_inputs, "pipeline": pipeline})
+
+    def known_theme_id(self, theme_inputs: dict[str, str], pipeline: dict[str, str]) -> int | None:
+        """The id of these theme digests if any output was made from them (without writing anything)."""
+        data = _json({"theme": theme_inputs, "pipeline": pipeline})
+        row = self._one("SELECT id FROM shared WHERE digest = ?", (_digest(data),))
+        return row[0] if row else None
+
+    # -- outputs ---------------------------------------------------------------------------------
+
+    def record(self, path: str, kind: str, writer: str, source: str, sha256: str, size: int, mtime_ns: int,
+               pages: int | None, inputs_sha256: str, theme: int, own_inputs: dict[str, str],
+               facts: dict[str, Any]) -> None:
+        """Record (or replace) one output; committed with its batch."""
+        folder_inputs = {name: digest for name, digest in own_inputs.items() if folder_side(name)}
+        other_inputs = {name: digest for name, digest in own_inputs.items() if not folder_side(name)}
+        self._write("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (path, kind, writer, source, facts["institution"], bytes.fromhex(sha256), size, mtime_ns, pages,
+                     bytes.fromhex(inputs_sha256), theme, self._intern("shared", folder_inputs),
+                     self._intern("shared", other_inputs), self._intern("shared", facts)))
+        self.changed = True
+        if self._pending >= BATCH:
+            self.commit()
+
+    def _recorded(self, row: tuple) -> Recorded:
+        path, writer, institution, sha256, size, mtime_ns, inputs_sha256, theme, folder_inputs, other, facts = row
+        return Recorded(path, writer, institution, sha256.hex(), size, mtime_ns, inputs_sha256.hex(), theme,
+                        {**self._value(folder_inputs), **self._value(other)}, self._value(facts))
+
+    _COLUMNS = ("path, writer, institution, sha256, bytes, mtime_ns, inputs_sha256, theme, folder_inputs, "
+                "other_inputs, facts")
+
+    def of_source(self, source: str) -> list[Recorded]:
+        """The outputs made from one folder file."""
+        rows = self._read(f"SELECT {self._COLUMNS} FROM outputs WHERE source = ?", (source,))
+        return [self._recorded(row) for row in rows]
+
+    def of_path(self, path: str) -> Recorded | None:
+        row = self._one(f"SELECT {self._COLUMNS} FROM outputs WHERE path = ?", (path,))
+        return self._recorded(row) if row else None
+
+    def paths_of_folders(self, slugs: Iterable[str]) -> list[str]:
+        """The outputs of these folders (by slug), e.g. to remove them when the folder is gone."""
+        wanted = set(slugs)
+        return [path for path, facts in list(self._read("SELECT path, facts FROM outputs"))
+                if self._value(facts)["folder"] in wanted]
+
+    def intact(self, recorded: Recorded, verify: bool = False) -> bool:
+        """The file is in dist/ as it was written: same size and modification time, else (or with
+        `verify`) same sha256 (then its new time is recorded, so it is not hashed again)."""
+        target = self.dist / recorded.path
+        try:
+            stat = target.stat()
+        except OSError:
+            return False
+        if stat.st_size != recorded.bytes:
+            return False
+        if stat.st_mtime_ns == recorded.mtime_ns and not verify:
+            return True
+        if file_sha256(target) != recorded.sha256:
+            return False
+        if stat.st_mtime_ns != recorded.mtime_ns:
+            self._write("UPDATE outputs SET mtime_ns = ? WHERE path = ?", (stat.st_mtime_ns, recorded.path))
+        return True
+
+    def drop_missing(self, checked: set[str]) -> None:
+        """Forget outputs whose file is gone from dist/ (`checked`: paths already known to be there)."""
+        gone = [path for (path,) in self._read("SELECT path FROM outputs")
+                if path not in checked and not (self.dist / path).is_file()]
+        for path in gone:
+            self._write("DELETE FROM outputs WHERE path = ?", (path,))
+        if gone:
+            self.changed = True
+        self.commit()
+
+    def finish(self) -> None:
+        """End of a build's output changes: shared parts no output uses are deleted, the generation
+        (what the index pages are made from) moves on."""
+        if not self.changed:
+            return
+        used = "SELECT theme FROM outputs UNION SELECT folder_inputs FROM outputs UNION SELECT other_inputs FROM " \
+               "outputs UNION SELECT facts FROM outputs"
+        self._write(f"DELETE FROM shared WHERE id NOT IN ({used})")
+        self._write("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+        self.commit()
+        self._interned.clear()
+        self._parsed.clear()
+
+    @property
+    def generation(self) -> int:
+        row = self._one("SELECT value FROM meta WHERE key = 'generation'")
+        return int(row[0]) if row else 0
+
+    def count(self) -> int:
+        row = self._one("SELECT count(*) FROM outputs")
+        return int(row[0]) if row else 0
+
+    def entries(self) -> Iterator[dict[str, Any]]:
+        """Every output as its manifest entry (schemas/manifest.schema.json), by path."""
+        rows = self._read(
+            "SELECT path, kind, writer, source, sha256, bytes, pages, inputs_sha256, theme, folder_inputs, "
+            "other_inputs, facts FROM outputs ORDER BY path")
+        for path, kind, writer, source, sha256, size, pages, inputs_sha256, theme, folder, other, facts in rows:
+            shared = self._value(theme)
+            entry = {"path": path, "kind": kind, "writer": writer, "source": source, "sha256": sha256.hex(),
+                     "bytes": size, "pages": pages, **self._value(facts),
+                     "inputs": dict(sorted({**shared["theme"], **self._value(folder), **self._value(other)}.items())),
+                     "pipeline": shared["pipeline"], "inputs_sha256": inputs_sha256.hex()}
+            yield {key: entry[key] for key in _ENTRY_ORDER}
+
+    # -- outputs about everything (the index pages) ----------------------------------------------
+
+    def collection_current(self, writer: str, made_from: bytes, verify: bool = False) -> list[str] | None:
+        """The files `writer` made, when it made them from `made_from` and they are intact (by size and
+        modification time; with `verify` by sha256); else None."""
+        rows = list(self._read("SELECT path, sha256, bytes, mtime_ns, made_from FROM collection WHERE writer = ? "
+                               "ORDER BY rowid", (writer,)))
+        if not rows or any(row[4] != made_from for row in rows):
+            return None
+        for path, sha256, size, mtime_ns, _ in rows:
+            try:
+                stat = (self.dist / path).stat()
+            except OSError:
+                return None
+            if (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns) or (
+                    verify and bytes.fromhex(file_sha256(self.dist / path)) != sha256):
+                return None
+        return [row[0] for row in rows]
+
+    def record_collection(self, writer: str, made_from: bytes, files: list[tuple[str, bytes]]) -> None:
+        """What `writer` made now (path, bytes) replaces what it made before."""
+        self._write("DELETE FROM collection WHERE writer = ?", (writer,))
+        for path, data in files:
+            stat = (self.dist / path).stat()
+            self._write("INSERT INTO collection VALUES (?, ?, ?, ?, ?, ?)",
+                        (path, writer, hashlib.sha256(data).digest(), stat.st_size, stat.st_mtime_ns, made_from))
+        self.commit()

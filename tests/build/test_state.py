@@ -1,0 +1,96 @@
+"""The state store (dist/.state.sqlite): what incremental builds decide from, and manifest.json made from it."""
+
+import json
+import os
+
+import pytest
+
+from folderpers.build.manifest import MANIFEST_NAME, manifest_chunks
+from folderpers.build.pipeline import build
+from folderpers.build.state import STATE_FILES, STATE_NAME, StateError, StateStore
+
+from support import options
+
+
+@pytest.fixture
+def built(tmp_project):
+    tmp_project.folder("een")
+    tmp_project.folder("twee")
+    assert build(tmp_project.project, options(formats=("web", "index"))).ok
+    return tmp_project
+
+
+def outputs(dist):
+    """Every file a reader sees, with what would show a write: size, modification time, inode."""
+    return {str(path.relative_to(dist)): (path.stat().st_size, path.stat().st_mtime_ns, path.stat().st_ino)
+            for path in dist.rglob("*") if path.is_file() and path.name not in STATE_FILES}
+
+
+def statuses(report):
+    return {outcome.subject.removeprefix("dist/"): outcome.status for outcome in report.outcomes}
+
+
+def test_a_dist_with_only_a_manifest_is_taken_over_without_writing_anything(built):
+    dist = built.root / "dist"
+    (dist / STATE_NAME).unlink()  # as dist/ was before the state store: manifest.json only
+    before = outputs(dist)
+    report = build(built.project, options(formats=("web", "index")))
+    assert report.ok and report.count("built") == 0 and report.count("unchanged") == len(before) - 1
+    assert outputs(dist) == before  # not one output, index page or manifest.json written again
+    store = StateStore(dist)
+    try:
+        assert store.count() == 4 and [entry["path"] for entry in store.entries()] == [
+            "alpha/een.html", "alpha/twee.html", "beta/een.html", "beta/twee.html"]
+    finally:
+        store.close()
+
+
+def test_manifest_json_is_made_from_the_store_with_the_same_bytes_as_before(built):
+    dist = built.root / "dist"
+    written = (dist / MANIFEST_NAME).read_bytes()
+    manifest = json.loads(written)
+    assert written == (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
+    empty = {"format": manifest["format"], "outputs": []}
+    assert b"".join(manifest_chunks([])) == (json.dumps(empty, indent=2) + "\n").encode()
+
+
+def test_outputs_are_checked_by_size_and_time_and_hashed_only_when_the_time_differs(built):
+    dist = built.root / "dist"
+    page = dist / "alpha/een.html"
+    stat = page.stat()
+    original = page.read_bytes()
+    # same bytes, new time (e.g. copied): hashed once, found intact, the new time recorded
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert statuses(build(built.project, options(formats=("web",))))["alpha/een.html"] == "unchanged"
+    store = StateStore(dist)
+    try:
+        assert store.of_path("alpha/een.html").mtime_ns == page.stat().st_mtime_ns
+    finally:
+        store.close()
+    # other bytes of the same size at the recorded time: only --verify (a hash of every file) sees it
+    page.write_bytes(original.replace(b"Testfolder", b"Tastfolder", 1))
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert statuses(build(built.project, options(formats=("web",))))["alpha/een.html"] == "unchanged"
+    assert statuses(build(built.project, options(formats=("web",), verify=True)))["alpha/een.html"] == "built"
+    assert page.read_bytes() == original
+
+
+def test_the_index_is_not_made_again_when_nothing_changed_and_is_when_an_output_did(built, monkeypatch):
+    from folderpers.writers.index_page import IndexWriter
+
+    def refuse(*args):
+        raise AssertionError("the index was made again")
+    with monkeypatch.context() as patch:
+        patch.setattr(IndexWriter, "render", refuse)
+        report = build(built.project, options(formats=("web", "index")))
+        assert report.ok and statuses(report)["index.html"] == "unchanged"
+    (built.root / "folders/een/folder.yaml").write_text(
+        (built.root / "folders/een/folder.yaml").read_text().replace("title: Testfolder", "title: Andere titel"))
+    report = build(built.project, options(formats=("web", "index")))
+    assert statuses(report)["index.html"] == "built" and "Andere titel" in (built.root / "dist/index.html").read_text()
+
+
+def test_a_broken_state_file_is_a_clear_error(built):
+    (built.root / "dist" / STATE_NAME).write_bytes(b"not a database, but long enough to look like a header" * 20)
+    with pytest.raises(StateError, match="delete .state.sqlite"):
+        build(built.project, options(formats=("web",)))
