@@ -40,6 +40,7 @@ from folderpers.source.review import ReviewPolicy, assess, check_publishable, re
 from folderpers.writers import COLLECTION_KINDS, KINDS
 
 if TYPE_CHECKING:
+    from folderpers.model.blocks import Variation
     from folderpers.model.folder import Folder
     from folderpers.model.institution import Institution
     from folderpers.writers import Writer
@@ -117,6 +118,7 @@ class _Work:
     inputs: dict[str, str]
     inputs_sha256: str
     warnings: tuple[str, ...]
+    notes: tuple[str, ...] = ()  # which per-institution text the publication got
 
 
 def build(project: Project, options: BuildOptions, reporter: Reporter = lambda outcome: None,
@@ -218,8 +220,21 @@ def _plan(run: _Build, folder: Folder, institution: Institution, writers: Iterab
                 run.checked.add(str(path))
                 run.record(Outcome("unchanged", _shown(run.project.dist / path, run.project), warnings=warnings))
         else:
-            tasks.append(Task(_Work(paths, inputs, digest, warnings), publication, writer.kind))
+            tasks.append(Task(_Work(paths, inputs, digest, warnings, _variants_note(folder, institution.id)),
+                              publication, writer.kind))
     return tasks
+
+
+def _variants_note(folder: Folder, institution_id: str) -> tuple[str, ...]:
+    """Where the folder differs per institution (`only:`, `except:`, `variants:`): what this one gets."""
+    if not folder.variations:
+        return ()
+    kept = [v for v in folder.variations if v.scope.includes(institution_id)]
+    left_out = [v for v in folder.variations if not v.scope.includes(institution_id)]
+
+    def places(variations: list[Variation]) -> str:
+        return ", ".join(f"line {v.location.line} {v.what}" for v in variations) or "none"
+    return (f"per-institution text for {institution_id}: has {places(kept)}; not {places(left_out)}",)
 
 
 def _collides(run: _Build, paths: tuple[PurePosixPath, ...], folder: Folder) -> bool:
@@ -360,7 +375,7 @@ def _publish(run: _Build, done: Done, store: StateStore) -> None:
                      theme_id, own_inputs, facts)
         run.checked.add(str(output.path))
         run.record(Outcome("built", _shown(dist / output.path, run.project), pages=output.pages,
-                           warnings=work.warnings + output.warnings, notes=output.notes))
+                           warnings=work.warnings + output.warnings, notes=work.notes + output.notes))
 
 
 def _publish_collection(run: _Build, kind: str, theme: Theme, store: StateStore, corpus: Corpus) -> None:

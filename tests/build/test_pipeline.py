@@ -115,3 +115,15 @@ def test_shared_options_count_before_and_after_the_command(argv, command):
     if command in ("build", "check"):
         assert args.institution == ["alpha"]
     assert _parser().parse_args([command]).project is None  # and the defaults stay defaults
+
+
+def test_each_built_output_says_which_per_institution_text_it_got(tmp_project):
+    tmp_project.folder("demo", MINIMAL_FOLDER + "  - text: Alleen voor Alpha.\n    only: [alpha]\n"
+                       "  - text:\n      variants:\n        beta: Beta vergoedt dit niet.\n        default: Vraag het.\n")
+    report = build(tmp_project.project, options(formats=("web",)))
+    notes = {outcome.subject.split("/")[-2]: outcome.notes for outcome in report.outcomes if outcome.status == "built"}
+    assert notes == {
+        "alpha": ("per-institution text for alpha: has line 17 'text' block, line 22 variant 'default'; "
+                  "not line 21 variant 'beta'",),
+        "beta": ("per-institution text for beta: has line 21 variant 'beta'; not line 17 'text' block, "
+                 "line 22 variant 'default'",)}
