@@ -22,9 +22,11 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+import enum
 
 import pikepdf
 
+LRM = "\u200e"
 _HEX = re.compile(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
 _RANGE = re.compile(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
 
@@ -68,6 +70,7 @@ def _widths(font: pikepdf.Dictionary) -> dict[bytes, float]:
 class _Font:
     characters: dict[bytes, str]  # ToUnicode
     widths: dict[bytes, float]
+    space: bytes | None  # the code of the font's space, if it has one
 
 
 def _glyphs(array: pikepdf.Array) -> list[bytes]:
@@ -83,7 +86,7 @@ def _drawing_order(marks: str, letter: str) -> str:
     """The text of a letter and its marks in the order extractors expect glyphs of right-to-left text
     (they reverse it): the marks, last first, in canonical order (by combining class, as NFC orders
     them), then the letter's own text (ToUnicode gives a ligature such as lam-alef in drawing order)."""
-    return "".join(sorted(marks, key=unicodedata.combining))[::-1] + letter
+    return LRM + "".join(sorted(marks, key=unicodedata.combining))[::-1] + letter + LRM
 
 
 def _span(text: str) -> pikepdf.ContentStreamInstruction:
@@ -143,17 +146,35 @@ def _letter_first(held: list, head: list, font: _Font, render_mode: int) -> list
         position -= float(item) if not isinstance(item, pikepdf.String) else 0.0
     letter_at = position
     end = letter_at + font.widths[letter]  # where the rest of the line continues
-    drawn = [_tj(-letter_at, pikepdf.String(letter))]
+    # First, invisibly on the baseline, the first mark: pdfium takes the direction of a span's text
+    # from the span's first glyph, and reads the text of a span that starts with a letter of a
+    # right-to-left script reversed (the mark before its letter).
+    drawn = [_tr(3), _tj(*_lead(font, marks[0][0], letter_at, end)), _tr(render_mode), _tj(pikepdf.String(letter))]
     pen = end
     for glyph, at, glyph_rise in marks:
         drawn += [_ts(glyph_rise), _tj(-(at - pen), pikepdf.String(glyph))]
         pen = at + font.widths[glyph]
     # The letter once more, invisible (render mode 3), so that the span also ends where the letter
     # ends: extractors spread the replacement text over the span's extent.
-    drawn += [_ts(0), pikepdf.ContentStreamInstruction([3], pikepdf.Operator("Tr")),
-              _tj(-(letter_at - pen), pikepdf.String(letter)),
-              pikepdf.ContentStreamInstruction([render_mode], pikepdf.Operator("Tr"))]
+    drawn += [_ts(0), _tr(3), _tj(-(letter_at - pen), pikepdf.String(letter)), _tr(render_mode)]
     return drawn
+
+
+def _lead(font: _Font, mark: bytes, start: float, end: float) -> list[object]:
+    """The TJ operand of the invisible glyphs a repaired span starts with: the font's space (pdfium
+    generates no space before it) at the letter's start, then the mark, ending where the letter
+    ends (pdfium measures the gap to the next glyph from there); the pen is left at the start."""
+    items: list[object] = [-start]
+    pen = start
+    if font.space is not None:
+        items.append(pikepdf.String(font.space))
+        pen += font.widths[font.space]
+    items += [-(end - font.widths[mark] - pen), pikepdf.String(mark), end - start]
+    return items
+
+
+def _tr(mode: int) -> pikepdf.ContentStreamInstruction:
+    return pikepdf.ContentStreamInstruction([mode], pikepdf.Operator("Tr"))
 
 
 def repair_marks(pdf: pikepdf.Pdf) -> int:
@@ -240,5 +261,74 @@ def _font(font: pikepdf.Object | None, fonts: dict[tuple[int, int], _Font]) -> _
     if not isinstance(font, pikepdf.Dictionary) or font.get("/Subtype") != "/Type0" or "/ToUnicode" not in font:
         return None
     if font.objgen not in fonts:
-        fonts[font.objgen] = _Font(_unicode_map(font), _widths(font))
+        characters = _unicode_map(font)
+        space = next((code for code, text in characters.items() if text == " "), None)
+        fonts[font.objgen] = _Font(characters, _widths(font), space)
     return fonts[font.objgen]
+
+
+RLM = "\u200f"
+# Explicit embeddings and overrides (LRE, RLE, PDF, LRO, RLO) are classed differently by the two
+# extractors (poppler: L or R, pdfium: neutral): invisible formatting, left out of the text.
+_EMBEDDINGS = dict.fromkeys(range(0x202A, 0x202F))
+
+
+class _Kind(enum.Enum):
+    """A character's class as both extractors see it, and whether they read a run of it reversed."""
+    RIGHT = "R"  # R, AL: reversed by both
+    LEFT = "L"  # L: kept by both
+    NUMBER = "F"  # EN, AN, CS, ES, ET: poppler's "number", pdfium's "weak": kept by both
+    NEUTRAL = "N"  # spaces, brackets, other punctuation: reversed by both (pdfium: after an R run)
+    MARK = "M"  # NSM: poppler neutral (reversed), pdfium weak (kept); a run of marks on one letter
+    FORMAT = "Z"  # BN (zero-width joiners, soft hyphen): as MARK, but each one on its own
+
+
+_KINDS = {"R": _Kind.RIGHT, "AL": _Kind.RIGHT, "L": _Kind.LEFT, "EN": _Kind.NUMBER, "AN": _Kind.NUMBER,
+          "CS": _Kind.NUMBER, "ES": _Kind.NUMBER, "ET": _Kind.NUMBER, "NSM": _Kind.MARK, "BN": _Kind.FORMAT}
+_KEPT = {_Kind.LEFT, _Kind.NUMBER}  # poppler reads a run of these forward and takes neutrals after it along
+_PDFIUM_WEAK = {_Kind.NUMBER, _Kind.MARK, _Kind.FORMAT}  # one class for pdfium: adjacent runs merge
+
+
+def _kind(character: str) -> _Kind:
+    return _KINDS.get(unicodedata.bidirectional(character), _Kind.NEUTRAL)
+
+
+def _runs(text: str) -> list[tuple[_Kind, str]]:
+    """`text` as runs of one kind (FORMAT characters each a run of their own)."""
+    runs: list[tuple[_Kind, str]] = []
+    for character in text:
+        kind = _kind(character)
+        if runs and runs[-1][0] == kind and kind != _Kind.FORMAT:
+            runs[-1] = (kind, runs[-1][1] + character)
+        else:
+            runs.append((kind, character))
+    return runs
+
+
+def _needs_mark(kind: _Kind, following: _Kind | None) -> bool:
+    """Whether a RLM must separate a run from the run after it (None: the end of the box)."""
+    if following is None:  # a neighbouring box's run could join this one
+        return kind in _KEPT
+    if kind in _KEPT and following != _Kind.RIGHT:
+        return True  # poppler would take what follows along, forward; pdfium would keep a neutral
+    return kind in _PDFIUM_WEAK and following in _PDFIUM_WEAK  # pdfium would merge the two
+
+
+def extraction_text(text: str) -> str:
+    """`text` (in logical order) in the order in which poppler and pdfium, reading a right-to-left
+    line, give it back as `text` (with RLMs added; a run of several marks on one letter comes back
+    from poppler in reverse order: the same text after NFC normalisation)."""
+    runs = _runs(text.translate(_EMBEDDINGS))
+    if not runs:
+        return ""
+    pieces = [RLM] if runs[0][0] != _Kind.RIGHT else []  # the box's right end: no run from its right joins
+    for index, (kind, characters) in enumerate(runs):
+        pieces.append(characters[::-1] if kind in (_Kind.RIGHT, _Kind.NEUTRAL) else characters)
+        if _needs_mark(kind, runs[index + 1][0] if index + 1 < len(runs) else None):
+            pieces.append(RLM)
+    return "".join(reversed(pieces))
+
+
+def has_marks(text: str) -> bool:
+    """Whether `text` has combining marks (WeasyPrint may raise them with the text rise)."""
+    return any(unicodedata.combining(character) for character in text)

@@ -39,13 +39,21 @@ XMP_MM = "http://ns.adobe.com/xap/1.0/mm/"
 
 
 @contextlib.contextmanager
-def finish_screen_pdf(data: bytes, publication: Publication, structure: StructureHints) -> Iterator[pikepdf.Pdf]:
+def finish_screen_pdf(data: bytes, publication: Publication, structure: StructureHints,
+                      direction: str = "ltr") -> Iterator[pikepdf.Pdf]:
     """The PDF with its structure tree finished and the document-control properties added, open
-    for checks before `save()`: reading it once saves more time than all the finishing takes."""
+    for checks before `save()`: reading it once saves more time than all the finishing takes.
+    `direction`: the document's reading direction (rtl: /ViewerPreferences /Direction /R2L)."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         finish_structure(pdf, structure)
         flag_annotations_for_print(pdf)
         repair_marks(pdf)
+        if direction == "rtl":
+            # Viewers put facing pages right to left; pdfium reads every line of the document as a
+            # right-to-left line, as the /ActualText of its text boxes expects (pdf/actual_text.py).
+            if "/ViewerPreferences" not in pdf.Root:
+                pdf.Root.ViewerPreferences = pikepdf.Dictionary()
+            pdf.Root.ViewerPreferences.Direction = pikepdf.Name.R2L
         _stamp(pdf, publication)
         yield pdf
 

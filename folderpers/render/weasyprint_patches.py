@@ -15,11 +15,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pydyf
 import weasyprint
+from weasyprint import draw as weasyprint_draw
+from weasyprint.formatting_structure import boxes
 from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.text.ffi import ffi
 
 from folderpers.errors import EngineError, Location, Problem
+from folderpers.pdf.actual_text import LRM, extraction_text, has_marks
 
 PINNED_VERSION = "70.0"
 _SIZED_ARRAY = re.compile(r"(hb_codepoint_t)\[(\d+)\]")
@@ -39,6 +43,8 @@ def apply() -> None:
                                   "install the pinned versions: `make setup`, or "
                                   "`pip install -c constraints.txt -e .`"))
     ffi.new = font_subset_arrays_parsed_once(_cffi_new)
+    weasyprint_draw.draw_inline_level = lines_planned(weasyprint_draw.draw_inline_level)
+    weasyprint_draw.draw_text = text_with_actual_text(weasyprint_draw.draw_text)
     _applied = True
 
 
@@ -75,3 +81,83 @@ def structure_tree_builder(wrap: Callable[[Callable[..., Iterator[Any]]], Callab
         yield
     finally:
         weasyprint_tags._build_box_tree = original
+
+
+class _HexString(pydyf.String):
+    """A text string written in hex (UTF-16BE with BOM) even when it is ASCII: content streams keep
+    no literal strings, which the PDF/UA check's fast scan relies on (pdf/contentstream.py)."""
+    @property
+    def data(self) -> bytes:
+        return b"<" + ("\ufeff" + self.string).encode("utf-16-be").hex().upper().encode("ascii") + b">"
+
+
+_actual_texts: dict[int, str] = {}  # id(text box) -> its /ActualText, for the line being drawn
+
+
+def lines_planned(draw_inline_level: Callable[..., None]) -> Callable[..., None]:
+    """Before WeasyPrint draws a line, the /ActualText of each of its text boxes is decided (it
+    depends on the boxes around it: `line_actual_texts`). Works around Kozea/WeasyPrint#2841 (text
+    extracted from shaped Arabic is wrong) and the extractors' own guesses at right-to-left order."""
+    def planned(stream: Any, page: Any, box: Any, *args: Any, **kwargs: Any) -> None:
+        if not isinstance(box, boxes.LineBox):
+            draw_inline_level(stream, page, box, *args, **kwargs)
+            return
+        _actual_texts.update(line_actual_texts(box))
+        try:
+            draw_inline_level(stream, page, box, *args, **kwargs)
+        finally:
+            _actual_texts.clear()
+    return planned
+
+
+def text_with_actual_text(draw_text: Callable[..., Any]) -> Callable[..., Any]:
+    """A text box with a planned /ActualText is drawn inside a marked-content /Span that carries it."""
+    def marked(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:
+        text = _actual_texts.get(id(textbox))
+        if text is None:
+            return draw_text(stream, textbox, *args, **kwargs)
+        stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": _HexString(text)}))
+        try:
+            return draw_text(stream, textbox, *args, **kwargs)
+        finally:
+            stream.end_marked_content()
+    return marked
+
+
+def _text_boxes(box: Any) -> Iterator[Any]:
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.TextBox):
+            yield child
+        elif isinstance(child, boxes.InlineBox):  # not inline blocks: their lines are planned on their own
+            yield from _text_boxes(child)
+
+
+def line_actual_texts(line: Any) -> dict[int, str]:
+    """id(text box) -> /ActualText for the text boxes of a line (pdf/actual_text.py says why).
+
+    A right-to-left line: every box gets `extraction_text()` of its text; the extractors read the
+    boxes from the right, which is their logical order, except inside a left-to-right passage made
+    of several boxes (a name with a linked phone number: `<span dir="ltr">Pijnpoli (<a>…</a>)</span>`).
+    Such a passage keeps its text as it is, its last box ended by a LEFT-TO-RIGHT MARK, so that
+    poppler reads it as one left-to-right run (pdfium cannot: it reverses the order of its words).
+    A left-to-right line: only boxes with combining marks, which WeasyPrint may draw raised, get
+    their text as it is (both extractors read a left-to-right line in drawing order)."""
+    drawn = [box for box in _text_boxes(line) if box.text.strip()]
+    return {}
+    if line.style["direction"] != "rtl":
+        return {id(box): box.text for box in drawn if has_marks(box.text)}
+    texts: dict[int, str] = {}
+    passage: list[Any] = []  # consecutive left-to-right boxes, left to right
+    for box in sorted(drawn, key=lambda box: box.position_x) + [None]:
+        if box is not None and box.style["direction"] == "ltr":
+            passage.append(box)
+            continue
+        if len(passage) > 1:
+            texts.update((id(part), part.text) for part in passage)
+            texts[id(passage[-1])] += LRM
+        elif passage:
+            texts[id(passage[0])] = extraction_text(passage[0].text)
+        passage = []
+        if box is not None:
+            texts[id(box)] = extraction_text(box.text)
+    return texts
