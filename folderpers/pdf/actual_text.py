@@ -1,19 +1,30 @@
-"""Text extraction of Arabic marks repaired with /ActualText.
+"""Text extraction of right-to-left text: Arabic marks repaired with /ActualText.
 
 WeasyPrint 70 draws a positioned mark (tanwin, shadda, kasra, ...) as a glyph of its own, raised
-with the text rise operator (Ts), before the letter it belongs to. Extractors (poppler's pdftotext,
-pdfium, and screen readers that read a PDF's text the same way) take raised text for another line:
-the marks come out apart from their letters, often on a line of their own. Upstream:
-Kozea/WeasyPrint#2841 (text extracted from GSUB/GPOS-shaped Arabic is wrong; open).
+with the text rise operator (Ts), after its letter. Extractors (poppler's pdftotext, pdfium, and
+screen readers that read a PDF's text the same way) take raised text for another line: the marks
+came out apart from their letters, often on a line of their own. Upstream: Kozea/WeasyPrint#2841
+(text extracted from GSUB/GPOS-shaped Arabic is wrong; open).
+
+How the two extractors read a right-to-left line (from their sources, and measured on these PDFs):
+- poppler (TextOutputDev): a page with more R than L characters is read from the right: the
+  longest run without L or "number" characters (digits, . , : / - + % and the Arabic comma)
+  reversed, then the longest run without R characters forward, and so on. An /ActualText is
+  spread over its span's glyphs, left to right, and read the same way.
+- pdfium (CPDF_TextPage): a line is cut into runs of one class (L, R, weak: digits, punctuation
+  and marks, neutral) and the runs are taken from the right. An /ActualText takes the direction
+  of its span's first glyph: after a right-to-left glyph each run of it is read reversed (a
+  mark came out before its letter), after another glyph as written. In a document whose
+  /ViewerPreferences say /Direction /R2L every line is read as a right-to-left line.
 
 The repair: a letter and its raised marks are put in one marked-content span with /ActualText
-(ISO 32000-1, 14.9.4): the letter and its marks (in canonical order, as NFC orders them), in
-drawing order. Inside the span the letter is drawn first, then the marks where they were, then the
-letter once more, invisibly, so that the span starts and ends where the letter does. The picture
-is unchanged (pixel for pixel). poppler puts the characters of a right-to-left line into reading
-order itself, which now gives the letter with its marks, in its word, on its line. pdfium keeps
-a replacement in drawing order (the mark before its letter: the same text to the eye, not the
-same characters). Pages without raised marks are left as they are.
+(ISO 32000-1, 14.9.4): the marks (in reverse canonical order) then the letter, between two
+LEFT-TO-RIGHT MARKs (invisible; they keep pdfium from joining the letter to the word's other
+letters or the marks to a period). Inside the span the font's space and the mark are drawn first,
+invisibly on the baseline (so pdfium reads the span as written and adds no space before it), then
+the letter, the marks where they were, and the letter once more, invisibly, so that the span ends
+where the letter does. Both extractors then give the letter with its marks, in its word, on its
+line. The picture is unchanged (pixel for pixel). Pages without raised marks are left as they are.
 """
 
 from __future__ import annotations
@@ -22,7 +33,6 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-import enum
 
 import pikepdf
 
@@ -177,6 +187,17 @@ def _tr(mode: int) -> pikepdf.ContentStreamInstruction:
     return pikepdf.ContentStreamInstruction([mode], pikepdf.Operator("Tr"))
 
 
+def repair_text(pdf: pikepdf.Pdf, direction: str) -> int:
+    """Repair the marks of every page; a right-to-left document (`direction` "rtl") says so in its
+    /ViewerPreferences (viewers put facing pages right to left; pdfium reads its lines from the
+    right). Returns how many letters were repaired."""
+    if direction == "rtl":
+        if "/ViewerPreferences" not in pdf.Root:
+            pdf.Root.ViewerPreferences = pikepdf.Dictionary()
+        pdf.Root.ViewerPreferences.Direction = pikepdf.Name.R2L
+    return repair_marks(pdf)
+
+
 def repair_marks(pdf: pikepdf.Pdf) -> int:
     """Give raised marks and their letters /ActualText on every page; returns how many letters."""
     fonts: dict[tuple[int, int], _Font] = {}
@@ -265,70 +286,3 @@ def _font(font: pikepdf.Object | None, fonts: dict[tuple[int, int], _Font]) -> _
         space = next((code for code, text in characters.items() if text == " "), None)
         fonts[font.objgen] = _Font(characters, _widths(font), space)
     return fonts[font.objgen]
-
-
-RLM = "\u200f"
-# Explicit embeddings and overrides (LRE, RLE, PDF, LRO, RLO) are classed differently by the two
-# extractors (poppler: L or R, pdfium: neutral): invisible formatting, left out of the text.
-_EMBEDDINGS = dict.fromkeys(range(0x202A, 0x202F))
-
-
-class _Kind(enum.Enum):
-    """A character's class as both extractors see it, and whether they read a run of it reversed."""
-    RIGHT = "R"  # R, AL: reversed by both
-    LEFT = "L"  # L: kept by both
-    NUMBER = "F"  # EN, AN, CS, ES, ET: poppler's "number", pdfium's "weak": kept by both
-    NEUTRAL = "N"  # spaces, brackets, other punctuation: reversed by both (pdfium: after an R run)
-    MARK = "M"  # NSM: poppler neutral (reversed), pdfium weak (kept); a run of marks on one letter
-    FORMAT = "Z"  # BN (zero-width joiners, soft hyphen): as MARK, but each one on its own
-
-
-_KINDS = {"R": _Kind.RIGHT, "AL": _Kind.RIGHT, "L": _Kind.LEFT, "EN": _Kind.NUMBER, "AN": _Kind.NUMBER,
-          "CS": _Kind.NUMBER, "ES": _Kind.NUMBER, "ET": _Kind.NUMBER, "NSM": _Kind.MARK, "BN": _Kind.FORMAT}
-_KEPT = {_Kind.LEFT, _Kind.NUMBER}  # poppler reads a run of these forward and takes neutrals after it along
-_PDFIUM_WEAK = {_Kind.NUMBER, _Kind.MARK, _Kind.FORMAT}  # one class for pdfium: adjacent runs merge
-
-
-def _kind(character: str) -> _Kind:
-    return _KINDS.get(unicodedata.bidirectional(character), _Kind.NEUTRAL)
-
-
-def _runs(text: str) -> list[tuple[_Kind, str]]:
-    """`text` as runs of one kind (FORMAT characters each a run of their own)."""
-    runs: list[tuple[_Kind, str]] = []
-    for character in text:
-        kind = _kind(character)
-        if runs and runs[-1][0] == kind and kind != _Kind.FORMAT:
-            runs[-1] = (kind, runs[-1][1] + character)
-        else:
-            runs.append((kind, character))
-    return runs
-
-
-def _needs_mark(kind: _Kind, following: _Kind | None) -> bool:
-    """Whether a RLM must separate a run from the run after it (None: the end of the box)."""
-    if following is None:  # a neighbouring box's run could join this one
-        return kind in _KEPT
-    if kind in _KEPT and following != _Kind.RIGHT:
-        return True  # poppler would take what follows along, forward; pdfium would keep a neutral
-    return kind in _PDFIUM_WEAK and following in _PDFIUM_WEAK  # pdfium would merge the two
-
-
-def extraction_text(text: str) -> str:
-    """`text` (in logical order) in the order in which poppler and pdfium, reading a right-to-left
-    line, give it back as `text` (with RLMs added; a run of several marks on one letter comes back
-    from poppler in reverse order: the same text after NFC normalisation)."""
-    runs = _runs(text.translate(_EMBEDDINGS))
-    if not runs:
-        return ""
-    pieces = [RLM] if runs[0][0] != _Kind.RIGHT else []  # the box's right end: no run from its right joins
-    for index, (kind, characters) in enumerate(runs):
-        pieces.append(characters[::-1] if kind in (_Kind.RIGHT, _Kind.NEUTRAL) else characters)
-        if _needs_mark(kind, runs[index + 1][0] if index + 1 < len(runs) else None):
-            pieces.append(RLM)
-    return "".join(reversed(pieces))
-
-
-def has_marks(text: str) -> bool:
-    """Whether `text` has combining marks (WeasyPrint may raise them with the text rise)."""
-    return any(unicodedata.combining(character) for character in text)

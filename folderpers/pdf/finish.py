@@ -20,7 +20,7 @@ from collections.abc import Iterator
 import pikepdf
 
 from folderpers.model.publication import Publication
-from folderpers.pdf.actual_text import repair_marks
+from folderpers.pdf.actual_text import repair_text
 from folderpers.pdf.structure import StructureHints, finish_structure
 from folderpers.pdf.units import PT_PER_MM
 from folderpers.prepress.conditions import REGISTRY, PrintCondition
@@ -47,13 +47,7 @@ def finish_screen_pdf(data: bytes, publication: Publication, structure: Structur
     with pikepdf.open(io.BytesIO(data)) as pdf:
         finish_structure(pdf, structure)
         flag_annotations_for_print(pdf)
-        repair_marks(pdf)
-        if direction == "rtl":
-            # Viewers put facing pages right to left; pdfium reads every line of the document as a
-            # right-to-left line, as the /ActualText of its text boxes expects (pdf/actual_text.py).
-            if "/ViewerPreferences" not in pdf.Root:
-                pdf.Root.ViewerPreferences = pikepdf.Dictionary()
-            pdf.Root.ViewerPreferences.Direction = pikepdf.Name.R2L
+        repair_text(pdf, direction)
         _stamp(pdf, publication)
         yield pdf
 

@@ -23,11 +23,11 @@ from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.text.ffi import ffi
 
 from folderpers.errors import EngineError, Location, Problem
-from folderpers.pdf.actual_text import LRM, extraction_text, has_marks
 
 PINNED_VERSION = "70.0"
 _SIZED_ARRAY = re.compile(r"(hb_codepoint_t)\[(\d+)\]")
 _cffi_new = ffi.new  # cffi's own, before any patch
+RLM, LRM = "\u200f", "\u200e"
 _applied = False
 
 
@@ -83,6 +83,7 @@ def structure_tree_builder(wrap: Callable[[Callable[..., Iterator[Any]]], Callab
         weasyprint_tags._build_box_tree = original
 
 
+
 class _HexString(pydyf.String):
     """A text string written in hex (UTF-16BE with BOM) even when it is ASCII: content streams keep
     no literal strings, which the PDF/UA check's fast scan relies on (pdf/contentstream.py)."""
@@ -95,14 +96,13 @@ _actual_texts: dict[int, str] = {}  # id(text box) -> its /ActualText, for the l
 
 
 def lines_planned(draw_inline_level: Callable[..., None]) -> Callable[..., None]:
-    """Before WeasyPrint draws a line, the /ActualText of each of its text boxes is decided (it
-    depends on the boxes around it: `line_actual_texts`). Works around Kozea/WeasyPrint#2841 (text
-    extracted from shaped Arabic is wrong) and the extractors' own guesses at right-to-left order."""
+    """Before WeasyPrint draws a right-to-left line, the /ActualText of its text boxes is decided
+    (it depends on the boxes beside them: `passage_texts`)."""
     def planned(stream: Any, page: Any, box: Any, *args: Any, **kwargs: Any) -> None:
-        if not isinstance(box, boxes.LineBox):
+        if not isinstance(box, boxes.LineBox) or box.style["direction"] != "rtl":
             draw_inline_level(stream, page, box, *args, **kwargs)
             return
-        _actual_texts.update(line_actual_texts(box))
+        _actual_texts.update(passage_texts(box))
         try:
             draw_inline_level(stream, page, box, *args, **kwargs)
         finally:
@@ -132,32 +132,25 @@ def _text_boxes(box: Any) -> Iterator[Any]:
             yield from _text_boxes(child)
 
 
-def line_actual_texts(line: Any) -> dict[int, str]:
-    """id(text box) -> /ActualText for the text boxes of a line (pdf/actual_text.py says why).
-
-    A right-to-left line: every box gets `extraction_text()` of its text; the extractors read the
-    boxes from the right, which is their logical order, except inside a left-to-right passage made
-    of several boxes (a name with a linked phone number: `<span dir="ltr">Pijnpoli (<a>…</a>)</span>`).
-    Such a passage keeps its text as it is, its last box ended by a LEFT-TO-RIGHT MARK, so that
-    poppler reads it as one left-to-right run (pdfium cannot: it reverses the order of its words).
-    A left-to-right line: only boxes with combining marks, which WeasyPrint may draw raised, get
-    their text as it is (both extractors read a left-to-right line in drawing order)."""
-    drawn = [box for box in _text_boxes(line) if box.text.strip()]
-    return {}
-    if line.style["direction"] != "rtl":
-        return {id(box): box.text for box in drawn if has_marks(box.text)}
+def passage_texts(line: Any) -> dict[int, str]:
+    """id(text box) -> /ActualText, for the boxes of a right-to-left line that make up a
+    left-to-right passage (one box, or several side by side: `<span dir="ltr">Pijnpoli (<a>088
+    215 1780</a>)</span>`): their own text, with a RIGHT-TO-LEFT MARK before the first and a
+    LEFT-TO-RIGHT MARK after the last. poppler reads a right-to-left line from the right, in
+    runs (pdf/actual_text.py); without the marks the passage's run took in what stood beside it
+    (its closing bracket went to the Arabic text before it, the period after it was read before
+    it). With them it reads the passage as written. pdfium reads such spans as it reads the
+    glyphs (it still reverses the order of the passage's words: a known gap)."""
+    drawn = sorted((box for box in _text_boxes(line) if box.text.strip()), key=lambda box: box.position_x)
     texts: dict[int, str] = {}
-    passage: list[Any] = []  # consecutive left-to-right boxes, left to right
-    for box in sorted(drawn, key=lambda box: box.position_x) + [None]:
+    passage: list[Any] = []  # left-to-right boxes side by side, left to right
+    for box in drawn + [None]:
         if box is not None and box.style["direction"] == "ltr":
             passage.append(box)
             continue
-        if len(passage) > 1:
+        if passage:
             texts.update((id(part), part.text) for part in passage)
+            texts[id(passage[0])] = RLM + texts[id(passage[0])]
             texts[id(passage[-1])] += LRM
-        elif passage:
-            texts[id(passage[0])] = extraction_text(passage[0].text)
         passage = []
-        if box is not None:
-            texts[id(box)] = extraction_text(box.text)
     return texts
