@@ -18,9 +18,9 @@ How the two extractors read a right-to-left line (from their sources, and measur
   /ViewerPreferences say /Direction /R2L every line is read as a right-to-left line.
 
 The repair: a letter and its raised marks are put in one marked-content span with /ActualText
-(ISO 32000-1, 14.9.4): the marks (in reverse canonical order) then the letter, between two
-LEFT-TO-RIGHT MARKs (invisible; they keep pdfium from joining the letter to the word's other
-letters or the marks to a period). Inside the span the font's space and the mark are drawn first,
+(ISO 32000-1, 14.9.4): the marks (in reverse canonical order) then the letter, with invisible
+characters around them that keep pdfium from joining the letter to the word's other letters or
+the marks to a period (LRM, RLM, RLM before, LRM after). Inside the span the font's space and the mark are drawn first,
 invisibly on the baseline (so pdfium reads the span as written and adds no space before it), then
 the letter, the marks where they were, and the letter once more, invisibly, so that the span ends
 where the letter does. Both extractors then give the letter with its marks, in its word, on its
@@ -36,7 +36,11 @@ from dataclasses import dataclass
 
 import pikepdf
 
-LRM = "\u200e"
+# Invisible characters around a repaired letter's text. For pdfium, a LEFT-TO-RIGHT MARK on either side
+# keeps the marks from joining a period before them (in drawing order) and the letter from joining
+# the letters after it; poppler chooses a page's direction by counting L and R characters, and two
+# RIGHT-TO-LEFT MARKs even out the two LRMs.
+LRM, RLM = "\u200e", "\u200f"
 _HEX = re.compile(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
 _RANGE = re.compile(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
 
@@ -96,7 +100,7 @@ def _drawing_order(marks: str, letter: str) -> str:
     """The text of a letter and its marks in the order extractors expect glyphs of right-to-left text
     (they reverse it): the marks, last first, in canonical order (by combining class, as NFC orders
     them), then the letter's own text (ToUnicode gives a ligature such as lam-alef in drawing order)."""
-    return LRM + "".join(sorted(marks, key=unicodedata.combining))[::-1] + letter + LRM
+    return LRM + RLM + RLM + "".join(sorted(marks, key=unicodedata.combining))[::-1] + letter + LRM
 
 
 def _span(text: str) -> pikepdf.ContentStreamInstruction:

@@ -10,7 +10,9 @@ shows, for each, what differs with and without it.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ import weasyprint
 from weasyprint import draw as weasyprint_draw
 from weasyprint.formatting_structure import boxes
 from weasyprint.pdf import tags as weasyprint_tags
-from weasyprint.text.ffi import ffi
+from weasyprint.text.ffi import ffi, pango
 
 from folderpers.errors import EngineError, Location, Problem
 
@@ -44,7 +46,7 @@ def apply() -> None:
                                   "`pip install -c constraints.txt -e .`"))
     ffi.new = font_subset_arrays_parsed_once(_cffi_new)
     weasyprint_draw.draw_inline_level = lines_planned(weasyprint_draw.draw_inline_level)
-    weasyprint_draw.draw_text = text_with_actual_text(weasyprint_draw.draw_text)
+    weasyprint_draw.draw_text = text_with_actual_text(marks_mapped(weasyprint_draw.draw_text))
     _applied = True
 
 
@@ -154,3 +156,54 @@ def passage_texts(line: Any) -> dict[int, str]:
             texts[id(passage[-1])] += LRM
         passage = []
     return texts
+
+
+def marks_mapped(draw_text: Callable[..., Any]) -> Callable[..., Any]:
+    """Before WeasyPrint draws a text box with combining marks, the glyphs of each cluster of letter
+    and marks get their own characters in the font's ToUnicode map. WeasyPrint maps every glyph to
+    the text from its cluster's start to the next glyph's cluster (Kozea/WeasyPrint#2841): of a
+    letter with marks, drawn as several glyphs, one glyph got the whole cluster and the others
+    nothing, and a glyph keeps the first text it was given, so a letter's glyph could stand for
+    nothing and a mark's glyph for some letter and mark seen first."""
+    def mapped(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:
+        if any(unicodedata.combining(character) for character in textbox.text) and textbox.text.strip():
+            textbox.pango_layout.reactivate(textbox.style)
+            try:
+                _map_cluster_glyphs(stream, textbox.pango_layout)
+            finally:
+                textbox.pango_layout.deactivate()
+        return draw_text(stream, textbox, *args, **kwargs)
+    return mapped
+
+
+def _map_cluster_glyphs(stream: Any, layout: Any) -> None:
+    """Give the glyphs of the first line's clusters of several glyphs their characters: the marks
+    (combining characters, in logical order) to the glyphs without advance, the rest to the one
+    glyph with an advance. Clusters that do not divide so are left to WeasyPrint."""
+    encoded = layout.text.encode()
+    first_line, _ = layout.get_first_line()
+    run = first_line.runs[0]
+    while run != ffi.NULL:
+        glyph_item = run.data
+        run = run.next
+        item, glyph_string = glyph_item.item, glyph_item.glyphs
+        font, _ = stream.add_font(item.analysis.font)
+        clusters: dict[int, list[Any]] = {}
+        for i in range(glyph_string.num_glyphs):
+            clusters.setdefault(glyph_string.log_clusters[i], []).append(glyph_string.glyphs[i])
+        starts = sorted(clusters) + [item.length]
+        for start, end in itertools.pairwise(starts):
+            glyphs = clusters[start]
+            text = encoded[item.offset + start:item.offset + end].decode()
+            marks = [character for character in text if unicodedata.combining(character)]
+            bases = [glyph for glyph in glyphs if glyph.geometry.width != 0]
+            spacing = [glyph for glyph in glyphs if glyph.geometry.width == 0]
+            if len(glyphs) < 2 or len(bases) != 1 or len(spacing) != len(marks) or any(
+                    glyph.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG or glyph.glyph == pango.PANGO_GLYPH_EMPTY
+                    for glyph in glyphs):
+                continue
+            if item.analysis.level % 2:  # right to left: the glyphs of a cluster in reverse order too
+                spacing.reverse()
+            font.to_unicode.setdefault(bases[0].glyph, "".join(c for c in text if not unicodedata.combining(c)))
+            for glyph, mark in zip(spacing, marks, strict=True):
+                font.to_unicode.setdefault(glyph.glyph, mark)
