@@ -30,6 +30,9 @@ class Problem:
     location: Location
     message: str
     hint: str = ""
+    kind: str = ""  # for grouping, e.g. "contact" for a missing contact (institution coverage); "" if none
+    subject: str = ""  # what is missing or wrong, e.g. the contact key
+    institution: str = ""  # the institution it concerns, if one
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}"

@@ -46,6 +46,21 @@ blocks:
       - Bel {contact:spoed} bij koorts.
 """
 
+# A callout in the order real alarm boxes use (list, then text), and one without a title.
+CALLOUT_IN_ORDER = MINIMAL_FOLDER + """\
+  - callout: alarm
+    title: Neem direct contact op bij
+    content:
+      - list: ["koorts boven 38,5 °C", veel bloedverlies]
+      - text: Bel dan {phone:spoed}.
+      - steps: [eerst bellen, dan komen]
+      - text: Of kom langs.
+  - callout: tip
+    title: false
+    items: [eerst dit]
+    text: Dan dit.
+"""
+
 
 class ProjectBuilder:
     """A project in a temporary directory, with helpers to write its content."""

@@ -88,7 +88,8 @@ def test_template_syntax_is_printed_never_evaluated(tmp_project):
     assert report.ok
     html = (tmp_project.root / "dist/alpha/template-syntax.html").read_text()
     assert "<title>{{ 7*7 }} {{ config }}</title>" in html
-    assert "{% include &#39;/etc/passwd&#39; %} {{ cycler.next() }} {{ range(10**9)|list }} {# comment #}" in html
+    # printed as written, with Dutch typographic quotes (issue 13)
+    assert "{% include \u2018/etc/passwd\u2019 %} {{ cycler.next() }} {{ range(10**9)|list }} {# comment #}" in html
     text = pdf_text(tmp_project.root / "dist/alpha/template-syntax.pdf")
     assert "{{ 7*7 }} {{ config }}" in text and "root:" not in text and "49" not in text
 
@@ -113,5 +114,6 @@ def test_css_in_content_cannot_end_a_string_or_the_style_element(tmp_project):
         assert "body { display: none }" not in style and "@import" not in style and "*{color:red}" not in style
         assert html.count("<style>") == 1
     text = " ".join(pdf_text(tmp_project.root / "dist/alpha/css-injection.pdf").split())
-    assert 'Test "; } body { display: none } </ style><style>*{color:red}' in text  # (a line break after </)
+    # (a line break after </; the title's straight quote is set as a typographic one)
+    assert 'Test \u201c; } body { display: none } </ style><style>*{color:red}' in text
     assert '@import url(https://example.org/x.css);' in text

@@ -78,6 +78,7 @@ def output_entry(path: str, kind: str, writer: str, data: bytes, pages: int | No
         "owner": folder.owner,
         "department": folder.department,
         "changes": [{"version": c.version, "date": c.date.isoformat(), "what": c.what} for c in folder.changes],
+        "related": list(publication.related),
         "inputs": inputs,
         "pipeline": PIPELINE,
         "inputs_sha256": inputs_sha256,

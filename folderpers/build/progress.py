@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from folderpers.checks.coverage import coverage_lines, gaps
 from folderpers.model.outcome import BuildReport, Outcome
 
 ALWAYS_COUNTED = ("built", "skipped", "failed")  # shown even at 0, so a log always says how many failed
@@ -55,6 +56,11 @@ def summary_line(report: BuildReport) -> str:
     return ", ".join(parts)
 
 
+def coverage_text(report: BuildReport) -> str:
+    """Everything the institutions lack for their folders, per institution, from all failures at once."""
+    return "\n".join(coverage_lines(gaps(problem for outcome in report.outcomes for problem in outcome.problems)))
+
+
 def outcome_text(outcome: Outcome) -> str:
     """An outcome as plain lines: status and subject, then its problems, notes and warnings indented."""
     lines = [f"{outcome.status.upper() if outcome.status == 'failed' else outcome.status:<7} {outcome.subject}"]
@@ -85,6 +91,8 @@ class PlainReporter:
         pass  # the outcome lines are the progress in a log
 
     def finish(self, report: BuildReport) -> None:
+        checklist = coverage_text(report)
+        print(f"\n{checklist}\n" if checklist else "", end="")
         print(f"\n{summary_line(report)}")
 
 
@@ -111,6 +119,9 @@ class TerminalReporter:
 
     def finish(self, report: BuildReport) -> None:
         self.bar.stop()
+        checklist = coverage_text(report)
+        if checklist:
+            self.console.print(checklist, markup=False, highlight=False)
         table = Table(title="Build summary", title_justify="left")
         table.add_column("outcome")
         table.add_column("count", justify="right")

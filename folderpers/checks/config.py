@@ -2,22 +2,40 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from folderpers.source.schemas import SchemaSet
 from folderpers.source.yamlsource import load_yaml
 
-_INFLECTIONS = ("", "s", "en", "e", "n", "'s")  # fractuur, fracturen is not caught: list such forms too
+_INFLECTIONS = ("", "s", "en", "e", "n", "'s", "er", "ere", "st", "ste")
+_LONG_VOWEL_CLOSED = re.compile(r"(aa|ee|oo|uu)([^aeiou\W])$")  # acuut -> acute: Dutch spelling halves the vowel
+
+
+def word_forms(word: str) -> set[str]:
+    """A listed word and its inflections: -s, -en, -e, -n, 's, -er, -ste (chronisch, chronische), and
+    with a long vowel in a closed last syllable written once before an ending (acuut, acute, acuter)."""
+    forms = {word + ending for ending in _INFLECTIONS}
+    halved = _LONG_VOWEL_CLOSED.sub(lambda match: match.group(1)[0] + match.group(2), word)
+    if halved != word:
+        forms |= {halved + ending for ending in ("e", "en", "er", "ere")}
+    return forms
 
 
 @dataclass(frozen=True)
 class LanguageRules:
     vague_link_texts: frozenset[str]  # casefolded
     jargon: dict[str, tuple[str, str]]  # a word form (casefolded) -> (the listed word, its plain alternative)
+    phrases: tuple[tuple[re.Pattern[str], str, str], ...] = ()  # listed entries of several words: (pattern, entry, plain)
 
     def plain_alternative(self, word: str) -> tuple[str, str] | None:
         return self.jargon.get(word.casefold())
+
+    def formal_phrases(self, text: str) -> list[tuple[str, str, str]]:
+        """Entries of several words ("door middel van") in `text`: (as written, the entry, its plain alternative)."""
+        return [(match.group(0), entry, plain) for pattern, entry, plain in self.phrases
+                for match in pattern.finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -55,7 +73,9 @@ def load_checks_config(path: Path, schemas: SchemaSet) -> ChecksConfig:
         readability=ReadabilityLimits(**{key: int(value) for key, value in data["readability"].items()}),
         languages={language: LanguageRules(
             frozenset(text.casefold().strip() for text in rules["vague_link_texts"]),
-            {(word.casefold() + ending): (word, plain) for word, plain in rules["jargon"].items()
-             for ending in _INFLECTIONS})
+            {form: (word, plain) for word, plain in rules["jargon"].items() if " " not in word
+             for form in word_forms(word.casefold())},
+            tuple((re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, word.split())) + r"(?!\w)", re.IGNORECASE),
+                   word, plain) for word, plain in rules["jargon"].items() if " " in word))
             for language, rules in data["languages"].items()},
     )

@@ -137,7 +137,11 @@ def _alt(passage: Passage, minimum: int) -> Iterator[Finding]:
 
 def _jargon(passage: Passage, rules: LanguageRules) -> Iterator[Finding]:
     after = 0
-    for word in words(plain_text(passage.nodes)):
+    text = plain_text(passage.nodes)
+    for written, listed, plain in rules.formal_phrases(text):  # entries of several words: "door middel van"
+        yield _finding("jargon", locate(passage.location, written)[0], f"{written!r} is formal",
+                       f"write {plain!r}", listed)
+    for word in words(text):
         entry = rules.plain_alternative(word)
         if entry is not None:
             location, after = locate(passage.location, word, after)

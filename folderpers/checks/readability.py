@@ -47,7 +47,7 @@ class Readability:
     words: int
     syllables: int
     long_words: int
-    hardest: tuple[Sentence, ...]  # lowest Flesch-Douma first
+    hardest: tuple[Sentence, ...]  # longest first (words + syllables)
 
     @property
     def average_sentence_words(self) -> float:
@@ -123,8 +123,10 @@ def readability(passages: Iterable[Passage], long_word_syllables: int, hardest: 
     total_words = sum(len(counts) for _, _, counts in measured)
     total_syllables = sum(sum(counts) for _, _, counts in measured)
     long_words = sum(1 for _, _, counts in measured for count in counts if count >= long_word_syllables)
+    # Hardest first by length: words plus syllables, so a 40-word sentence comes before a short one with
+    # long words (which a per-sentence Flesch-Douma score would put first); the score breaks ties.
     candidates = sorted((Sentence(text, len(counts), sum(counts), passage.location)
                          for passage, text, counts in measured if len(counts) >= _SHORTEST_HARD),
-                        key=lambda sentence: sentence.flesch_douma)[:hardest]
+                        key=lambda sentence: (-(sentence.words + sentence.syllables), sentence.flesch_douma))[:hardest]
     located = tuple(Sentence(s.text, s.words, s.syllables, locate(s.location, s.text)[0]) for s in candidates)
     return Readability(len(measured), total_words, total_syllables, long_words, located)

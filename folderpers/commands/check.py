@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import jinja2
 
 from folderpers.build.publish import publish
+from folderpers.checks import coverage
 from folderpers.checks.config import ChecksConfig, load_checks_config
 from folderpers.checks.findings import Finding
 from folderpers.checks.lint import lint_passages, lint_structure
@@ -27,7 +28,8 @@ from folderpers.checks.pdf_file import CheckedPdf, check_file, pdf_files
 from folderpers.checks.pdf_ua import check_pdf
 from folderpers.checks.readability import Readability, readability
 from folderpers.checks.web import WebChecker
-from folderpers.errors import FolderpersError, Location, display_path
+from folderpers.errors import FolderpersError, Location, Problem, display_path
+from folderpers.model.blocks import Variation
 from folderpers.model.folder import Folder, Ignore, Snippet
 from folderpers.model.institution import Institution
 from folderpers.model.publication import Publication
@@ -67,6 +69,9 @@ class CheckReport:
     findings: list[Finding] = field(default_factory=list)
     silenced: int = 0
     files: list[CheckedPdf] = field(default_factory=list)  # `check FILE.pdf …`: the files checked
+    gaps: list[coverage.Gap] = field(default_factory=list)  # what each institution lacks
+    variations: list[Variation] = field(default_factory=list)  # where text differs per institution
+    institutions: list[str] = field(default_factory=list)
 
     def count(self, severity: str, files: frozenset[Path] | None = None) -> int:
         return sum(1 for finding in self.findings if finding.severity == severity
@@ -88,6 +93,10 @@ class CheckReport:
                 "readability": row.readability.to_json() if row.readability else None,
             } for row in self.rows],
             "findings": [finding.to_json() for finding in self.findings],
+            "coverage": coverage.to_json(self.gaps),
+            "variations": [{"location": str(v.location), "what": v.what, "scope": str(v.scope),
+                            "institutions": [i for i in self.institutions if v.scope.includes(i)]}
+                           for v in self.variations],
         } | ({"files": [checked.to_json() for checked in self.files]} if self.files else {})
 
 
@@ -139,6 +148,7 @@ class _Run:
         self.ignores: dict[Path, tuple[Ignore, ...]] = {}
         self.checked_pages: set[Path] = set()
         self.web: WebChecker | None = None
+        self.problems: list[Problem] = []  # of the resolve stage, for the coverage list
 
     @contextlib.contextmanager
     def browser(self) -> Iterator[None]:
@@ -149,7 +159,9 @@ class _Run:
             yield
 
     def failed(self, error: FolderpersError) -> None:
-        self.findings.extend(Finding("source", "error", p.location, p.message, p.hint) for p in error.problems)
+        self.problems.extend(error.problems)
+        self.findings.extend(Finding(p.kind if p.kind == "typed-phone" else "source", "error", p.location, p.message,
+                                     p.hint, p.subject) for p in error.problems)
 
     def institutions_and_folders(self) -> None:
         for option, problem in self.corpus.unknown_selections():
@@ -157,11 +169,13 @@ class _Run:
                                          problem.hint))
         shared = self.snippets(self.corpus.shared_snippets)
         institutions = [institution for institution in self.loaded(self.corpus.institutions())]
+        self.report.institutions = [institution.id for institution in institutions]
         for institution in institutions:
             self.snippets(institution.snippets)
             self.findings.extend(lint_passages(institution.passages, "", self.config))
         for folder in self.loaded(self.corpus.folders()):
             self.ignores[folder.source] = folder.ignore
+            self.report.variations.extend(folder.variations)
             self.findings.extend(lint_passages(folder.passages, folder.language, self.config))
             for institution in institutions:
                 if folder.published_by(institution.id):
@@ -186,19 +200,23 @@ class _Run:
     def publication(self, folder: Folder, institution: Institution,
                     shared: Mapping[str, Snippet | FolderpersError]) -> None:
         try:
-            publication = self.corpus.publication(folder, institution)
+            publication = self.corpus.publication(folder, institution, keep_typed_phones=True)
         except FolderpersError as error:
             self.failed(error)
-            self.report.rows.append(Row(folder, institution.id, frozenset({folder.source, institution.source}),
-                                        None, ()))
+            self.report.rows.append(Row(folder, institution.id, frozenset(
+                {folder.source, institution.source, *(Path(p.location.path) for p in error.problems)}), None, ()))
             return
-        used = set(publication.sources)
-        snippets = [s for s in (*institution.snippets.values(), *shared.values())
+        self.findings.extend(Finding(p.kind, "error", p.location, p.message, p.hint, p.subject)
+                             for p in publication.typed_phones)
+        used = set(publication.snippets)  # the snippets it includes, not every snippet the institution has
+        snippets = [s for s in dict.fromkeys((*institution.snippets.values(), *shared.values()))
                     if isinstance(s, Snippet) and s.source.resolve() in used]
         snippet_passages = tuple(passage for snippet in snippets for passage in snippet.passages)
         self.findings.extend(lint_passages(snippet_passages, folder.language, self.config))
         self.findings.extend(lint_structure(publication.blocks))
-        passages = (*folder.passages, *snippet_passages)
+        self.report.variations.extend(v for s in snippets for v in s.variations if v not in self.report.variations)
+        # Scores over exactly what this institution publishes: its variants and blocks, not the others'.
+        passages = tuple(p for p in (*folder.passages, *snippet_passages) if p.published_for(institution.id))
         scores = self.readability(folder, passages)
         outputs = self.outputs(publication)
         files = frozenset({folder.source, institution.source, *(s.source for s in snippets), *outputs})
@@ -257,7 +275,7 @@ class _Run:
 
     def finish(self) -> CheckReport:
         findings, silenced, used = [], 0, set()
-        for finding in dict.fromkeys(self.findings):  # a snippet shared by folders is reported once
+        for finding in _one_per_place(self.findings):  # a snippet shared by folders is reported once
             silencer = next((i for i in self.ignores.get(Path(finding.location.path), ()) if i.silences(finding)), None)
             if silencer is None:
                 findings.append(finding)
@@ -268,6 +286,7 @@ class _Run:
             findings.extend(Finding("unused-ignore", "warning", ignore.location, f"'{ignore}' silences nothing",
                                     "remove it from checks: ignore:", str(ignore))
                             for ignore in ignores if ignore not in used)
+        self.report.gaps = coverage.gaps(self.problems)
         self.report.findings = sorted(findings, key=lambda f: (display_path(f.location.path), f.location.line or 0,
                                                                f.location.column or 0, f.kind))
         self.report.silenced = silenced
@@ -295,6 +314,9 @@ def render_text(report: CheckReport) -> str:
     for (source, sentences), institutions in hardest.items():
         lines.append(f"\nhardest sentences of {display_path(source)} for {', '.join(institutions)} (Flesch-Douma):")
         lines.extend(f"  {s.flesch_douma:>6.1f}  {s.location}: {s.text}" for s in sentences)
+    for section in (coverage.variation_lines(report.variations, report.institutions), coverage.coverage_lines(report.gaps)):
+        if section:
+            lines.extend(["", *section])
     if report.findings:
         lines.append("")
         lines.extend(str(finding) for finding in report.findings)
@@ -316,6 +338,17 @@ def _render_files(report: CheckReport) -> str:
         lines.extend(str(finding) for finding in report.findings)
     lines.append(f"\n{_count(report.count('error'), 'error')}, {_count(report.count('warning'), 'warning')}")
     return "\n".join(lines)
+
+
+def _one_per_place(findings: list[Finding]) -> list[Finding]:
+    """Each finding once; a typed phone number once per place, the resolve stage's finding (which names
+    the registry key for the number) replacing the content lint's."""
+    unique: dict[Any, Finding] = {}
+    for finding in findings:
+        key = (finding.kind, finding.location) if finding.kind == "typed-phone" else finding
+        unique.pop(key, None)
+        unique[key] = finding
+    return list(unique.values())
 
 
 def _count(number: int, noun: str) -> str:

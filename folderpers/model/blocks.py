@@ -39,6 +39,22 @@ TEXT_ROLES: tuple[TextRole, ...] = ("prose", "cell", "label", "alt", "reference"
 
 
 @dataclass(frozen=True)
+class Scope:
+    """Which institutions get a block or a variant: `only` these (None: all), minus `excluded`."""
+
+    only: tuple[str, ...] | None = None
+    excluded: tuple[str, ...] = ()
+
+    def includes(self, institution_id: str) -> bool:
+        return (self.only is None or institution_id in self.only) and institution_id not in self.excluded
+
+    def __str__(self) -> str:
+        parts = ([f"only {', '.join(self.only)}"] if self.only is not None else []) + (
+            [f"not {', '.join(self.excluded)}"] if self.excluded else [])
+        return "; ".join(parts) or "all"
+
+
+@dataclass(frozen=True)
 class Passage:
     """A piece of text as an author wrote it, and where: what the content checks read
     (`build.py check`), so that each finding can name its file and line."""
@@ -47,6 +63,19 @@ class Passage:
     role: TextRole  # what the checks do with it, as the block type (or file) that holds it declares
     nodes: RichText  # its inline markup, placeholders unresolved (plain text fields: one Text node)
     location: Location  # where it starts
+    scopes: tuple[Scope, ...] = ()  # published only for institutions that every scope includes
+
+    def published_for(self, institution_id: str) -> bool:
+        return all(scope.includes(institution_id) for scope in self.scopes)
+
+
+@dataclass(frozen=True)
+class Variation:
+    """A place where a folder differs per institution (`only:`/`except:` or a variant), for `check`."""
+
+    location: Location
+    what: str  # e.g. "callout block", "variant 'westerhaven'"
+    scope: Scope
 
 
 @dataclass(frozen=True)
@@ -107,17 +136,35 @@ class Steps(_ItemList):
 
 @dataclass(frozen=True)
 class Callout:
+    """A highlighted box: paragraphs and lists in the order written. `title` None means the tone's
+    default title; `untitled` (YAML `title: false`) means none at all."""
+
     kind: ClassVar[str] = "callout"
-    texts: ClassVar[Mapping[str, TextRole]] = {"title": "label", "text": "prose", "items": "prose"}
+    # the parts under 'content:' are read with their own types' roles (text, list, steps: prose)
+    texts: ClassVar[Mapping[str, TextRole]] = {"title": "label", "text": "prose", "items": "prose", "list": "prose",
+                                               "steps": "prose"}
     tone: str  # alarm, warning, info or tip
     title: str | None
-    paragraphs: tuple[RichText, ...]
-    items: tuple[RichText, ...]
+    content: tuple[CalloutPart, ...]
+    untitled: bool = False
 
     @classmethod
     def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> Callout:
-        return cls(data["callout"], reader.optional_text(data, at, "title"),
-                   reader.optional_paragraphs(data, at, "text"), reader.optional_items(data, at, "items"))
+        if "content" in data and ("text" in data or "items" in data):
+            raise SourceError(Problem(reader.location(at + ("content",)),
+                                      "a callout has 'content:' and also 'text:' or 'items:'",
+                                      "move the text and items into 'content:' as '- text: ...' and '- list: ...'"))
+        if "content" in data:  # the ordered form: any number of parts, in any order
+            parts: list[CalloutPart] = []
+            for index, entry in enumerate(data["content"]):
+                parts.append(reader.block(at + ("content", index), entry, _CALLOUT_PARTS))
+            content = tuple(parts)
+        else:  # the short form: 'text:' and 'items:', in the order they are written
+            content = tuple(Paragraphs(reader.paragraphs(at + (key,))) if key == "text"
+                            else BulletList(reader.items(at + (key,))) for key in data if key in ("text", "items"))
+        title = data.get("title")
+        return cls(data["callout"], reader.text(at + ("title",)) if isinstance(title, str) else None, content,
+                   untitled=title is False)
 
 
 @dataclass(frozen=True)
@@ -225,6 +272,21 @@ class Include:
 
 
 @dataclass(frozen=True)
+class Scoped:
+    """A block with `only:`/`except:`; the resolve stage keeps its block for the institutions in scope."""
+
+    block: Any
+    scope: Scope
+
+    @property
+    def kind(self) -> str:  # the kind of the block it holds, for code that walks blocks by kind
+        return str(self.block.kind)
+
+
+CalloutPart = Paragraphs | BulletList | Steps | Scoped  # what a callout's content holds, in order
+
+
+@dataclass(frozen=True)
 class PageBreak:
     kind: ClassVar[str] = "pagebreak"
     texts: ClassVar[Mapping[str, TextRole]] = {}
@@ -233,6 +295,9 @@ class PageBreak:
     def from_source(cls, reader: SourceReader, at: YamlPath, data: dict[str, Any]) -> PageBreak:
         return cls()
 
+
+_CALLOUT_PARTS: dict[str, type[Paragraphs] | type[_ItemList]] = {"text": Paragraphs, "list": BulletList,
+                                                               "steps": Steps}
 
 Block = Heading | Paragraphs | BulletList | Steps | Callout | Contacts | Figure | Table | Faq | Sources | Include | PageBreak
 

@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from folderpers.errors import Location
-from folderpers.model.blocks import Block, Passage
+from folderpers.model.blocks import Block, Passage, Variation
 from folderpers.model.inline import RichText
 
 if TYPE_CHECKING:
     from folderpers.checks.findings import Finding
+
+
+SILENCEABLE_ERRORS = frozenset({"typed-phone"})  # errors an author may silence on purpose (e.g. a national number)
 
 
 @dataclass(frozen=True)
@@ -24,8 +27,11 @@ class Ignore:
     location: Location  # where the entry stands, to report it when it silences nothing
 
     def silences(self, finding: Finding) -> bool:
-        return (finding.severity == "warning" and finding.kind == self.kind
-                and finding.subject.casefold().startswith(self.subject.casefold()))
+        return ((finding.severity == "warning" or finding.kind in SILENCEABLE_ERRORS)
+                and self.covers(finding.kind, finding.subject))
+
+    def covers(self, kind: str, subject: str) -> bool:
+        return kind == self.kind and subject.casefold().startswith(self.subject.casefold())
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.subject}" if self.subject else self.kind
@@ -65,6 +71,8 @@ class Folder:
     key_locations: dict[str, Location]  # where each top-level key stands, for messages
     passages: tuple[Passage, ...]  # its text as written, for the content checks
     ignore: tuple[Ignore, ...]  # warnings of the content checks silenced on purpose
+    variations: tuple[Variation, ...] = ()  # where its text differs per institution
+    institution_refs: tuple[tuple[str, Location], ...] = ()  # institution ids named in only:/except:/variants:
 
     @property
     def directory(self) -> Path:
@@ -86,3 +94,5 @@ class Snippet:
     blocks: tuple[Block, ...]
     passages: tuple[Passage, ...]
     ignore: tuple[Ignore, ...]
+    variations: tuple[Variation, ...] = ()
+    institution_refs: tuple[tuple[str, Location], ...] = ()

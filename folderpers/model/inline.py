@@ -27,6 +27,7 @@ class Emphasis:
 class Link:
     href: str
     children: tuple[Inline, ...]
+    print_address: bool = False  # paged outputs print the address after the text (a named link, a folder link)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,16 @@ class PhoneNumber:
 
 
 @dataclass(frozen=True)
+class FolderLink:
+    """{folder:slug} resolved: another folder's title, linking to its web page of the same institution
+    (`page`, relative, for the web page; `url`, absolute, printed in PDFs when the institution has a base URL)."""
+
+    title: str
+    page: str
+    url: str | None
+
+
+@dataclass(frozen=True)
 class Placeholder:
     """{kind:key} as written; replaced by the resolve stage."""
 
@@ -55,7 +66,21 @@ class Placeholder:
     location: Location
 
 
-Inline = Text | Strong | Emphasis | Link | Foreign | PhoneNumber | Placeholder
+@dataclass(frozen=True)
+class Choice:
+    """Text that differs per institution (`variants:`): the resolve stage keeps the option of the
+    institution's id, else the "default" option, else nothing."""
+
+    options: tuple[tuple[str, tuple[Inline, ...]], ...]  # (institution id or "default", text)
+    location: Location
+
+    def for_institution(self, institution_id: str) -> tuple[Inline, ...]:
+        chosen = dict(self.options)
+        return chosen.get(institution_id, chosen.get(DEFAULT_VARIANT, ()))
+
+
+DEFAULT_VARIANT = "default"
+Inline = Text | Strong | Emphasis | Link | Foreign | PhoneNumber | FolderLink | Placeholder | Choice
 RichText = tuple[Inline, ...]
 
 
@@ -69,8 +94,12 @@ def plain_text(nodes: RichText) -> str:
             parts.append(plain_text(node.children))
         elif isinstance(node, PhoneNumber):
             parts.append(node.display)
+        elif isinstance(node, FolderLink):
+            parts.append(node.title)
         elif isinstance(node, Placeholder):
             parts.append("{" + node.kind + (":" + node.key if node.key else "") + "}")
+        elif isinstance(node, Choice):  # as written: every option (each is also a passage of its own)
+            parts.append(" / ".join(plain_text(option) for _, option in node.options))
     return "".join(parts)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from folderpers.errors import Location, SourceError
@@ -18,6 +18,23 @@ class Contact:
     phone: PhoneNumber
     hours: str | None
     email: str | None
+    name: str | None = None  # as a sentence uses it, e.g. "afdeling Radiologie"
+    article: str = ""  # "de", "het" or "" (none)
+
+    def name_in_sentence(self, capital: bool) -> str | None:
+        """Article and name ("de afdeling Radiologie"); with `capital`, for the start of a sentence."""
+        if self.name is None:
+            return None
+        text = f"{self.article} {self.name}" if self.article else self.name
+        return text[:1].upper() + text[1:] if capital else text
+
+
+@dataclass(frozen=True)
+class NamedLink:
+    """A named web page of an institution (`links:`): `{link:key}`."""
+
+    label: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -60,6 +77,8 @@ class Institution:
     passages: tuple[Passage, ...]  # its text as written (the logo's alt text), for the content checks
     base_url: str | None = None  # where its web pages are published (<base_url>/<slug>.html); None: no QR code
     print_condition: str = "FOGRA39"  # printing condition of its print PDFs (prepress/conditions.py)
+    links: dict[str, NamedLink] = field(default_factory=dict)  # {link:key}
+    terms: dict[str, str] = field(default_factory=dict)  # {term:key}
     language: str = "nl"  # the language of its own texts (name, contact labels, hours, address)
     language_fonts: dict[str, str] | None = None  # its fonts for scripts the brand font lacks, by language
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from folderpers.errors import Problem
 from folderpers.model.blocks import Block
 from folderpers.model.folder import Folder
 from folderpers.model.inline import Inline
@@ -22,6 +23,9 @@ class Publication:
     blocks: tuple[Block, ...]
     asset_roots: tuple[Path, ...]  # the only directories rendering may read images from
     sources: tuple[Path, ...]  # every content file it was made from (YAML, images, logo), for the manifest
+    snippets: tuple[Path, ...] = ()  # the snippet files it includes (its text, with the folder's, is what it says)
+    related: tuple[str, ...] = ()  # slugs of the folders it links to ({folder:slug})
+    typed_phones: tuple[Problem, ...] = ()  # kept for `build.py check` only; a build fails on them in resolve
     language_versions: tuple[tuple[str, str], ...] = ()  # (language, stem) of the folder's language versions
     stale_parts: tuple[str, ...] = ()  # a stale translation: its out-of-date sections ("": title and intro)
 

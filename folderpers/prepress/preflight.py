@@ -145,8 +145,9 @@ def _findings(report: PreflightReport, pdf: pikepdf.Pdf, expect_condition: str |
     if expect_cmyk and rgb:
         findings.append(finding("error", f"RGB colour ({', '.join(rgb)}) in a CMYK print file"))
     elif not expect_cmyk and rgb:
-        findings.append(finding("warning", "colours are RGB: the print shop converts them; give the institution's "
-                                           "CMYK brand colours for a PDF/X-4 file in CMYK"))
+        findings.append(finding("warning", "colours are RGB, so the file is not PDF/X-4: the print shop "
+                                           "converts them; give the institution's CMYK brand colours "
+                                           "('colors: cmyk:') for a PDF/X-4 file in CMYK"))
     if report.max_total_ink is not None and report.max_total_ink > MAX_INK:
         findings.append(finding("warning",
                                 f"total ink reaches {report.max_total_ink:g} %, above {MAX_INK} %"))

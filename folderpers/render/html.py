@@ -23,14 +23,16 @@ from markupsafe import Markup, escape
 from folderpers import __version__
 from folderpers.errors import Location, Problem, SourceError
 from folderpers.model.blocks import Block, Heading
-from folderpers.model.inline import Emphasis, Foreign, Link, PhoneNumber, RichText, Strong, Text, plain_text
+from folderpers.model.inline import Emphasis, FolderLink, Foreign, Link, PhoneNumber, RichText, Strong, Text, plain_text
 from folderpers.model.publication import Publication
 from folderpers.project import Project
 from folderpers.render.fonts import require_family
 from folderpers.render.language import Language, language_from_labels
 from folderpers.render.qr import qr_svg
+from folderpers.render.typography import ADDRESS, NO_BREAK, address_html, dutch_quotes
 from folderpers.source.yamlsource import load_yaml
 
+HYPHENATE_MIN_LETTERS = 6  # the shortest word hyphenated (hyphenate-limit-chars in styles/folder.css)
 
 @dataclass(frozen=True)
 class Medium:
@@ -97,34 +99,74 @@ def _ends_left_to_right(text: str) -> bool:
     return False
 
 
-def inline_html(nodes: RichText, medium: Medium, rtl: bool = False) -> Markup:
-    """Inline nodes as escaped HTML. In right-to-left text (`rtl`), phone numbers and addresses are
-    isolated left to right, so that their digits and dots keep their order."""
-    parts = []
-    ltr = Markup(' dir="ltr"') if rtl else Markup("")
-    for node in nodes:
-        if isinstance(node, Text):
-            parts.append(escape(node.text))
-        elif isinstance(node, Strong):
-            parts.append(Markup("<strong>%s</strong>") % inline_html(node.children, medium, rtl))
-        elif isinstance(node, Emphasis):
-            parts.append(Markup("<em>%s</em>") % inline_html(node.children, medium, rtl))
-        elif isinstance(node, Foreign):
-            parts.append(Markup('<span lang="%s"%s>%s</span>') % (
-                node.language, Markup("") if rtl_text(plain_text(node.children)) else ltr,
-                inline_html(node.children, medium, rtl)))
-        elif isinstance(node, Link):
-            isolated = ltr if not rtl_text(plain_text(node.children)) else Markup("")
-            children = inline_html(node.children, medium, rtl)
-            parts.append(Markup('<a href="%s"%s>%s</a>') % (node.href, isolated, children))
-        elif isinstance(node, PhoneNumber):
-            if medium.interactive:
-                parts.append(Markup('<a class="phone" href="%s"%s>%s</a>') % (node.uri, ltr, node.display))
-            else:  # in a PDF a number is read and dialled, not clicked
-                parts.append(Markup('<span class="phone"%s>%s</span>') % (ltr, node.display))
-        else:
-            raise TypeError(f"unresolved inline node {node!r}")
-    return Markup("").join(parts)
+def inline_html(nodes: RichText, medium: Medium, rtl: bool = False, language: str = "nl") -> Markup:
+    """Inline nodes as escaped HTML; addresses set to break cleanly, Dutch text with curly quotes. In
+    right-to-left text (`rtl`), phone numbers and addresses are isolated left to right, so that their
+    digits and dots keep their order.
+    On paper the last word is kept from hyphenation, so the last line of a paragraph is never a
+    fragment: its letters are joined by word joiners (an element around it would trip WeasyPrint 70,
+    which then breaks the line after a hyphenated word early)."""
+    inline = _Inline(medium, language, rtl)
+    head, _, last = nodes[-1].text.rstrip().rpartition(" ") if nodes and isinstance(nodes[-1], Text) else ("", "", "")
+    if medium.paged and head and sum(character.isalpha() for character in last) >= HYPHENATE_MIN_LETTERS:
+        return inline.html((*nodes[:-1], Text(head + " "), Text(NO_BREAK.join(last))))
+    return inline.html(nodes)
+
+
+class _Inline:
+    def __init__(self, medium: Medium, language: str, rtl: bool = False):
+        self.medium, self.quotes, self.last = medium, language.split("-")[0] == "nl", " "
+        self.ltr = Markup(' dir="ltr"') if rtl else Markup("")
+
+    def text(self, text: str) -> Markup:
+        shown = dutch_quotes(text, self.last) if self.quotes else text
+        self.last = text[-1:] or self.last
+        return escape(shown)
+
+    def address(self, href: str, text: str) -> Markup:
+        self.last = text[-1:] or self.last
+        return address_html(text, href, paged=self.medium.paged)
+
+    def html(self, nodes: RichText) -> Markup:
+        parts = []
+        paged = self.medium.paged
+        for node in nodes:
+            if isinstance(node, Text):
+                parts.append(self.text(node.text))
+            elif isinstance(node, Strong):
+                parts.append(Markup("<strong>%s</strong>") % self.html(node.children))
+            elif isinstance(node, Emphasis):
+                parts.append(Markup("<em>%s</em>") % self.html(node.children))
+            elif isinstance(node, Foreign):
+                parts.append(Markup('<span lang="%s"%s>%s</span>') % (
+                    node.language, Markup("") if rtl_text(plain_text(node.children)) else self.ltr,
+                    self.html(node.children)))
+            elif isinstance(node, Link) and len(node.children) == 1 and isinstance(node.children[0], Text) \
+                    and ADDRESS.match(node.children[0].text):
+                parts.append(self.address(node.href, node.children[0].text))
+            elif isinstance(node, Link):
+                isolated = self.ltr if not rtl_text(plain_text(node.children)) else Markup("")
+                parts.append(Markup('<a href="%s"%s>%s</a>') % (node.href, isolated, self.html(node.children)))
+                if node.print_address and paged:  # on paper the reader must see where it goes
+                    parts.append(Markup(" (%s)") % self.address(node.href, node.href.split("://", 1)[-1]))
+            elif isinstance(node, FolderLink):
+                title = self.text("“" + node.title + "”" if self.quotes else node.title)
+                if not paged:
+                    parts.append(Markup('<a href="%s">%s</a>') % (node.page, title))
+                elif node.url:
+                    parts.append(Markup('<a href="%s">%s</a> (%s)') % (node.url, title, self.address(
+                        node.url, node.url.split("://", 1)[-1])))
+                else:
+                    parts.append(title)
+            elif isinstance(node, PhoneNumber):
+                self.last = node.display[-1:]
+                if self.medium.interactive:
+                    parts.append(Markup('<a class="phone" href="%s"%s>%s</a>') % (node.uri, self.ltr, node.display))
+                else:  # on paper a number is read and dialled, not clicked
+                    parts.append(Markup('<span class="phone"%s>%s</span>') % (self.ltr, node.display))
+            else:
+                raise TypeError(f"unresolved inline node {node!r}")
+        return Markup("").join(parts)
 
 
 class HtmlRenderer:
@@ -161,9 +203,11 @@ class HtmlRenderer:
         return language_from_labels(code, self.labels(code), Location(path))
 
     def render(self, publication: Publication, medium: Medium, image_url: Callable[[Path], str],
-               palette: dict[str, str] | None = None, svg_url: Callable[[str], str] | None = None) -> str:
+               palette: dict[str, str] | None = None, svg_url: Callable[[str], str] | None = None,
+               page_total: int | None = None) -> str:
         """HTML for `medium`; `palette` gives the brand colours as CSS values (default: the RGB ones),
-        `svg_url` turns SVG made here (the QR code) into an image URL (default: an RGB data: URL)."""
+        `svg_url` turns SVG made here (the QR code) into an image URL (default: an RGB data: URL),
+        `page_total` is the footer's "of N" when pages are added after layout (a print booklet's padding)."""
         labels = self.labels(publication.language)
         language = self.language(publication.language)
         online = publication.online_url
@@ -173,7 +217,7 @@ class HtmlRenderer:
         rtl = language.direction == "rtl"
 
         def rich(nodes: RichText) -> Markup:
-            html = inline_html(nodes, medium, rtl)
+            html = inline_html(nodes, medium, rtl, publication.language)
             # A right-to-left paragraph that ends in left-to-right text (an address, a number) ends with a
             # right-to-left mark: a reader of the PDF's text, who sees only a line, then keeps its order.
             return html + Markup("\u200f") if rtl and _ends_left_to_right(plain_text(nodes)) else html
@@ -194,6 +238,9 @@ class HtmlRenderer:
             """For text that cannot hold markup (the running footer): left-to-right isolate characters."""
             return f"\u2066{text}\u2069" if rtl else text
 
+        def typeset(text: str) -> str:  # plain text fields (headings, titles): Dutch quotes
+            return dutch_quotes(text) if publication.language.split("-")[0] == "nl" else text
+
         folder = publication.folder
         stamp = (  # printed on every page: in the running footer, and on the back cover
             f"{isolated(publication.document_code)} \u00b7 {labels['version']} {isolated(folder.version)} "
@@ -211,6 +258,8 @@ class HtmlRenderer:
             fonts=self.font_families(publication),
             medium=medium,
             rich=rich,
+            typeset=typeset,
+            address=lambda text, href=None: address_html(text, href, paged=medium.paged),
             theirs=theirs,
             ltr=ltr,
             language_versions=tuple((code, stem, self.labels(code).get("language_name", code))
@@ -225,6 +274,7 @@ class HtmlRenderer:
             stylesheet=self._stylesheet(medium),
             generator=f"folderpers {__version__}",
             is_section=lambda node: isinstance(node, Section),
+            page_total=page_total,
         )
 
     def font_families(self, publication: Publication) -> tuple[str, ...]:

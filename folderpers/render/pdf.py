@@ -26,7 +26,7 @@ from weasyprint.text.fonts import FontConfiguration
 from folderpers.errors import Location, Problem, RenderError
 from folderpers.pdf.structure import StructureHints, recording
 from folderpers.project import Project
-from folderpers.render import weasyprint_patches
+from folderpers.render import hyphenation, weasyprint_patches
 from folderpers.render.fetcher import AssetFetcher, AssetRefused
 
 SCREEN_VARIANT = "pdf/ua-1"
@@ -92,9 +92,16 @@ class PdfRenderer:
                stylesheets: Sequence[CSS], variant: str | None, warnings: list[str], cmyk: bool = False) -> Document:
         """Lay out `html` (relative URLs against `base`); only files below `asset_roots` may be read."""
         with self._errors_fail(source, warnings):
-            return HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=AssetFetcher(tuple(asset_roots))).render(
-                stylesheets=list(stylesheets), font_config=self.font_config, pdf_variant=variant,
-                color_profiles=self.cmyk_profiles if cmyk else None)
+            parsed = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=AssetFetcher(tuple(asset_roots)))
+            for _ in range(hyphenation.MAX_LAYOUTS):
+                document = parsed.render(stylesheets=list(stylesheets), font_config=self.font_config,
+                                         pdf_variant=variant, color_profiles=self.cmyk_profiles if cmyk else None)
+                defects = hyphenation.badly_hyphenated(document)
+                for element in defects:  # changes the parsed tree that the next pass lays out
+                    hyphenation.keep_words_whole(element)
+                if not defects:
+                    break
+            return document
 
     def write(self, document: Document, pages: Sequence[Page] | None, source: Location, variant: str | None,
               warnings: list[str]) -> bytes:

@@ -110,10 +110,11 @@ class Corpus:
 
     # -- resolving -------------------------------------------------------------------------------
 
-    def publication(self, folder: Folder, institution: Institution) -> Publication:
-        """What `institution` publishes of `folder` (ResolveError listing every unresolved reference),
-        with its language versions and, for a stale translation, the sections out of date."""
-        return self.languages(folder).apply(resolve(folder, institution, self.shared_snippets))
+    def publication(self, folder: Folder, institution: Institution, keep_typed_phones: bool = False) -> Publication:
+        """What `institution` publishes of `folder` (ResolveError listing every unresolved reference; typed
+        phone numbers too, unless `keep_typed_phones`: see resolve), with its language versions and, for a
+        stale translation, the sections out of date."""
+        return self.languages(folder).apply(resolve(folder, institution, self.shared_snippets, keep_typed_phones))
 
     def languages(self, folder: Folder) -> LanguageLinks:
         """The folder's language versions and, for a translation, how it stands against folder.yaml."""

@@ -1,7 +1,10 @@
 """Inline markup: the small language authors use inside text, list items, answers and captions.
 
     **bold**   *italic*   [link text](https://...)   {phone:key} {contact:key} {email:key}
-    {hours:key} {institution} {website}
+    {hours:key} {name:key} {Name:key} {link:key} {term:key} {folder:slug} {institution} {website}
+
+Every unescaped `{` followed by a letter must start a well-formed placeholder: an unclosed brace, a misspelt kind or a
+space inside is an error with its position, never text that is published as typed.
 
 Parsing uses markdown-it-py with only emphasis, links and backslash escapes switched on, so raw
 HTML, images and everything else stay literal text. The result is a tree of frozen nodes;
@@ -13,6 +16,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
+from typing import NoReturn
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -31,9 +35,11 @@ from folderpers.model.inline import (
 )
 
 LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
-KEYED_PLACEHOLDERS = ("phone", "contact", "email", "hours")
+KEYED_PLACEHOLDERS = ("phone", "contact", "email", "hours", "name", "Name", "link", "term", "folder")
 PLAIN_PLACEHOLDERS = ("institution", "website")
-_PLACEHOLDER = re.compile(r"\{([a-z]+)(?::([^{}\s]*))?\}")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z]+)(?::([a-z0-9][a-z0-9_-]*))?\}")
+_BRACE_RUN = re.compile(r"\{[^{}\s]*\}?")  # what an author meant as one placeholder, for messages
+_ALL_PLACEHOLDERS = ", ".join(f"{{{k}:key}}" for k in KEYED_PLACEHOLDERS) + ", {institution}, {website}"
 
 
 class MarkupError(ValueError):
@@ -114,7 +120,12 @@ def _convert(tokens: list[Token], index: int, cursor: _Cursor, closing: str | No
 def _text_with_placeholders(text: str, cursor: _Cursor) -> list[Inline]:
     nodes: list[Inline] = []
     start = 0
-    for match in _PLACEHOLDER.finditer(text):
+    for brace in (index for index, character in enumerate(text) if character == "{"):
+        if brace < start or not text[brace + 1:brace + 2].isalpha():  # "{{", "{%", "{ " stay literal text
+            continue
+        match = _PLACEHOLDER.match(text, brace)
+        if match is None:
+            _malformed(text, brace, cursor)
         if match.start() > start:
             nodes.append(Text(text[start:match.start()]))
         offset = cursor.find(match.group(0))
@@ -125,19 +136,46 @@ def _text_with_placeholders(text: str, cursor: _Cursor) -> list[Inline]:
     return nodes
 
 
+def _malformed(text: str, brace: int, cursor: _Cursor) -> NoReturn:
+    """Explain a `{` that does not start a well-formed placeholder."""
+    run = _BRACE_RUN.match(text, brace)
+    written = run.group(0) if run else "{"
+    offset = cursor.source.find(written, cursor.position)
+    offset = cursor.position if offset < 0 else offset
+    escape_hint = "; for a literal brace write \\{"
+    if not written.endswith("}") or len(written) == 1:
+        after_space = text[brace + len(written):brace + len(written) + 40].split("}", 1)
+        if len(after_space) == 2 and "{" not in after_space[0] and text[brace + len(written):].startswith(" "):
+            spaced = text[brace:brace + len(written) + len(after_space[0]) + 1]
+            raise MarkupError(offset, f"placeholder {spaced!r} has a space in it",
+                              f"write it without spaces: {''.join(spaced.split())}" + escape_hint)
+        raise MarkupError(offset, f"placeholder {written!r} is not closed with '}}'",
+                          f"write {written.rstrip('.,;:!?')}}}" + escape_hint)
+    kind, _, key = written[1:-1].partition(":")
+    if kind.casefold() not in (known.casefold() for known in KEYED_PLACEHOLDERS + PLAIN_PLACEHOLDERS):
+        close = difflib.get_close_matches(kind.lower(), KEYED_PLACEHOLDERS + PLAIN_PLACEHOLDERS, n=1)
+        hint = f"did you mean {{{close[0]}{':' + key if key else ''}}}? " if close else ""
+        raise MarkupError(offset, f"unknown placeholder {written}", hint + f"placeholders: {_ALL_PLACEHOLDERS}"
+                          + escape_hint)
+    if kind not in KEYED_PLACEHOLDERS + PLAIN_PLACEHOLDERS:
+        raise MarkupError(offset, f"placeholder {written} is not written in lowercase",
+                          f"write {{{kind.lower()}{':' + key if key else ''}}}" + escape_hint)
+    raise MarkupError(offset, f"placeholder {written} has a malformed key {key!r}",
+                      "keys are lowercase letters, digits, '-' and '_', as in the institution's file" + escape_hint)
+
+
 def _placeholder(match: re.Match[str], offset: int, locate: Locate) -> Placeholder:
     kind, key = match.group(1), match.group(2)
     known = KEYED_PLACEHOLDERS + PLAIN_PLACEHOLDERS
     if kind not in known:
-        close = difflib.get_close_matches(kind, known, n=1)
+        close = difflib.get_close_matches(kind if kind.islower() else kind.lower(), known, n=1)
         hint = (f"did you mean {{{close[0]}{':' + key if key else ''}}}? " if close else "")
         raise MarkupError(offset, f"unknown placeholder {match.group(0)}",
-                          hint + "placeholders: " + ", ".join(
-                              f"{{{k}:key}}" for k in KEYED_PLACEHOLDERS) + ", {institution}, {website}; "
-                          "write \\{ for a literal brace")
+                          hint + f"placeholders: {_ALL_PLACEHOLDERS}; write \\{{ for a literal brace")
     if kind in KEYED_PLACEHOLDERS and not key:
-        raise MarkupError(offset, f"placeholder {match.group(0)} needs a contact key",
-                          f"write {{{kind}:key}} with a key from the institution's contacts, e.g. {{{kind}:polikliniek}}")
+        what = {"folder": "folder slug", "link": "link key", "term": "term key"}.get(kind, "contact key")
+        raise MarkupError(offset, f"placeholder {match.group(0)} needs a {what}",
+                          f"write {{{kind}:key}} with a key from the institution's file, e.g. {{{kind}:polikliniek}}")
     if kind in PLAIN_PLACEHOLDERS and key:
         raise MarkupError(offset, f"placeholder {{{kind}}} takes no key", f"write {{{kind}}}")
     return Placeholder(kind, key or "", locate(offset))

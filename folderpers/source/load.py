@@ -15,7 +15,7 @@ from typing import Any
 from folderpers.errors import Problem, SourceError
 from folderpers.model.blocks import TextRole
 from folderpers.model.folder import Change, Folder, Ignore, Snippet
-from folderpers.model.institution import Address, Colors, Contact, Institution
+from folderpers.model.institution import Address, Colors, Contact, Institution, NamedLink
 from folderpers.project import translation_language
 from folderpers.source.names import check_directory_name
 from folderpers.source.phones import parse_phone
@@ -72,6 +72,8 @@ def load_folder(source: Path, schemas: SchemaSet) -> Folder:
         key_locations={key: document.location((key,)) for key in data},
         passages=tuple(reader.passages),
         ignore=_ignore(document),
+        variations=tuple(reader.variations),
+        institution_refs=tuple(reader.institution_refs),
     )
 
 
@@ -84,7 +86,8 @@ def load_snippet(source: Path, schemas: SchemaSet) -> Snippet:
         if block.kind == "pagebreak":
             raise SourceError(Problem(document.location(("blocks", index)), "a snippet cannot hold a page break",
                                       "put '- pagebreak: true' in the folder, before or after the include"))
-    return Snippet(source.stem, source, blocks, tuple(reader.passages), _ignore(document))
+    return Snippet(source.stem, source, blocks, tuple(reader.passages), _ignore(document), tuple(reader.variations),
+                   tuple(reader.institution_refs))
 
 
 def load_snippets(directory: Path, schemas: SchemaSet) -> dict[str, Snippet | SourceError]:
@@ -115,7 +118,8 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
     for key, entry in data["contacts"].items():
         if ("contacts", key, "phone") in phones:
             contacts[key] = Contact(key, entry["label"].strip(), phones[("contacts", key, "phone")],
-                                    entry.get("hours"), entry.get("email"))
+                                    entry.get("hours"), entry.get("email"),
+                                    entry["name"].strip() if "name" in entry else None, entry.get("article", ""))
     reader = SourceReader(document, INSTITUTION_TEXTS)
     try:
         logo = reader.image(("logo",))
@@ -144,6 +148,8 @@ def load_institution(source: Path, schemas: SchemaSet) -> Institution:
         snippets=load_snippets(source.parent / "snippets", schemas),
         base_url=data["base_url"].rstrip("/") if "base_url" in data else None,
         print_condition=data.get("print_condition", "FOGRA39"),
+        links={key: NamedLink(entry["label"].strip(), entry["url"]) for key, entry in data.get("links", {}).items()},
+        terms={key: text.strip() for key, text in data.get("terms", {}).items()},
         language=data.get("language", "nl"),
         language_fonts={code: name.strip() for code, name in data.get("language_fonts", {}).items()},
         passages=tuple(reader.passages),

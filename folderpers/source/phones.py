@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import phonenumbers
 
 from folderpers.model.inline import PhoneNumber
@@ -26,3 +28,14 @@ def parse_phone(text: str, country: str) -> PhoneNumber:
         digits = phonenumbers.national_significant_number(number)
         return PhoneNumber(digits, f"tel:{digits}")
     raise ValueError(f"{text!r} is not a valid phone number in {country}")
+
+
+def typed_numbers(text: str, region: str) -> Iterator[tuple[str, str]]:
+    """Phone numbers typed in `text`: (as typed, E.164), for the check that they come from the registry."""
+    for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+        yield match.raw_string, phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def e164(number: PhoneNumber) -> str:
+    """A registry number in E.164 (+31882151800), to compare numbers however they were written."""
+    return "+" + "".join(character for character in number.uri if character.isdigit())

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from folderpers.errors import Location, Problem, SourceError
-from folderpers.model.blocks import BLOCK_TYPES, Block, Heading, Passage, TextRole
-from folderpers.model.inline import RichText, Text
+from folderpers.model.blocks import BLOCK_TYPES, Block, Heading, Passage, Scope, Scoped, TextRole, Variation
+from folderpers.model.inline import DEFAULT_VARIANT, Choice, RichText, Text
 from folderpers.source.images import ImageRefused, check_image
 from folderpers.source.inline import MarkupError, parse_inline
 from folderpers.source.yamlsource import SourceDocument, YamlPath
@@ -29,6 +30,35 @@ class SourceReader:
     document: SourceDocument
     roles: Mapping[str, TextRole] = field(default_factory=dict, compare=False)
     passages: list[Passage] = field(default_factory=list, compare=False)
+    variations: list[Variation] = field(default_factory=list, compare=False)  # where text differs per institution
+    institution_refs: list[tuple[str, Location]] = field(default_factory=list, compare=False)  # ids named in scopes
+    _scopes: list[Scope] = field(default_factory=list, compare=False)  # the scopes being read (nested)
+
+    @contextlib.contextmanager
+    def scoped(self, scope: Scope | None) -> Iterator[None]:
+        """Passages read inside are published only for the institutions `scope` includes."""
+        if scope is None:
+            yield
+            return
+        self._scopes.append(scope)
+        try:
+            yield
+        finally:
+            self._scopes.pop()
+
+    def block(self, at: YamlPath, data: dict[str, Any], types: Mapping[str, Any]) -> Any:
+        """A block (or a callout's part) by its first key, wrapped in Scoped when it has only:/except:."""
+        kind = next(iter(data))
+        scope = None
+        if "only" in data or "except" in data:
+            scope = Scope(tuple(data["only"]) if "only" in data else None, tuple(data.get("except", ())))
+            for key in ("only", "except"):
+                self.institution_refs.extend((name, self.location(at + (key, index)))
+                                             for index, name in enumerate(data.get(key, ())))
+            self.variations.append(Variation(self.location(at), f"'{kind}' block", scope))
+        with self.scoped(scope):
+            block = types[kind].from_source(self.with_roles(types[kind].texts), at, data)
+        return Scoped(block, scope) if scope else block
 
     def with_roles(self, roles: Mapping[str, TextRole]) -> SourceReader:
         """The same reader (the same passages) for text whose roles are `roles`."""
@@ -39,7 +69,7 @@ class SourceReader:
         if key not in self.roles:  # a programming error: the content checks would silently skip this text
             raise TypeError(f"text under {key!r} ({self.document.path}) has no role: declare it in the `texts` of "
                             f"its block type (model/blocks.py), or in the roles of its file")
-        self.passages.append(Passage(key, self.roles[key], nodes, location))
+        self.passages.append(Passage(key, self.roles[key], nodes, location, tuple(self._scopes)))
 
     @property
     def directory(self) -> Path:
@@ -49,8 +79,10 @@ class SourceReader:
         return self.document.location(at)
 
     def rich(self, at: YamlPath, offset: int = 0, source: str | None = None) -> RichText:
-        """One paragraph of inline markup (line breaks become spaces)."""
+        """One paragraph of inline markup (line breaks become spaces), or its variants per institution."""
         text = self.document.get(at) if source is None else source
+        if isinstance(text, dict):
+            return (self._choice(at),)
         try:
             nodes = parse_inline(text.strip(), lambda o: self.document.text_location(at, offset + o))
         except MarkupError as error:
@@ -58,6 +90,23 @@ class SourceReader:
                                       error.message, error.hint)) from None
         self._passage(at, nodes, self.document.text_location(at, offset))
         return nodes
+
+    def _choice(self, at: YamlPath) -> Choice:
+        """`variants:` — one text per institution id, and a default for the others."""
+        variants = self.document.get(at)["variants"]
+        named = tuple(name for name in variants if name != DEFAULT_VARIANT)
+        options = []
+        for name in variants:
+            where = at + ("variants", name)
+            if name == DEFAULT_VARIANT:
+                scope = Scope(excluded=named)
+            else:
+                scope = Scope(only=(name,))
+                self.institution_refs.append((name, self.location(where)))
+            self.variations.append(Variation(self.location(where), f"variant {name!r}", scope))
+            with self.scoped(scope):
+                options.append((name, self.rich(where)))
+        return Choice(tuple(options), self.location(at))
 
     def text(self, at: YamlPath) -> str:
         """Plain text (no markup), stripped."""
@@ -69,8 +118,10 @@ class SourceReader:
         return self.text(at + (key,)) if key in data else None
 
     def paragraphs(self, at: YamlPath) -> tuple[RichText, ...]:
-        """Paragraphs of inline markup; an empty line separates paragraphs."""
-        text: str = self.document.get(at)
+        """Paragraphs of inline markup; an empty line separates paragraphs. Variants are one paragraph."""
+        text = self.document.get(at)
+        if isinstance(text, dict):
+            return (self.rich(at),)
         result, start = [], 0
         for match in [*_PARAGRAPH_BREAK.finditer(text), None]:
             end = match.start() if match else len(text)
@@ -113,7 +164,9 @@ class SourceReader:
 
 
 def _key_of(at: YamlPath) -> str:
-    """The YAML key a value stands under (for a list item: the list's key)."""
+    """The YAML key a value stands under (for a list item: the list's key; for a variant: the text's key)."""
+    if "variants" in at:
+        at = at[:at.index("variants")]
     return next(part for part in reversed(at) if isinstance(part, str))
 
 
@@ -122,10 +175,8 @@ def read_blocks(reader: SourceReader, at: YamlPath) -> tuple[Block, ...]:
     blocks: dict[int, Block] = {}
     problems: list[Problem] = []
     for index, data in enumerate(reader.document.get(at)):
-        kind = next(iter(data))  # validation made sure the first key is the block's type
-        try:
-            block_type = BLOCK_TYPES[kind]
-            blocks[index] = block_type.from_source(reader.with_roles(block_type.texts), at + (index,), data)
+        try:  # validation made sure the first key is the block's type
+            blocks[index] = reader.block(at + (index,), data, BLOCK_TYPES)
         except SourceError as error:
             problems.extend(error.problems)
     problems.extend(_heading_level_problems(reader, at, blocks))

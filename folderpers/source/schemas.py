@@ -124,6 +124,11 @@ class SchemaSet:
         own_keys = self._schemas["folder"]["definitions"][kind]["properties"]
         for key in block:
             if key != kind and key in self.block_types and key not in own_keys:
+                if "content" in own_keys and key in ("text", "list", "steps"):  # a box holds these, in 'content:'
+                    yield Problem(document.location(at + (key,), key=True), f"'{key}:' is not a key of a {kind!r} "
+                                  f"block", f"write the bullets under 'items:', or use 'content:' with '- text: ...' "
+                                  f"and '- {key}: ...' entries for paragraphs and lists in any order")
+                    return
                 yield Problem(document.location(at + (key,), key=True),
                               f"one block has two types: {kind!r} and {key!r}",
                               f"start a new block for {key!r} with '- {key}: ...' (mind the dash)")
@@ -176,6 +181,20 @@ def _describe(document: SourceDocument, at: YamlPath, violation: SchemaViolation
                        f"{'item' if kind == 'minItems' else 'entry'}", "add the missing entries, or remove the key")
     if kind == "uniqueItems":
         return Problem(document.location(at), f"{where}{name} lists the same value twice", "remove the repeat")
+    if kind == "oneOf" and violation.context:  # e.g. text or variants: speak of the option the value resembles
+        base = at[:len(at) - len(violation.absolute_path)]
+        relevant = [sub for sub in violation.context if sub.validator not in ("type", "const")]
+        if relevant:
+            deepest = max(relevant, key=lambda sub: len(sub.absolute_path))
+            return _describe(document, base + tuple(deepest.absolute_path), deepest, block_type)
+        options_named: list[str] = []
+        for sub in violation.context:
+            names = sub.validator_value if isinstance(sub.validator_value, list) else [sub.validator_value]
+            options_named.extend(_TYPE_NAMES.get(str(n), json.dumps(n)) if sub.validator == "type" else json.dumps(n)
+                                 for n in names)
+        one_of = " or ".join(dict.fromkeys(options_named))
+        return Problem(document.location(at), f"{where}{name} must be {one_of}, not {_kind_of(violation.instance)}",
+                       _type_hint(["string"] if "text" in options_named else [], violation.instance) or described)
     if kind == "anyOf" and all("required" in option for option in value):
         required = " or ".join(repr(option["required"][0]) for option in value)
         return Problem(document.location(at), f"{where}needs {required} (or both)", f"add {required}")

@@ -17,11 +17,13 @@ from urllib.parse import urlsplit
 from folderpers.errors import Problem
 from folderpers.model.blocks import Passage
 from folderpers.model.inline import Emphasis, Inline, Link, Placeholder, Strong, Text
+from folderpers.source.inline import KEYED_PLACEHOLDERS, PLAIN_PLACEHOLDERS
 
 # a placeholder's kind in any capitals and spacing, with or without a key: `{Phone:x}`, `{ phone : x }`, `{WEBSITE}`
-# (other text in braces, such as CSS or `{x: y}`, is text)
-_PLACEHOLDER_SHAPE = re.compile(r"\{\s*(?:phone|contact|email|hours|institution|website)\b[^{}\n]*\}", re.IGNORECASE)
-_LINKING_KINDS = frozenset({"phone", "contact", "email", "website"})  # placeholders that become links
+# (the parser refuses most of these itself; a brace followed by a space is text to it; other text in braces is text)
+_KINDS = dict.fromkeys(kind.lower() for kind in (*KEYED_PLACEHOLDERS, *PLAIN_PLACEHOLDERS))
+_PLACEHOLDER_SHAPE = re.compile(r"\{\s*(?:" + "|".join(_KINDS) + r")\b[^{}\n]*\}", re.IGNORECASE)
+_LINKING_KINDS = frozenset({"phone", "contact", "email", "website", "link", "folder"})  # placeholders that become links
 _WEB_ADDRESS = re.compile(r"(?:https?://)?((?:[\w-]+\.)+[a-z]{2,})(?::\d+)?(?:[/?#]\S*)?", re.IGNORECASE)
 
 
@@ -39,8 +41,8 @@ def _check(nodes: Iterable[Inline], link: Link | None) -> Iterator[tuple[str, st
             match = _PLACEHOLDER_SHAPE.search(node.text)
             if match:
                 yield (f"{match.group(0)!r} looks like a placeholder but is not one: it would be printed as written",
-                       "write it exactly as {phone:key}, {contact:key}, {email:key}, {hours:key}, {institution} or "
-                       "{website}: lowercase, no spaces")
+                       "write it exactly as " + ", ".join(f"{{{kind}:key}}" for kind in KEYED_PLACEHOLDERS) +
+                       ", {institution} or {website}, with no spaces")
         elif isinstance(node, (Strong, Emphasis)):
             yield from _check(node.children, link)
         elif isinstance(node, Link):

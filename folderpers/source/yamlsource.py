@@ -77,6 +77,7 @@ class _Position:
     line: int
     column: int
     style: str | None = None
+    end_line: int = 0  # the last line the value's text reaches (scalars)
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class SourceDocument:
     data: Any
     _values: dict[YamlPath, _Position] = field(repr=False, compare=False)
     _keys: dict[YamlPath, _Position] = field(repr=False, compare=False)
+    lines: tuple[str, ...] = field(default=(), repr=False, compare=False)  # the source text, to locate characters
 
     def location(self, at: YamlPath = (), *, key: bool = False) -> Location:
         """Where the value at `at` stands (or its key, with key=True); the nearest known parent else."""
@@ -101,18 +103,26 @@ class SourceDocument:
             at = at[:-1]
 
     def text_location(self, at: YamlPath, offset: int) -> Location:
-        """Where character `offset` of the string at `at` stands, as near as the style allows."""
+        """Where character `offset` of the string at `at` stands, in any style (plain, quoted, literal or
+        folded over several lines): found by counting the non-blank characters, which folding keeps."""
         position = self._values.get(tuple(at))
         text = self.get(at)
-        if position is None or not isinstance(text, str):
+        if position is None or not isinstance(text, str) or not self.lines:
             return self.location(at)
-        newlines = text.count("\n", 0, offset)
-        if position.style == "|":  # literal block: text starts on the line after the indicator
-            return Location(self.path, position.line + 1 + newlines, None if offset else position.column)
-        if newlines == 0 and position.style in (None, "'", '"'):
-            quote = 1 if position.style else 0
-            return Location(self.path, position.line, position.column + quote + offset)
-        return Location(self.path, position.line, position.column)
+        wanted = sum(1 for character in text[:offset] if not character.isspace())
+        block = position.style in ("|", ">")  # block scalar: text starts on the line after the indicator
+        first = position.line + 1 if block else position.line
+        seen = 0
+        for number in range(first, max(position.end_line, first) + 1):
+            line = self.lines[number - 1] if number <= len(self.lines) else ""
+            start = position.column - 1 + (1 if position.style in ("'", '"') else 0) if number == position.line else 0
+            for index in range(start, len(line)):
+                if line[index].isspace():
+                    continue
+                if seen == wanted:
+                    return Location(self.path, number, index + 1)
+                seen += 1
+        return self.location(at)
 
     def get(self, at: YamlPath) -> Any:
         value = self.data
@@ -158,7 +168,7 @@ def load_yaml(path: Path) -> SourceDocument:
         raise SourceError(Problem(Location(path, 1), "file is empty", "write the content in this file"))
     builder = _Builder(path)
     data = builder.build(root, (), 0)
-    return SourceDocument(path, data, builder.values, builder.keys)
+    return SourceDocument(path, data, builder.values, builder.keys, tuple(text.splitlines()))
 
 
 def _check_depth(path: Path, text: str) -> None:
@@ -215,8 +225,10 @@ class _Builder:
                              "remove anchors/aliases (&name, *name) or split the file")
         if depth > MAX_DEPTH:
             raise self._fail(node, f"nested more than {MAX_DEPTH} levels deep", "flatten the structure")
+        end_line = node.end_mark.line + (0 if node.end_mark.column == 0 and node.end_mark.line > node.start_mark.line
+                                         else 1)  # a block scalar ends at column 0 of the next line
         self.values.setdefault(at, _Position(node.start_mark.line + 1, node.start_mark.column + 1,
-                                             getattr(node, "style", None) or None))  # libyaml: "" = plain
+                                             getattr(node, "style", None) or None, end_line))  # libyaml: "" = plain
         if isinstance(node, ScalarNode):
             return self._scalar(node)
         if isinstance(node, SequenceNode) and node.tag == _SEQ:

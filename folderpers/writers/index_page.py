@@ -49,6 +49,7 @@ class Listing:
     files: dict[str, dict[str, Any]]  # manifest entry by kind (see LINKED_KINDS)
     thumbnail: Rendered | None
     thumbnail_size: tuple[int, int] | None
+    related: tuple[str, ...] = ()  # slugs of the folders it links to ({folder:slug})
     direction: str = "ltr"  # of its language: rtl for Arabic
     versions: tuple[tuple[str, str, str, str], ...] = ()  # its other languages: (code, name, direction, path)
 
@@ -117,6 +118,7 @@ class IndexWriter:
             files=files,
             thumbnail=shot,
             thumbnail_size=size,
+            related=tuple(first.get("related", ())),
             direction=self.theme.html.language(first["language"]).direction,
         )
 
@@ -128,8 +130,15 @@ class IndexWriter:
         def href(target: str | PurePosixPath) -> str:
             return posixpath.relpath(str(target), here)
 
+        def related(listing: Listing) -> list[Listing]:
+            """The related folders as published by the same institution in the same language, if listed."""
+            by_folder = {(other.institution, other.folder, other.language): other for other in listings}
+            return [by_folder[key] for key in ((listing.institution, slug, listing.language)
+                                                for slug in listing.related) if key in by_folder]
+
         template = self.theme.html.environment.get_template("index.html")
         html = template.render(
+            related=related,
             listings=listings,
             institution=institution,
             logo=data_url(institution.logo) if institution else None,

@@ -53,22 +53,30 @@ class PrintWriter:
         converter = _converter(publication)
         cmyk = converter is not None
         source = Location(publication.folder.source)
-        warnings: list[str] = []
-        if not cmyk:
-            warnings.append(f"institution {publication.institution.id!r} gives no CMYK brand colours "
-                            f"('colors: cmyk:'): the print PDF stays RGB, not PDF/X-4")
+        warnings: list[str] = []  # an RGB print file (no CMYK brand colours) is the preflight's to report
         stylesheets = self._stylesheets(converter)
         variant = PDFX_VARIANT if cmyk else None
         roots = publication.asset_roots
         palette = ({name: converter.css(value) for name, value in publication.institution.colors.rgb().items()}
                    if converter else None)
-        html = self.theme.html.render(publication, self.medium,
-                                      image_url=converter.image_url if converter else Path.as_uri,
-                                      palette=palette, svg_url=converter.svg_url if converter else None)
+
+        def html(page_total: int | None = None) -> str:
+            return self.theme.html.render(publication, self.medium,
+                                          image_url=converter.image_url if converter else Path.as_uri,
+                                          palette=palette, svg_url=converter.svg_url if converter else None,
+                                          page_total=page_total)
         base, renderer = publication.folder.directory, self.theme.pdf_renderer
-        document = renderer.layout(html, base, roots, source, stylesheets, variant, warnings, cmyk)
+        document = renderer.layout(html(), base, roots, source, stylesheets, variant, warnings, cmyk)
         pages = list(document.pages)
         missing = -len(pages) % PAGE_MULTIPLE
+        if missing:  # laid out again with the padded total in the footer ("1 of 8", not "1 of 7"): the
+            # footer is a margin box, so the text flows as before; counted to be sure
+            total = len(pages) + missing
+            document = renderer.layout(html(total), base, roots, source, stylesheets, variant, warnings, cmyk)
+            if len(document.pages) + missing != total:
+                raise RenderError(Problem(source, "the print PDF changed length when its page total was set",
+                                          "report this as a bug in folderpers"))
+            pages = list(document.pages)
         if missing:  # notes and blank pages go before the back cover, never inside the text
             padding_html = self.theme.html.render_padding(publication, missing, palette)
             padding = renderer.layout(padding_html, base, roots, source, stylesheets, variant, warnings, cmyk)

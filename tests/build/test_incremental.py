@@ -68,7 +68,7 @@ def test_each_kind_of_change_rebuilds_exactly_its_outputs(project, monkeypatch):
     # an institution's own snippets count for all its outputs (one may replace a shared snippet)
     project.write("institutions/beta/snippets/verhinderd.yaml", "blocks:\n  - text: Beta's eigen tekst.\n")
     assert rebuilt(project) == {"beta/een.html", "beta/twee.html"}
-    assert "Beta&#39;s eigen tekst." in (root / "dist/beta/een.html").read_text()
+    assert "Beta\u2019s eigen tekst." in (root / "dist/beta/een.html").read_text()
 
     edit(root / "templates/blocks/list.html", '<ul class="bullets">', '<ul class="bullets opsomming">')
     assert rebuilt(project) == ALL

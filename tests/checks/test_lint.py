@@ -110,7 +110,7 @@ def test_warnings_silenced_on_purpose_and_a_silence_that_silences_nothing(tmp_pr
 
 
 def test_errors_cannot_be_silenced(tmp_project):
-    path = tmp_project.folder("kapot", MINIMAL_FOLDER.replace("blocks:\n", "checks:\n  ignore: [typed-phone]\nblocks:\n"))
+    path = tmp_project.folder("kapot", MINIMAL_FOLDER.replace("blocks:\n", "checks:\n  ignore: [link-text]\nblocks:\n"))
     report, found = findings_of(tmp_project.project, path)
     assert ("source", 11) in found and not report.ok
 
@@ -120,3 +120,13 @@ def test_dates_amounts_and_emergency_numbers_are_not_phone_numbers(tmp_project):
                               "10.000 mensen 2 x 500 mg, bij 38,5 °C. Bel bij nood 112. Of bel 06-12345678.\n")
     report, found = findings_of(tmp_project.project, path)
     assert found == {("typed-phone", 18)} and report.findings[0].subject == "06-12345678"
+
+
+def test_formal_words_phrases_and_inflections_are_jargon(tmp_project):
+    path = tmp_project.folder("formeel", MINIMAL_FOLDER + "  - text: >-\n      Indien u acute klachten heeft, "
+                              "dient u ons te bellen. Dit gaat door middel van een procedure.\n")
+    report, _ = findings_of(tmp_project.project, path)
+    subjects = sorted(f.subject for f in report.findings if f.kind == "jargon" and f.location.path == path)
+    assert subjects == ["acuut", "dient u", "door middel van", "indien", "procedure"]
+    hint = next(f.hint for f in report.findings if f.subject == "door middel van")
+    assert hint == "write 'met'"

@@ -64,3 +64,15 @@ def test_thresholds_exceeded_are_warnings_at_the_folder(tmp_project):
     assert [(f.subject, f.severity, f.location.path, f.location.line) for f in readability_warnings] == [
         ("sentence-length", "warning", path, 1), ("flesch-douma", "warning", path, 1), ("long-words", "warning", path, 1)]
     assert report.ok  # warnings do not fail
+
+
+def test_hardest_sentences_put_long_sentences_first():
+    def passage(text, line):
+        return Passage("text", "prose", parse_inline(text, lambda offset: Location("x.yaml", line)),
+                       Location("x.yaml", line))
+
+    long_plain = " ".join(["Dan gaat u naar huis en u rust uit op de bank"] * 4) + "."
+    short_hard = "Postoperatieve complicaties vereisen adequate medicamenteuze interventie na vertebroplastiek."
+    scores = readability([passage(short_hard + " Een korte zin met acht woorden voor u.", 1),
+                          passage(long_plain, 2)], long_word_syllables=4, hardest=2)
+    assert [s.words for s in scores.hardest] == [48, 8]

@@ -29,6 +29,8 @@ def _is_text(schema: dict[str, Any]) -> bool:
     schema = _resolve(schema)
     if schema.get("type") == "array":
         return _is_text(schema.get("items", {}))
+    if "oneOf" in schema:  # text, or its variants per institution
+        return any(_is_text(alternative) for alternative in schema["oneOf"])
     return schema.get("type") == "string" and not ({"enum", "const", "pattern", "format"} & schema.keys())
 
 
@@ -95,7 +97,7 @@ def test_a_block_type_left_incomplete_is_told_what_it_lacks():
 def test_a_text_in_the_schema_without_a_role_is_named():
     callout = BLOCK_TYPES["callout"]
     partial = type("Callout", (), {"kind": "callout", "from_source": callout.from_source,
-                                   "texts": {"title": "label", "text": "prose"}})
+                                   "texts": {"title": "label", "text": "prose", "list": "prose", "steps": "prose"}})
     assert problems("callout", partial) == ["Callout.texts: a role for ['items'] (text in its schema)"]
 
 

@@ -10,7 +10,7 @@ from folderpers.source.load import load_folder, load_institution, load_snippets
 from folderpers.source.resolve import resolve
 from folderpers.source.schemas import SchemaSet
 
-from support import MINIMAL_FOLDER, REPO
+from support import CALLOUT_IN_ORDER, MINIMAL_FOLDER, REPO
 
 SCHEMAS = SchemaSet(REPO / "schemas")
 
@@ -46,7 +46,8 @@ def render(tmp_project, target, text=HOSTILE, institution="alpha"):
 def test_content_is_escaped_never_interpreted(tmp_project, target):
     html = render(tmp_project, target)
     assert "<script>" not in html and "<img src=x" not in html and "<b>rust" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} {% raw %} &lt;img src=x onerror=alert(1)&gt; &amp; &lt;/p&gt;" in html
+    assert ("&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} {% raw %} &lt;img src=x onerror=alert(1)&gt; &amp; "
+            "&lt;/p&gt;") in html
     assert "<title>Test &#34;&lt;/style&gt;&lt;script&gt;alert(1)&lt;/script&gt;</title>" in html
     assert "</style><script>" not in html
 
@@ -106,3 +107,14 @@ def test_data_url_inlines_images(tmp_path):
     path = tmp_path / "a.svg"
     path.write_text("<svg/>")
     assert data_url(path) == "data:image/svg+xml;base64,PHN2Zy8+"
+
+
+def test_callout_renders_list_before_text_as_written_and_without_title(tmp_project):
+    html = render(tmp_project, "web", CALLOUT_IN_ORDER)
+    alarm = html[html.rindex('callout callout-alarm'):]
+    alarm = alarm[:alarm.index("</aside>")]
+    assert alarm.index("<ul>") < alarm.index("Bel dan") < alarm.index("<ol>") < alarm.index("Of kom langs")
+    assert "Neem direct contact op bij</h" in alarm
+    tip = html[html.index('callout callout-tip'):]
+    tip = tip[:tip.index("</aside>")]
+    assert "<h" not in tip and 'aria-label="Tip"' in tip and tip.index("eerst dit") < tip.index("Dan dit")

@@ -47,3 +47,21 @@ def test_markup_errors_say_what_and_how_to_fix(source, message, hint):
     with pytest.raises(MarkupError) as caught:
         parse(source)
     assert message in caught.value.message and hint in caught.value.hint
+
+
+@pytest.mark.parametrize("source, column, message, hint", [
+    ("Bel {phone:poli. Dan", 5, "'{phone:poli.' is not closed with '}'", "write {phone:poli}"),
+    ("Bel {Phone:poli} nu", 5, "unknown placeholder {Phone:poli}", "did you mean {phone:poli}"),
+    ("Bel {phone: poli} nu", 5, "'{phone: poli}' has a space in it", "without spaces"),
+    ("Bel {phone:Poli} nu", 5, "malformed key 'Poli'", "lowercase"),
+    ("Zie **{term:portaal**", 7, "'{term:portaal' is not closed", "write {term:portaal}"),
+])
+def test_malformed_placeholders_are_errors_at_their_column(source, column, message, hint):
+    with pytest.raises(MarkupError) as caught:
+        parse(source)
+    assert message in caught.value.message and hint in caught.value.hint
+    assert 1 + caught.value.offset == column
+
+
+def test_braces_that_are_no_placeholder_attempt_stay_text():
+    assert plain_text(parse("{{ x }} {% y %} { z } {#c}")) == "{{ x }} {% y %} { z } {#c}"

@@ -10,7 +10,7 @@ from folderpers.model.inline import Placeholder, Strong
 from folderpers.source.load import load_folder, load_institution, load_snippets
 from folderpers.source.schemas import SchemaSet
 
-from support import MINIMAL_FOLDER, REPO
+from support import CALLOUT_IN_ORDER, MINIMAL_FOLDER, REPO
 
 SCHEMAS = SchemaSet(REPO / "schemas")
 
@@ -23,7 +23,7 @@ def test_minimal_folder_model(tmp_project):
     assert isinstance(folder.blocks[1], Paragraphs) and Strong(()) != folder.blocks[1].paragraphs[0][1]
     callout = folder.blocks[3]
     assert isinstance(callout, Callout) and callout.tone == "alarm"
-    placeholder = callout.items[0][1]
+    placeholder = callout.content[0].items[0][1]
     assert isinstance(placeholder, Placeholder) and placeholder.location.line == 16
 
 
@@ -37,7 +37,7 @@ def test_markup_error_has_the_line_inside_a_literal_block(tmp_project):
     text = MINIMAL_FOLDER + "  - text: |\n      Een.\n\n      Bel {telefoon:poli}.\n"
     with pytest.raises(SourceError) as caught:
         load_folder(tmp_project.folder("demo", text), SCHEMAS)
-    assert "folder.yaml:20: unknown placeholder {telefoon:poli}" in str(caught.value)
+    assert "folder.yaml:20:11: unknown placeholder {telefoon:poli}" in str(caught.value)
 
 
 def test_figure_must_exist_inside_the_folder(tmp_project):
@@ -114,3 +114,28 @@ def test_headings_may_not_skip_a_level(tmp_project):
     with pytest.raises(SourceError) as caught:
         load_folder(tmp_project.folder("demo", text), SCHEMAS)
     assert "folder.yaml:17:5: heading level 4 follows level 2" in str(caught.value) and "level: 3" in str(caught.value)
+
+
+def test_placeholder_error_in_folded_text_names_the_line_of_the_placeholder(tmp_project):
+    text = MINIMAL_FOLDER + "  - text: >-\n      Een regel.\n      Nog een regel.\n      Bel {phone:poli. Dan.\n"
+    with pytest.raises(SourceError) as caught:
+        load_folder(tmp_project.folder("demo", text), SCHEMAS)
+    assert "folder.yaml:20:11: placeholder '{phone:poli.' is not closed" in str(caught.value)
+
+
+
+
+def test_callout_content_keeps_the_written_order_and_title_can_be_dropped(tmp_project):
+    folder = load_folder(tmp_project.folder("demo", CALLOUT_IN_ORDER), SCHEMAS)
+    ordered, untitled = folder.blocks[4], folder.blocks[5]
+    assert [part.kind for part in ordered.content] == ["list", "text", "steps", "text"]
+    assert ordered.title == "Neem direct contact op bij" and not ordered.untitled
+    assert [part.kind for part in untitled.content] == ["list", "text"]  # the short form, in written order
+    assert untitled.untitled and untitled.title is None
+
+
+def test_callout_with_content_and_text_is_refused(tmp_project):
+    text = MINIMAL_FOLDER + "  - callout: info\n    text: x\n    content:\n      - text: y\n"
+    with pytest.raises(SourceError) as caught:
+        load_folder(tmp_project.folder("demo", text), SCHEMAS)
+    assert "has 'content:' and also 'text:'" in str(caught.value)

@@ -4,7 +4,7 @@ import pytest
 
 from folderpers.errors import ResolveError
 from folderpers.model.blocks import Callout, Contacts, Paragraphs
-from folderpers.model.inline import Link, PhoneNumber, Text, plain_text
+from folderpers.model.inline import FolderLink, Link, PhoneNumber, Text, plain_text
 from folderpers.model.institution import Contact
 from folderpers.source.load import load_folder, load_institution, load_snippets
 from folderpers.source.resolve import resolve
@@ -28,7 +28,7 @@ def test_placeholders_take_each_institutions_own_numbers(tmp_project):
     assert plain_text(beta.intro[0]) == "Lees dit en bel 088 222 0002 met vragen."
     callout = beta.blocks[3]
     assert isinstance(callout, Callout)
-    assert callout.items[0] == (Text("Bel SEH Beta ("), PhoneNumber("088 222 0999", "tel:+31-88-222-0999"),
+    assert callout.content[0].items[0] == (Text("Bel SEH Beta ("), PhoneNumber("088 222 0999", "tel:+31-88-222-0999"),
                                 Text(") bij koorts."))
 
 
@@ -51,9 +51,11 @@ def test_unknown_contact_names_file_line_and_institution(tmp_project):
     with pytest.raises(ResolveError) as caught:
         publish(tmp_project, text)
     first, second = caught.value.problems
-    assert "folder.yaml:17:15: contact 'pli' is not in the registry of institution 'alpha'" in str(first)
-    assert "did you mean 'poli'?" in str(first) and "institutions/alpha/institution.yaml" in str(first)
+    assert "folder.yaml:17:15: contact 'pli' is not in 'contacts:' of institution 'alpha'" in str(first)
+    assert "fix: did you mean 'poli', or add 'pli:' under 'contacts:' in institutions/alpha/institution.yaml" \
+        in str(first)
     assert "folder.yaml:18:22: contact 'seh'" in str(second)
+    assert "fix: add 'seh:' under 'contacts:'" in str(second)  # no stray "or" without a suggestion
 
 
 def test_missing_email_is_an_error(tmp_project):
@@ -81,7 +83,7 @@ def test_missing_circular_and_broken_snippets(tmp_project):
     assert "folder.yaml:17:14: snippet 'verhinderd' not found for institution 'alpha'" in messages[0]
     assert "snippets/verhinderd.yaml" in messages[0]
     assert "rond.yaml:2:14: snippet 'rond' includes itself (rond -> rond)" in messages[1]
-    assert "kapot.yaml:2:11: in the 'text' block, 'text' must be text, not a list" in messages[2]
+    assert "kapot.yaml:2:11: in the 'text' block, 'text' must be text or a mapping of keys, not a list" in messages[2]
 
 
 def test_every_file_the_institution_refers_to_is_an_input_even_one_the_model_adds_later(tmp_project):
@@ -105,3 +107,84 @@ def test_every_file_the_institution_refers_to_is_an_input_even_one_the_model_add
     sources = set(resolve(folder, extended, load_snippets(tmp_project.root / "snippets", SCHEMAS)).sources)
     assert {route_map.resolve(), loaded.logo.resolve(), loaded.source.resolve(), folder.source.resolve(),
             (tmp_project.root / "institutions/alpha/snippets/eigen.yaml").resolve()} <= sources
+
+
+FACTS = MINIMAL_FOLDER + """\
+  - text: "{Name:poli} helpt u. Bel {name:poli}. Log in op {link:portaal}; zoek {term:portaal}."
+"""
+
+
+def test_name_link_and_term_placeholders(tmp_project):
+    block = publish(tmp_project, FACTS).blocks[-1]
+    assert block.paragraphs[0] == (
+        Text("De polikliniek Alpha helpt u. Bel de polikliniek Alpha. Log in op "),
+        Link("https://mijn.alpha.example/inloggen", (Text("het patiëntenportaal MijnAlpha"),), print_address=True),
+        Text("; zoek MijnAlpha."))
+
+
+def test_every_missing_fact_is_reported_at_once_with_kind_and_subject(tmp_project):
+    with pytest.raises(ResolveError) as caught:
+        publish(tmp_project, FACTS + "  - include: ontbreekt\n", institution="beta")
+    found = {(problem.kind, problem.subject) for problem in caught.value.problems}
+    assert found == {("name", "poli"), ("link", "portaal"), ("term", "portaal"), ("snippet", "ontbreekt")}
+    link = next(p for p in caught.value.problems if p.kind == "link")
+    assert "folder.yaml:17:" in str(link.location) and "add 'portaal:' under 'links:'" in link.hint
+
+
+SCOPED = MINIMAL_FOLDER + """\
+  - text: Alleen voor Alpha.
+    only: [alpha]
+  - text: Voor iedereen behalve Alpha.
+    except: [alpha]
+  - text:
+      variants:
+        alpha: Alpha vergoedt dit niet.
+        default: Vraag uw zorgverzekeraar.
+  - callout: info
+    content:
+      - text: Altijd.
+      - list: [alleen beta]
+        only: [beta]
+"""
+
+
+@pytest.mark.parametrize("institution, expected", [
+    ("alpha", ["Alleen voor Alpha.", "Alpha vergoedt dit niet.", "Altijd."]),
+    ("beta", ["Voor iedereen behalve Alpha.", "Vraag uw zorgverzekeraar.", "Altijd.", "alleen beta"]),
+])
+def test_only_except_and_variants_keep_what_the_institution_publishes(tmp_project, institution, expected):
+    publication = publish(tmp_project, SCOPED, institution=institution)
+    texts = [plain_text(p) for block in publication.blocks[4:] for p in
+             (block.paragraphs if isinstance(block, Paragraphs) else
+              [n for part in block.content for n in getattr(part, "paragraphs", getattr(part, "items", ()))])]
+    assert texts == expected
+
+
+def test_unknown_institution_in_only_is_an_error_with_suggestion(tmp_project):
+    with pytest.raises(ResolveError, match=r"folder.yaml:18:12: unknown institution 'alfa'") as caught:
+        publish(tmp_project, MINIMAL_FOLDER + "  - text: x\n    only: [alfa]\n")
+    assert "did you mean 'alpha'?" in caught.value.problems[0].hint
+
+
+def test_typed_phone_number_fails_and_names_the_registry_key(tmp_project):
+    with pytest.raises(ResolveError) as caught:
+        publish(tmp_project, MINIMAL_FOLDER + "  - text: Bel 088 - 111 00 01 of 088 999 1234.\n")
+    known, unknown = caught.value.problems
+    assert known.kind == "typed-phone" and "folder.yaml:17:15: phone number '088 - 111 00 01'" in str(known)
+    assert "write {phone:poli}" in known.hint
+    assert "add the number to 'contacts:'" in unknown.hint
+
+
+def test_typed_phone_number_can_be_silenced(tmp_project):
+    text = MINIMAL_FOLDER + "  - text: Bel 088 999 1234.\nchecks:\n  ignore:\n    - typed-phone: 088 999\n"
+    publish(tmp_project, text)
+
+
+def test_folder_link_gives_title_and_page_and_unknown_slug_is_an_error(tmp_project):
+    tmp_project.folder("andere", MINIMAL_FOLDER.replace("title: Testfolder", "title: De andere folder"))
+    publication = publish(tmp_project, MINIMAL_FOLDER + "  - text: Lees {folder:andere}.\n")
+    assert publication.blocks[-1].paragraphs[0][1] == FolderLink("De andere folder", "andere.html", None)
+    assert publication.related == ("andere",)
+    with pytest.raises(ResolveError, match=r"folder.yaml:17:16: no folder 'ander' to link to") as caught:
+        publish(tmp_project, MINIMAL_FOLDER + "  - text: Lees {folder:ander}.\n")
+    assert "did you mean {folder:andere}?" in caught.value.problems[0].hint

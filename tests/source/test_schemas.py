@@ -78,3 +78,10 @@ def test_institution_schema(tmp_project):
 def test_block_types_come_from_the_schema():
     from folderpers.model.blocks import BLOCK_TYPES
     assert set(SCHEMAS.block_types) == set(BLOCK_TYPES)
+
+
+def test_list_inside_a_callout_suggests_items_or_content(tmp_project):
+    text = MINIMAL_FOLDER + "  - callout: alarm\n    text: Bel bij\n    list: [koorts]\n"
+    (problem,) = problems_of(tmp_project, text)
+    assert "'list:' is not a key of a 'callout' block" in problem and "'items:'" in problem
+    assert "'content:'" in problem and "two types" not in problem

@@ -81,8 +81,8 @@ def test_search_and_filters_narrow_the_list(dist, page):
     page.goto((dist / "index.html").as_uri())
     total = page.locator(".listing").count()
     page.get_by_label("Zoeken", exact=True).fill("wervel")  # title, and department words
-    assert visible_titles(page) == ["Herstellen van een wervelbreuk"] * 2
-    assert page.get_by_role("status").inner_text() == f"2 van {total} folders"
+    assert visible_titles(page) == ["Herstellen van een wervelbreuk"] * 3  # three example institutions
+    assert page.get_by_role("status").inner_text() == f"3 van {total} folders"
     page.get_by_label("Zoeken", exact=True).fill("zwh-rad")  # a document code, any case
     assert visible_titles(page) == ["Vertebroplastiek"]
     page.get_by_label("Zoeken", exact=True).fill("")
@@ -96,9 +96,9 @@ def test_search_and_filters_narrow_the_list(dist, page):
     page.get_by_label("Instelling", exact=True).select_option("")
     page.get_by_label("Afdeling", exact=True).select_option("")
     page.get_by_label("Taal", exact=True).select_option(label="Nederlands")
-    assert len(visible_titles(page)) == 2
+    assert len(visible_titles(page)) == 3
     page.get_by_label("Zoeken", exact=True).fill("")
-    assert len(visible_titles(page)) == total - 10  # the 10 translations of epidurale-injectie
+    assert len(visible_titles(page)) == total - 15  # the 5 translations of epidurale-injectie for each of 3 institutions
     page.get_by_label("Taal", exact=True).select_option("")
     assert len(visible_titles(page)) == total and page.get_by_role("status").inner_text() == f"{total} folders"
 
@@ -166,3 +166,11 @@ def test_a_thumbnail_is_rendered_again_only_when_its_pdf_changed(dist, manifest,
     changed.write_bytes((dist / entry["path"]).read_bytes())
     new = thumbnail(changed, "another sha", previous)
     assert Image.open(io.BytesIO(new.png)).text[SOURCE_KEY] == "another sha"
+
+
+def test_a_folder_lists_the_folders_it_links_to(dist, page):
+    page.goto((dist / "westerhaven/index.html").as_uri())
+    listing = page.locator(".listing", has=page.locator("h2", has_text="Vertebroplastiek"))
+    related = listing.locator(".related a")
+    assert related.all_inner_texts() == ["Herstellen van een wervelbreuk"]
+    assert related.get_attribute("href") == "wervelfractuur.html"
