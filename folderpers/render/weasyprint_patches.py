@@ -30,6 +30,8 @@ PINNED_VERSION = "70.0"
 _SIZED_ARRAY = re.compile(r"(hb_codepoint_t)\[(\d+)\]")
 _cffi_new = ffi.new  # cffi's own, before any patch
 RLM, LRM = "\u200f", "\u200e"
+# Break hints the renderer puts into addresses (render/typography.py): drawn as nothing, not text.
+_BREAK_HINTS = dict.fromkeys(map(ord, "\u200b\u2060"))
 _applied = False
 
 
@@ -151,7 +153,7 @@ def passage_texts(line: Any) -> dict[int, str]:
             passage.append(box)
             continue
         if passage:
-            texts.update((id(part), part.text) for part in passage)
+            texts.update((id(part), part.text.translate(_BREAK_HINTS)) for part in passage)
             texts[id(passage[0])] = RLM + texts[id(passage[0])]
             texts[id(passage[-1])] += LRM
         passage = []

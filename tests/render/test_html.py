@@ -118,3 +118,14 @@ def test_callout_renders_list_before_text_as_written_and_without_title(tmp_proje
     tip = html[html.index('callout callout-tip'):]
     tip = tip[:tip.index("</aside>")]
     assert "<h" not in tip and 'aria-label="Tip"' in tip and tip.index("eerst dit") < tip.index("Dan dit")
+
+
+@pytest.mark.parametrize("medium", [PDF, WEB])
+def test_an_address_in_right_to_left_text_is_isolated_left_to_right(medium):
+    """Without the isolate an e-mail address at the end of an Arabic line was drawn as "@pijnpoli"."""
+    from folderpers.model.inline import Link, Text
+    from folderpers.render.html import inline_html
+    nodes = (Text("أرسل بريداً إلى "), Link("mailto:pijnpoli@example.org", (Text("pijnpoli@example.org"),)), Text("."))
+    html = str(inline_html(nodes, medium, rtl=True, language="ar"))
+    assert '<span dir="ltr"><span class="address"><a href="mailto:pijnpoli@example.org">' in html
+    assert 'dir="ltr"' not in str(inline_html(nodes, medium, rtl=False, language="nl"))
