@@ -10,6 +10,7 @@ then break differently; it concerns a few paragraphs per document at most.
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -57,7 +58,9 @@ def keep_words_whole(element: Any) -> None:
 
 def _hyphenated(line: boxes.LineBox) -> bool:
     """Whether `line` ends in a word that automatic hyphenation broke."""
-    text, hyphen = _text_of(line).rstrip(), line.style["hyphenate_character"]
+    # format characters (word joiners the templates put in) are invisible: "ka\u2060-" ends in "a-"
+    text = "".join(c for c in _text_of(line) if unicodedata.category(c) != "Cf").rstrip()
+    hyphen = line.style["hyphenate_character"]
     return (line.element is not None and line.style["hyphens"] == "auto" and text.endswith(hyphen)
             and text[:-len(hyphen)][-1:].isalpha())
 
