@@ -52,5 +52,5 @@ def test_a_build_killed_at_any_moment_keeps_every_published_file(tmp_path):
         assert after == before, f"killed after {delay} s: dist/ changed"  # --force rewrites identical bytes
     # the next build recovers by itself: clears the staging directory and finds everything current
     result = subprocess.run(command, check=True, capture_output=True, text=True)
-    assert "0 built, 38 unchanged" in result.stdout
+    assert "0 built, 56 unchanged" in result.stdout
     assert not staging_directory(output).exists()
