@@ -4,10 +4,12 @@ fixture institutions)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import textwrap
 import threading
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -155,3 +157,25 @@ def hrefs(html: str) -> list[str]:
     links = Links()
     links.feed(html)
     return links.found
+
+
+# Bidi formatting characters: pdftotext writes embeddings around runs, and the RTL repair adds marks
+# (folderpers/pdf/actual_text.py); none is part of the text.
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def comparable(text: str) -> str:
+    """Text with whitespace, hyphens (hyphenation adds them at line ends; pdfium marks such a break with U+0002) and bidi controls taken out."""
+    return re.sub(r"[\s\-\u00ad\x02]", "", unicodedata.normalize("NFC", text.translate(BIDI_CONTROLS)))
+
+
+def extracted_in_order(extracted: str, passages: list[str], comparable) -> list[str]:
+    """The passages not found in `extracted` in their order (after `comparable` on both)."""
+    text, position, missing = comparable(extracted), 0, []
+    for passage in passages:
+        found = text.find(comparable(passage), position)
+        if found < 0:
+            missing.append(passage)
+        else:
+            position = found
+    return missing

@@ -1,19 +1,30 @@
-"""Text extraction of Arabic marks repaired with /ActualText.
+"""Text extraction of right-to-left text: Arabic marks repaired with /ActualText.
 
 WeasyPrint 70 draws a positioned mark (tanwin, shadda, kasra, ...) as a glyph of its own, raised
-with the text rise operator (Ts), before the letter it belongs to. Extractors (poppler's pdftotext,
-pdfium, and screen readers that read a PDF's text the same way) take raised text for another line:
-the marks come out apart from their letters, often on a line of their own. Upstream:
-Kozea/WeasyPrint#2841 (text extracted from GSUB/GPOS-shaped Arabic is wrong; open).
+with the text rise operator (Ts), after its letter. Extractors (poppler's pdftotext, pdfium, and
+screen readers that read a PDF's text the same way) take raised text for another line: the marks
+came out apart from their letters, often on a line of their own. Upstream: Kozea/WeasyPrint#2841
+(text extracted from GSUB/GPOS-shaped Arabic is wrong; open).
+
+How the two extractors read a right-to-left line (from their sources, and measured on these PDFs):
+- poppler (TextOutputDev): a page with more R than L characters is read from the right: the
+  longest run without L or "number" characters (digits, . , : / - + % and the Arabic comma)
+  reversed, then the longest run without R characters forward, and so on. An /ActualText is
+  spread over its span's glyphs, left to right, and read the same way.
+- pdfium (CPDF_TextPage): a line is cut into runs of one class (L, R, weak: digits, punctuation
+  and marks, neutral) and the runs are taken from the right. An /ActualText takes the direction
+  of its span's first glyph: after a right-to-left glyph each run of it is read reversed (a
+  mark came out before its letter), after another glyph as written. In a document whose
+  /ViewerPreferences say /Direction /R2L every line is read as a right-to-left line.
 
 The repair: a letter and its raised marks are put in one marked-content span with /ActualText
-(ISO 32000-1, 14.9.4): the letter and its marks (in canonical order, as NFC orders them), in
-drawing order. Inside the span the letter is drawn first, then the marks where they were, then the
-letter once more, invisibly, so that the span starts and ends where the letter does. The picture
-is unchanged (pixel for pixel). poppler puts the characters of a right-to-left line into reading
-order itself, which now gives the letter with its marks, in its word, on its line. pdfium keeps
-a replacement in drawing order (the mark before its letter: the same text to the eye, not the
-same characters). Pages without raised marks are left as they are.
+(ISO 32000-1, 14.9.4): the marks (in reverse canonical order) then the letter, with invisible
+characters around them that keep pdfium from joining the letter to the word's other letters or
+the marks to a period (LRM, RLM, RLM before, LRM after). Inside the span the font's space and the mark are drawn first,
+invisibly on the baseline (so pdfium reads the span as written and adds no space before it), then
+the letter, the marks where they were, and the letter once more, invisibly, so that the span ends
+where the letter does. Both extractors then give the letter with its marks, in its word, on its
+line. The picture is unchanged (pixel for pixel). Pages without raised marks are left as they are.
 """
 
 from __future__ import annotations
@@ -25,6 +36,11 @@ from dataclasses import dataclass
 
 import pikepdf
 
+# Invisible characters around a repaired letter's text. For pdfium, a LEFT-TO-RIGHT MARK on either side
+# keeps the marks from joining a period before them (in drawing order) and the letter from joining
+# the letters after it; poppler chooses a page's direction by counting L and R characters, and two
+# RIGHT-TO-LEFT MARKs even out the two LRMs.
+LRM, RLM = "\u200e", "\u200f"
 _HEX = re.compile(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
 _RANGE = re.compile(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
 
@@ -68,6 +84,7 @@ def _widths(font: pikepdf.Dictionary) -> dict[bytes, float]:
 class _Font:
     characters: dict[bytes, str]  # ToUnicode
     widths: dict[bytes, float]
+    space: bytes | None  # the code of the font's space, if it has one
 
 
 def _glyphs(array: pikepdf.Array) -> list[bytes]:
@@ -83,7 +100,7 @@ def _drawing_order(marks: str, letter: str) -> str:
     """The text of a letter and its marks in the order extractors expect glyphs of right-to-left text
     (they reverse it): the marks, last first, in canonical order (by combining class, as NFC orders
     them), then the letter's own text (ToUnicode gives a ligature such as lam-alef in drawing order)."""
-    return "".join(sorted(marks, key=unicodedata.combining))[::-1] + letter
+    return LRM + RLM + RLM + "".join(sorted(marks, key=unicodedata.combining))[::-1] + letter + LRM
 
 
 def _span(text: str) -> pikepdf.ContentStreamInstruction:
@@ -143,17 +160,46 @@ def _letter_first(held: list, head: list, font: _Font, render_mode: int) -> list
         position -= float(item) if not isinstance(item, pikepdf.String) else 0.0
     letter_at = position
     end = letter_at + font.widths[letter]  # where the rest of the line continues
-    drawn = [_tj(-letter_at, pikepdf.String(letter))]
+    # First, invisibly on the baseline, the first mark: pdfium takes the direction of a span's text
+    # from the span's first glyph, and reads the text of a span that starts with a letter of a
+    # right-to-left script reversed (the mark before its letter).
+    drawn = [_tr(3), _tj(*_lead(font, marks[0][0], letter_at, end)), _tr(render_mode), _tj(pikepdf.String(letter))]
     pen = end
     for glyph, at, glyph_rise in marks:
         drawn += [_ts(glyph_rise), _tj(-(at - pen), pikepdf.String(glyph))]
         pen = at + font.widths[glyph]
     # The letter once more, invisible (render mode 3), so that the span also ends where the letter
     # ends: extractors spread the replacement text over the span's extent.
-    drawn += [_ts(0), pikepdf.ContentStreamInstruction([3], pikepdf.Operator("Tr")),
-              _tj(-(letter_at - pen), pikepdf.String(letter)),
-              pikepdf.ContentStreamInstruction([render_mode], pikepdf.Operator("Tr"))]
+    drawn += [_ts(0), _tr(3), _tj(-(letter_at - pen), pikepdf.String(letter)), _tr(render_mode)]
     return drawn
+
+
+def _lead(font: _Font, mark: bytes, start: float, end: float) -> list[object]:
+    """The TJ operand of the invisible glyphs a repaired span starts with: the font's space (pdfium
+    generates no space before it) at the letter's start, then the mark, ending where the letter
+    ends (pdfium measures the gap to the next glyph from there); the pen is left at the start."""
+    items: list[object] = [-start]
+    pen = start
+    if font.space is not None:
+        items.append(pikepdf.String(font.space))
+        pen += font.widths[font.space]
+    items += [-(end - font.widths[mark] - pen), pikepdf.String(mark), end - start]
+    return items
+
+
+def _tr(mode: int) -> pikepdf.ContentStreamInstruction:
+    return pikepdf.ContentStreamInstruction([mode], pikepdf.Operator("Tr"))
+
+
+def repair_text(pdf: pikepdf.Pdf, direction: str) -> int:
+    """Repair the marks of every page; a right-to-left document (`direction` "rtl") says so in its
+    /ViewerPreferences (viewers put facing pages right to left; pdfium reads its lines from the
+    right). Returns how many letters were repaired."""
+    if direction == "rtl":
+        if "/ViewerPreferences" not in pdf.Root:
+            pdf.Root.ViewerPreferences = pikepdf.Dictionary()
+        pdf.Root.ViewerPreferences.Direction = pikepdf.Name.R2L
+    return repair_marks(pdf)
 
 
 def repair_marks(pdf: pikepdf.Pdf) -> int:
@@ -240,5 +286,7 @@ def _font(font: pikepdf.Object | None, fonts: dict[tuple[int, int], _Font]) -> _
     if not isinstance(font, pikepdf.Dictionary) or font.get("/Subtype") != "/Type0" or "/ToUnicode" not in font:
         return None
     if font.objgen not in fonts:
-        fonts[font.objgen] = _Font(_unicode_map(font), _widths(font))
+        characters = _unicode_map(font)
+        space = next((code for code, text in characters.items() if text == " "), None)
+        fonts[font.objgen] = _Font(characters, _widths(font), space)
     return fonts[font.objgen]

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 import pikepdf
 
 from folderpers.model.publication import Publication
-from folderpers.pdf.actual_text import repair_marks
+from folderpers.pdf.actual_text import repair_text
 from folderpers.pdf.structure import StructureHints, finish_structure
 from folderpers.pdf.units import PT_PER_MM
 from folderpers.prepress.conditions import REGISTRY, PrintCondition
@@ -39,13 +39,15 @@ XMP_MM = "http://ns.adobe.com/xap/1.0/mm/"
 
 
 @contextlib.contextmanager
-def finish_screen_pdf(data: bytes, publication: Publication, structure: StructureHints) -> Iterator[pikepdf.Pdf]:
+def finish_screen_pdf(data: bytes, publication: Publication, structure: StructureHints,
+                      direction: str = "ltr") -> Iterator[pikepdf.Pdf]:
     """The PDF with its structure tree finished and the document-control properties added, open
-    for checks before `save()`: reading it once saves more time than all the finishing takes."""
+    for checks before `save()`: reading it once saves more time than all the finishing takes.
+    `direction`: the document's reading direction (rtl: /ViewerPreferences /Direction /R2L)."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         finish_structure(pdf, structure)
         flag_annotations_for_print(pdf)
-        repair_marks(pdf)
+        repair_text(pdf, direction)
         _stamp(pdf, publication)
         yield pdf
 

@@ -125,7 +125,8 @@ class _Inline:
 
     def address(self, href: str, text: str) -> Markup:
         self.last = text[-1:] or self.last
-        return address_html(text, href, paged=self.medium.paged)
+        html = address_html(text, href, paged=self.medium.paged)
+        return Markup('<span%s>%s</span>') % (self.ltr, html) if self.ltr else html  # isolated in RTL text
 
     def html(self, nodes: RichText) -> Markup:
         parts = []

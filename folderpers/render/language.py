@@ -15,6 +15,7 @@ from typing import Any
 import pyphen
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from babel.numbers import UnsupportedNumberingSystemError, format_decimal
 
 from folderpers.errors import Location, Problem, SourceError
 
@@ -33,9 +34,37 @@ class Language:
     fallback_font: str | None  # a font with this script's glyphs, used after the brand font
     date_pattern: str  # CLDR date pattern or a named format (long, medium, short)
     short_date_pattern: str
+    numbers: str = "latn"  # CLDR numbering system: the digits of dates, numbers and page and step numbers
 
     def date(self, day: date, short: bool = False) -> str:
-        return format_date(day, self.short_date_pattern if short else self.date_pattern, locale=self.locale)
+        formatted = format_date(day, self.short_date_pattern if short else self.date_pattern, locale=self.locale)
+        return formatted.translate(_digits(self.numbers))  # Babel writes the digits of dates as 0-9
+
+    def number(self, value: float | int) -> str:
+        """`value` as the language writes numbers: its separators (Babel) and its digits."""
+        return format_decimal(value, locale=self.locale, numbering_system=self.numbers).translate(_digits(self.numbers))
+
+    @property
+    def counter_style(self) -> str:
+        """The CSS counter style for page and step numbers in this language's digits."""
+        return NUMBERING_SYSTEMS[self.numbers][1]
+
+
+# CLDR numbering systems of ten digits in a row: their zero, and the CSS predefined counter style
+# that writes them (Babel 2.18 formats only the separators of a numbering system, not its digits).
+NUMBERING_SYSTEMS = {"latn": ("0", "decimal"), "arab": ("\u0660", "arabic-indic"), "arabext": ("\u06f0", "persian"),
+                     "beng": ("\u09e6", "bengali"), "deva": ("\u0966", "devanagari"), "gujr": ("\u0ae6", "gujarati"),
+                     "guru": ("\u0a66", "gurmukhi"), "knda": ("\u0ce6", "kannada"), "khmr": ("\u17e0", "khmer"),
+                     "laoo": ("\u0ed0", "lao"), "mlym": ("\u0d66", "malayalam"), "mymr": ("\u1040", "myanmar"),
+                     "orya": ("\u0b66", "oriya"), "tamldec": ("\u0be6", "tamil"), "telu": ("\u0c66", "telugu"),
+                     "thai": ("\u0e50", "thai"), "tibt": ("\u0f20", "tibetan")}
+
+
+@cache
+def _digits(numbers: str) -> dict[int, str]:
+    """Translation table from 0-9 to the digits of a numbering system."""
+    zero = ord(NUMBERING_SYSTEMS[numbers][0])
+    return {ord("0") + digit: chr(zero + digit) for digit in range(10)}
 
 
 @cache
@@ -55,6 +84,15 @@ def language_from_labels(code: str, labels: dict[str, Any], where: Location) -> 
     if direction not in ("ltr", "rtl"):
         raise SourceError(Problem(where, f"direction {direction!r} is neither ltr nor rtl",
                                   "write 'direction: ltr' or 'direction: rtl'"))
+    numbers = str(labels.get("numbers", "latn"))
+    try:
+        format_decimal(0, locale=locale, numbering_system=numbers)
+    except UnsupportedNumberingSystemError:
+        numbers = ""
+    if numbers not in NUMBERING_SYSTEMS:
+        raise SourceError(Problem(where, f"numbers: {labels.get('numbers')!r} is not a numbering system of "
+                                         f"{locale} with digits 0-9 that CSS can count in",
+                                  f"write one of: {', '.join(sorted(NUMBERING_SYSTEMS))} (latn: 0-9)"))
     return Language(code=code, locale=locale, direction=direction, hyphenation=_has_dictionary(code),
                     fallback_font=labels.get("font"), date_pattern=str(labels.get("date_format", "long")),
-                    short_date_pattern=str(labels.get("date_short_format", "short")))
+                    short_date_pattern=str(labels.get("date_short_format", "short")), numbers=numbers)

@@ -10,15 +10,19 @@ shows, for each, what differs with and without it.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pydyf
 import weasyprint
+from weasyprint import draw as weasyprint_draw
+from weasyprint.formatting_structure import boxes
 from weasyprint.pdf import tags as weasyprint_tags
-from weasyprint.text.ffi import ffi
+from weasyprint.text.ffi import ffi, pango
 
 from folderpers.errors import EngineError, Location, Problem
 
@@ -27,6 +31,9 @@ PINNED_PYDYF_VERSION = "0.13.0"
 _SIZED_ARRAY = re.compile(r"(hb_codepoint_t)\[(\d+)\]")
 _cffi_new = ffi.new  # cffi's own, before any patch
 _pydyf_page_references = pydyf.PDF.page_references  # pydyf's own property, before any patch
+RLM, LRM = "\u200f", "\u200e"
+# Break hints the renderer puts into addresses (render/typography.py): drawn as nothing, not text.
+_BREAK_HINTS = dict.fromkeys(map(ord, "\u200b\u2060"))
 _applied = False
 
 
@@ -48,6 +55,8 @@ def apply() -> None:
                                   "install the pinned versions: `pip install -c constraints.txt -e .`"))
     ffi.new = font_subset_arrays_parsed_once(_cffi_new)
     pydyf.PDF.page_references = property(page_references_kept)
+    weasyprint_draw.draw_inline_level = lines_planned(weasyprint_draw.draw_inline_level)
+    weasyprint_draw.draw_text = text_with_actual_text(marks_mapped(weasyprint_draw.draw_text))
     _applied = True
 
 
@@ -99,3 +108,127 @@ def structure_tree_builder(wrap: Callable[[Callable[..., Iterator[Any]]], Callab
         yield
     finally:
         weasyprint_tags._build_box_tree = original
+
+
+
+class _HexString(pydyf.String):
+    """A text string written in hex (UTF-16BE with BOM) even when it is ASCII: content streams keep
+    no literal strings, which the PDF/UA check's fast scan relies on (pdf/contentstream.py)."""
+    @property
+    def data(self) -> bytes:
+        return b"<" + ("\ufeff" + self.string).encode("utf-16-be").hex().upper().encode("ascii") + b">"
+
+
+_actual_texts: dict[int, str] = {}  # id(text box) -> its /ActualText, for the line being drawn
+
+
+def lines_planned(draw_inline_level: Callable[..., None]) -> Callable[..., None]:
+    """Before WeasyPrint draws a right-to-left line, the /ActualText of its text boxes is decided
+    (it depends on the boxes beside them: `passage_texts`)."""
+    def planned(stream: Any, page: Any, box: Any, *args: Any, **kwargs: Any) -> None:
+        if not isinstance(box, boxes.LineBox) or box.style["direction"] != "rtl":
+            draw_inline_level(stream, page, box, *args, **kwargs)
+            return
+        _actual_texts.update(passage_texts(box))
+        try:
+            draw_inline_level(stream, page, box, *args, **kwargs)
+        finally:
+            _actual_texts.clear()
+    return planned
+
+
+def text_with_actual_text(draw_text: Callable[..., Any]) -> Callable[..., Any]:
+    """A text box with a planned /ActualText is drawn inside a marked-content /Span that carries it."""
+    def marked(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:
+        text = _actual_texts.get(id(textbox))
+        if text is None:
+            return draw_text(stream, textbox, *args, **kwargs)
+        stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": _HexString(text)}))
+        try:
+            return draw_text(stream, textbox, *args, **kwargs)
+        finally:
+            stream.end_marked_content()
+    return marked
+
+
+def _text_boxes(box: Any) -> Iterator[Any]:
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.TextBox):
+            yield child
+        elif isinstance(child, boxes.InlineBox):  # not inline blocks: their lines are planned on their own
+            yield from _text_boxes(child)
+
+
+def passage_texts(line: Any) -> dict[int, str]:
+    """id(text box) -> /ActualText, for the boxes of a right-to-left line that make up a
+    left-to-right passage (one box, or several side by side: `<span dir="ltr">Pijnpoli (<a>088
+    215 1780</a>)</span>`): their own text, with a RIGHT-TO-LEFT MARK before the first and a
+    LEFT-TO-RIGHT MARK after the last. poppler reads a right-to-left line from the right, in
+    runs (pdf/actual_text.py); without the marks the passage's run took in what stood beside it
+    (its closing bracket went to the Arabic text before it, the period after it was read before
+    it). With them it reads the passage as written. pdfium reads such spans as it reads the
+    glyphs (it still reverses the order of the passage's words: a known gap)."""
+    drawn = sorted((box for box in _text_boxes(line) if box.text.strip()), key=lambda box: box.position_x)
+    texts: dict[int, str] = {}
+    passage: list[Any] = []  # left-to-right boxes side by side, left to right
+    for box in drawn + [None]:
+        if box is not None and box.style["direction"] == "ltr":
+            passage.append(box)
+            continue
+        if passage:
+            texts.update((id(part), part.text.translate(_BREAK_HINTS)) for part in passage)
+            texts[id(passage[0])] = RLM + texts[id(passage[0])]
+            texts[id(passage[-1])] += LRM
+        passage = []
+    return texts
+
+
+def marks_mapped(draw_text: Callable[..., Any]) -> Callable[..., Any]:
+    """Before WeasyPrint draws a text box with combining marks, the glyphs of each cluster of letter
+    and marks get their own characters in the font's ToUnicode map. WeasyPrint maps every glyph to
+    the text from its cluster's start to the next glyph's cluster (Kozea/WeasyPrint#2841): of a
+    letter with marks, drawn as several glyphs, one glyph got the whole cluster and the others
+    nothing, and a glyph keeps the first text it was given, so a letter's glyph could stand for
+    nothing and a mark's glyph for some letter and mark seen first."""
+    def mapped(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:
+        if any(unicodedata.combining(character) for character in textbox.text) and textbox.text.strip():
+            textbox.pango_layout.reactivate(textbox.style)
+            try:
+                _map_cluster_glyphs(stream, textbox.pango_layout)
+            finally:
+                textbox.pango_layout.deactivate()
+        return draw_text(stream, textbox, *args, **kwargs)
+    return mapped
+
+
+def _map_cluster_glyphs(stream: Any, layout: Any) -> None:
+    """Give the glyphs of the first line's clusters of several glyphs their characters: the marks
+    (combining characters, in logical order) to the glyphs without advance, the rest to the one
+    glyph with an advance. Clusters that do not divide so are left to WeasyPrint."""
+    encoded = layout.text.encode()
+    first_line, _ = layout.get_first_line()
+    run = first_line.runs[0]
+    while run != ffi.NULL:
+        glyph_item = run.data
+        run = run.next
+        item, glyph_string = glyph_item.item, glyph_item.glyphs
+        font, _ = stream.add_font(item.analysis.font)
+        clusters: dict[int, list[Any]] = {}
+        for i in range(glyph_string.num_glyphs):
+            clusters.setdefault(glyph_string.log_clusters[i], []).append(glyph_string.glyphs[i])
+        starts = sorted(clusters) + [item.length]
+        for start, end in itertools.pairwise(starts):
+            glyphs = clusters[start]
+            text = encoded[item.offset + start:item.offset + end].decode()
+            marks = [character for character in text if unicodedata.combining(character)]
+            bases = [glyph for glyph in glyphs if glyph.geometry.width != 0]
+            spacing = [glyph for glyph in glyphs if glyph.geometry.width == 0]
+            if len(glyphs) < 2 or len(bases) != 1 or len(spacing) != len(marks) or any(
+                    glyph.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG or glyph.glyph == pango.PANGO_GLYPH_EMPTY
+                    for glyph in glyphs):
+                continue
+            if item.analysis.level % 2:  # right to left: the glyphs of a cluster in reverse order too
+                spacing.reverse()
+            font.to_unicode.setdefault(bases[0].glyph, "".join(c for c in text if not unicodedata.combining(c)))
+            for glyph, mark in zip(spacing, marks, strict=True):
+                font.to_unicode.setdefault(glyph.glyph, mark)

@@ -33,7 +33,8 @@ class ScreenPdfWriter(OneFileWriter):
         from folderpers.checks.pdf_ua import house_rules
         from folderpers.pdf.finish import finish_screen_pdf, save
         path = self.paths(publication)[0]
-        with finish_screen_pdf(pdf.data, publication, pdf.structure) as document:
+        direction = self.theme.html.language(publication.language).direction
+        with finish_screen_pdf(pdf.data, publication, pdf.structure, direction) as document:
             data = save(document)
             findings = house_rules(document, Path(path))
         findings += [f for validation in validate(data, Path(path)) for f in validation.findings]

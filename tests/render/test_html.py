@@ -146,3 +146,14 @@ def test_links_built_from_names_are_url_encoded(tmp_project):
             parts = urlsplit(href)
             assert not parts.query and not parts.fragment and " " not in href, href
         assert {parts.geturl().replace(parts.path, unquote(parts.path)) for parts in map(urlsplit, found)} == expected
+
+
+@pytest.mark.parametrize("medium", [PDF, WEB])
+def test_an_address_in_right_to_left_text_is_isolated_left_to_right(medium):
+    """Without the isolate an e-mail address at the end of an Arabic line was drawn as "@pijnpoli"."""
+    from folderpers.model.inline import Link, Text
+    from folderpers.render.html import inline_html
+    nodes = (Text("أرسل بريداً إلى "), Link("mailto:pijnpoli@example.org", (Text("pijnpoli@example.org"),)), Text("."))
+    html = str(inline_html(nodes, medium, rtl=True, language="ar"))
+    assert '<span dir="ltr"><span class="address"><a href="mailto:pijnpoli@example.org">' in html
+    assert 'dir="ltr"' not in str(inline_html(nodes, medium, rtl=False, language="nl"))

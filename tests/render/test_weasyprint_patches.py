@@ -103,3 +103,20 @@ def test_page_references_are_made_once_per_page_added_and_the_pdf_is_the_same(re
     monkeypatch.setattr(pydyf.PDF, "page_references", property(counting))  # pydyf's own behaviour
     assert render(renderer, tmp_path) == patched  # same bytes
     assert len(made) > read_each_time  # read for every structure element and link
+
+
+def test_right_to_left_text_gets_glyphs_mapped_to_their_characters_and_passages_actual_text(renderer, tmp_path):
+    """With the patches: a letter's glyph and its mark's glyph each map to their own character
+    (WeasyPrint gave the cluster's text to one and nothing to the other), and a left-to-right passage
+    in an Arabic line carries /ActualText with bidi marks (pdf/actual_text.py says why)."""
+    html = ('<html lang="ar" dir="rtl"><head><title>T</title></head><body style="font-family: Noto Naskh Arabic">'
+            '<p>سيخفّ الألم قريباً. اتصل بـ <span dir="ltr">Pijnpoli (088)</span>.</p></body></html>')
+    data = renderer.render(html, tmp_path, (tmp_path,), Location(tmp_path / "folder.yaml"), []).data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        content = b"".join(page.Contents.read_bytes() for page in pdf.pages)
+        fonts = [font for page in pdf.pages for font in page.Resources.Font.values()]
+        maps = b"".join(font.ToUnicode.read_bytes() for font in fonts if "/ToUnicode" in font)
+    passage = "\u200fPijnpoli (088)\u200e".encode("utf-16-be").hex().upper().encode()
+    assert b"/ActualText <FEFF" + passage + b">" in content
+    for mark in ("\u0651", "\u064b"):  # shadda, fathatan: each a glyph of its own
+        assert f"<{mark.encode('utf-16-be').hex()}>".encode() in maps.lower()

@@ -1,0 +1,196 @@
+"""Text extracted from right-to-left PDFs, for generated text (not only the example folder): Arabic
+words with harakat, tanwin and shadda, lam-alef, punctuation next to left-to-right passages,
+numbers, phone numbers, Dutch names, e-mail addresses; Persian and Hebrew. Rendered by the real
+renderer (WeasyPrint with folderpers' patches), repaired as a screen PDF is (pdf/actual_text.py),
+read with pdftotext and pypdfium2."""
+
+from __future__ import annotations
+
+import io
+import random
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pikepdf
+import pypdfium2
+import pytest
+
+from folderpers.errors import Location
+from folderpers.pdf.actual_text import repair_text
+from folderpers.project import Project
+from folderpers.render.pdf import PdfRenderer
+
+from support import REPO, comparable, extracted_in_order
+
+# Arabic words without marks (everyday vocabulary), and where marks may go.
+WORDS = ["الطبيب", "المريض", "العلاج", "الدواء", "الألم", "الظهر", "الساق", "المستشفى", "موعد", "يوم",
+         "ساعة", "كتب", "قرأ", "سأل", "بيت", "نقل", "جلس", "مكان", "صورة", "حقنة", "سبب", "قليل", "كثير",
+         "لا", "إلا", "الإبرة", "لأن", "سلام", "فلان", "الآن", "علاج", "الأسبوع"]
+HARAKAT = ["\u064e", "\u064f", "\u0650", "\u0652"]  # fatha, damma, kasra, sukun
+TANWIN = ["\u064b", "\u064c", "\u064d"]  # fathatan, dammatan, kasratan
+SHADDA = "\u0651"
+ALEFS = "اأإآ"
+LAM_ALEF = {"ل" + alef for alef in ALEFS}
+PUNCTUATION = ["،", ".", "؟", ":", "!", "؛"]
+NAMES = ["Pijnpoli", "Radiologie", "Westerhaven", "Dijkstra"]  # one word each
+LONG_NAMES = ["Spoedeisende Hulp", "Ziekenhuis Westerhaven", "dr. De Vries"]
+
+
+def _marked(word: str, rng: random.Random) -> str:
+    """`word` with marks as Arabic writes them: on some letters a vowel (harakat; tanwin on the
+    last letter), on some a shadda with or without a vowel."""
+    out = []
+    for index, letter in enumerate(word):
+        out.append(letter)
+        if unicodedata.bidirectional(letter) != "AL" or letter in ALEFS + "ىء" or word[index:index + 2] in LAM_ALEF:
+            continue  # no marks on a lam-alef ligature: a known gap (README, Translations)
+        last = index == len(word) - 1
+        if index and not last and rng.random() < 0.15:
+            out.append(SHADDA)
+        if rng.random() < 0.35:
+            out.append(rng.choice(TANWIN if last and rng.random() < 0.5 else HARAKAT))
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def _arabic(rng: random.Random, words: int, marks: bool) -> str:
+    chosen = [rng.choice(WORDS) for _ in range(words)]
+    text = " ".join(_marked(word, rng) if marks else word for word in chosen)
+    return text
+
+
+def _paragraphs(kind: str, seed: int) -> list[str]:
+    """Eight generated paragraphs of one kind, as HTML."""
+    rng = random.Random(f"{kind}-{seed}")
+    paragraphs = []
+    for _ in range(8):
+        before, after = _arabic(rng, rng.randint(2, 7), True), _arabic(rng, rng.randint(2, 7), True)
+        punctuation = rng.choice(PUNCTUATION)
+        if kind == "marks":
+            middle = _arabic(rng, 6, True) + punctuation
+        elif kind == "numbers":
+            middle = rng.choice(["15", "38,5", "2026", "30", "1", "7,5"]) + " " + _arabic(rng, 1, False)
+        elif kind == "phone":
+            middle = f'<a dir="ltr" href="tel:+31882151780">088 215 {rng.randint(1000, 9999)}</a>{punctuation}'
+        elif kind == "name":
+            middle = f'<span lang="nl" dir="ltr">{rng.choice(NAMES)}</span>{punctuation}'
+        elif kind == "long name":
+            middle = f'<span lang="nl" dir="ltr">{rng.choice(LONG_NAMES)}</span>{punctuation}'
+        elif kind == "contact":  # a name and a linked phone number in one left-to-right passage
+            middle = (f'<span lang="nl" dir="ltr">{rng.choice(LONG_NAMES)} (<a dir="ltr" href="tel:+31882151111">'
+                      f'088 215 {rng.randint(1000, 9999)}</a>)</span>{punctuation}')
+        elif kind == "email":
+            middle = f'<a dir="ltr" href="mailto:a@b.example">pijnpoli@ziekenhuis.example</a>{punctuation}'
+        else:
+            raise AssertionError(kind)
+        paragraphs.append(f"{before} {middle} {after}.")
+    return paragraphs
+
+
+PERSIAN = ["بیمار باید ۱۵ دقیقه صبر کند.", "پزشک گفت درد شما کمتر خواهد بود.",
+           "این گچ را چهار هفته نگه دارید؛ ژل سرد کمک خواهد کرد.", "با شماره ۰۸۸ تماس بگیرید."]
+HEBREW = ["הרופא אמר שהכאב יעבור בעוד שבוע.", "יש לצום שש שעות לפני הטיפול.", "התקשרו למרפאה בכל שאלה."]
+# Known gaps, measured (README, Translations): Hebrew points (niqqud) are not repaired; a ZERO WIDTH
+# NON-JOINER (Persian می‌شود) is drawn as nothing and so not extracted; pdfium mirrors « ».
+HEBREW_POINTED = ["שָׁלוֹם, הַמְּטֻפָּל יָכוֹל לָלֶכֶת הַבַּיְתָה."]
+PERSIAN_ZWNJ = ["پزشک گفت: «درد شما کمتر می‌شود»."]
+
+
+@pytest.fixture(scope="module")
+def renderer() -> PdfRenderer:
+    return PdfRenderer(Project(REPO))
+
+
+def _render(renderer: PdfRenderer, tmp_path: Path, language: str, paragraphs: list[str], repaired: bool = True
+            ) -> bytes:
+    body = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    html = (f'<html lang="{language}" dir="rtl"><head><title>T</title></head><body style="font-family: '
+            f'Noto Naskh Arabic, Noto Sans Hebrew, Lato; font-size: 11pt; width: 12cm">{body}</body></html>')
+    data = renderer.render(html, tmp_path, (tmp_path,), Location(tmp_path / "folder.yaml"), []).data
+    if not repaired:
+        return data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        repair_text(pdf, "rtl")
+        output = io.BytesIO()
+        pdf.save(output)
+        return output.getvalue()
+
+
+def _pdftotext(data: bytes) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
+                          check=True).stdout.decode()
+
+
+def _pdfium(data: bytes) -> str:
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return "\n".join(page.get_textpage().get_text_bounded() for page in document)
+    finally:
+        document.close()
+
+
+def _source(paragraph: str) -> str:
+    """The text of a paragraph of HTML (the generated HTML has tags and no entities)."""
+    import re
+    return re.sub(r"<[^>]+>", "", paragraph)
+
+
+KINDS = ["marks", "numbers", "name", "long name", "email", "phone", "contact"]
+# pdfium reads a left-to-right passage inside a right-to-left line out of order (a Latin name, an
+# e-mail address, the digit groups of a phone number), with /ActualText or without (measured; see
+# folderpers/pdf/actual_text.py), and one generated paragraph of 16 with marks has a mark before its
+# letter. pdftotext reads them all as written.
+PDFIUM_EXACT = ["numbers"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_pdftotext_gives_generated_arabic_text_as_written(renderer, tmp_path, kind):
+    for seed in range(2):
+        paragraphs = _paragraphs(kind, seed)
+        extracted = _pdftotext(_render(renderer, tmp_path, "ar", paragraphs))
+        assert extracted_in_order(extracted, [_source(p) for p in paragraphs], comparable) == []
+
+
+@pytest.mark.parametrize("kind", [pytest.param(kind, marks=() if kind in PDFIUM_EXACT else pytest.mark.xfail(
+    reason="pdfium: left-to-right passages in RTL lines out of order", strict=True)) for kind in KINDS])
+def test_pdfium_gives_generated_arabic_text_as_written(renderer, tmp_path, kind):
+    for seed in range(2):
+        paragraphs = _paragraphs(kind, seed)
+        extracted = _pdfium(_render(renderer, tmp_path, "ar", paragraphs))
+        assert extracted_in_order(extracted, [_source(p) for p in paragraphs], comparable) == []
+
+
+def test_pdfium_gives_most_generated_words_with_marks_as_written(renderer, tmp_path):
+    """Word by word: pdfium gives back at least 98 % of the generated Arabic words with marks (measured:
+    all but 2 of 164; both end in a letter with sukun)."""
+    paragraphs = _paragraphs("marks", 0) + _paragraphs("marks", 1)
+    extracted = comparable(_pdfium(_render(renderer, tmp_path, "ar", paragraphs)))
+    words = [word for p in paragraphs for word in _source(p).split() if any(unicodedata.combining(c) for c in word)]
+    missing = [word for word in words if comparable(word.strip(".،؟:!؛")) not in extracted]
+    assert len(words) > 100 and len(missing) <= len(words) // 50, missing
+
+
+@pytest.mark.parametrize("language, paragraphs", [
+    ("fa", PERSIAN), ("he", HEBREW),
+    pytest.param("he", HEBREW_POINTED, marks=pytest.mark.xfail(reason="Hebrew points", strict=True), id="he-pointed"),
+    pytest.param("fa", PERSIAN_ZWNJ, marks=pytest.mark.xfail(reason="ZWNJ not drawn", strict=True), id="fa-zwnj")])
+@pytest.mark.parametrize("extract", [_pdftotext, _pdfium], ids=["pdftotext", "pypdfium2"])
+def test_persian_and_hebrew_come_out_as_written(renderer, tmp_path, language, paragraphs, extract):
+    extracted = extract(_render(renderer, tmp_path, language, paragraphs))
+    assert extracted_in_order(extracted, paragraphs, comparable) == []
+
+
+def test_the_repair_changes_no_pixel(renderer, tmp_path):
+    paragraphs = _paragraphs("marks", 0) + _paragraphs("contact", 0)
+    images = []
+    for repaired in (False, True):
+        path = tmp_path / f"{repaired}.pdf"
+        path.write_bytes(_render(renderer, tmp_path, "ar", paragraphs, repaired))
+        subprocess.run(["pdftoppm", "-r", "110", "-png", str(path), str(tmp_path / str(repaired))], check=True)
+        images.append(sorted(tmp_path.glob(f"{repaired}-*.png")))
+    assert len(images[0]) == len(images[1]) >= 1
+    for before, after in zip(*images, strict=True):
+        assert before.read_bytes() == after.read_bytes()
+    with pikepdf.open(tmp_path / "True.pdf") as pdf:
+        assert pdf.Root.ViewerPreferences.Direction == pikepdf.Name.R2L
+        assert b"/ActualText" in b"".join(page.Contents.read_bytes() for page in pdf.pages)
