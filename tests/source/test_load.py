@@ -33,11 +33,15 @@ def test_text_with_empty_lines_is_several_paragraphs(tmp_project):
     assert folder.blocks[-1].paragraphs[1][0].text == "Twee drie."
 
 
-def test_markup_error_has_the_line_inside_a_literal_block(tmp_project):
-    text = MINIMAL_FOLDER + "  - text: |\n      Een.\n\n      Bel {telefoon:poli}.\n"
+@pytest.mark.parametrize("block, message", [
+    ("|\n      Een.\n\n      Bel {telefoon:poli}.", "unknown placeholder {telefoon:poli}"),  # literal block
+    (">-\n      Een regel.\n      Nog een regel.\n      Bel {phone:poli. Dan.",  # folded: lines joined
+     "placeholder '{phone:poli.' is not closed"),
+])
+def test_markup_error_names_the_line_and_column_inside_a_multi_line_text(tmp_project, block, message):
     with pytest.raises(SourceError) as caught:
-        load_folder(tmp_project.folder("demo", text), SCHEMAS)
-    assert "folder.yaml:20:11: unknown placeholder {telefoon:poli}" in str(caught.value)
+        load_folder(tmp_project.folder("demo", MINIMAL_FOLDER + f"  - text: {block}\n"), SCHEMAS)
+    assert f"folder.yaml:20:11: {message}" in str(caught.value)
 
 
 def test_figure_must_exist_inside_the_folder(tmp_project):
@@ -114,13 +118,6 @@ def test_headings_may_not_skip_a_level(tmp_project):
     with pytest.raises(SourceError) as caught:
         load_folder(tmp_project.folder("demo", text), SCHEMAS)
     assert "folder.yaml:17:5: heading level 4 follows level 2" in str(caught.value) and "level: 3" in str(caught.value)
-
-
-def test_placeholder_error_in_folded_text_names_the_line_of_the_placeholder(tmp_project):
-    text = MINIMAL_FOLDER + "  - text: >-\n      Een regel.\n      Nog een regel.\n      Bel {phone:poli. Dan.\n"
-    with pytest.raises(SourceError) as caught:
-        load_folder(tmp_project.folder("demo", text), SCHEMAS)
-    assert "folder.yaml:20:11: placeholder '{phone:poli.' is not closed" in str(caught.value)
 
 
 
