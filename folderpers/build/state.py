@@ -18,8 +18,10 @@ verified by hash once.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -27,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from folderpers.build.manifest import MANIFEST_NAME, read_manifest
-from folderpers.build.publish import LOCK_NAME
-from folderpers.errors import Location, OutputError, Problem
+from folderpers.build.publish import LOCK_NAME, output_error
+from folderpers.errors import FolderpersError, Location, OutputError, Problem
 
 STATE_NAME = ".state.sqlite"
 STATE_FILES = frozenset({LOCK_NAME, STATE_NAME, f"{STATE_NAME}-wal", f"{STATE_NAME}-shm"})  # a build's own, not outputs
@@ -106,6 +108,22 @@ def folder_side(name: str) -> bool:
     return name.startswith(("folders/", "snippets/"))
 
 
+def _refusal_in(directory: Path) -> OSError | None:
+    """The error the system gives a plain 64 KiB write in `directory`, or None if it takes one."""
+    probe = directory / ".state-probe"
+    try:
+        with probe.open("wb") as file:
+            file.write(bytes(65536))
+            file.flush()
+            os.fsync(file.fileno())
+    except OSError as error:
+        return error
+    finally:
+        with contextlib.suppress(OSError):
+            probe.unlink(missing_ok=True)
+    return None
+
+
 class StateStore:
     """dist/.state.sqlite, open for one build (or a reader such as the preview)."""
 
@@ -132,10 +150,18 @@ class StateStore:
                     self._take_over_manifest()
                     self.changed = False  # manifest.json holds what was taken over: not written again for that
             except sqlite3.Error as error:
-                raise StateError(Problem(Location(self.path), f"cannot use the build's state: {error}",
-                                         f"delete {self.path.name} (the next build takes over {MANIFEST_NAME}), or "
-                                         "give another --output")) from None
+                raise self._failure(error) from None
         return self.connection
+
+    def _failure(self, error: sqlite3.Error) -> FolderpersError:
+        """SQLite says only "disk I/O error" or "readonly database" when the system refuses a write: a
+        plain write beside the state file finds the system's own reason (ENOSPC, EFBIG, EACCES, EROFS)."""
+        refusal = _refusal_in(self.dist)
+        if refusal is not None:
+            return output_error(OSError(refusal.errno, refusal.strerror, str(self.path)), self.path)
+        return StateError(Problem(Location(self.path), f"cannot use the build's state: {error}",
+                                  f"delete {self.path.name} (the next build takes over {MANIFEST_NAME}), or "
+                                  "give another --output"))
 
     def _read(self, sql: str, parameters: tuple = ()) -> Iterable[tuple]:
         """Rows of a query; none while there is no database."""
@@ -174,14 +200,20 @@ class StateStore:
 
     def _write(self, sql: str, parameters: tuple = ()) -> sqlite3.Cursor:
         connection = self._connect()
-        if not connection.in_transaction:
-            connection.execute("BEGIN IMMEDIATE")
-        self._pending += 1
-        return connection.execute(sql, parameters)
+        try:
+            if not connection.in_transaction:
+                connection.execute("BEGIN IMMEDIATE")
+            self._pending += 1
+            return connection.execute(sql, parameters)
+        except sqlite3.OperationalError as error:
+            raise self._failure(error) from None
 
     def commit(self) -> None:
-        if self.connection is not None and self.connection.in_transaction:
-            self.connection.execute("COMMIT")
+        try:
+            if self.connection is not None and self.connection.in_transaction:
+                self.connection.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            raise self._failure(error) from None
         self._pending = 0
 
     # -- shared parts ----------------------------------------------------------------------------

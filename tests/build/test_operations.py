@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from folderpers.build.state import STATE_FILES
+
 from support import MINIMAL_FOLDER, REPO, make_project
 
 BUILD = [sys.executable, str(REPO / "build.py"), "--today", "2026-11-21"]
@@ -66,9 +68,9 @@ def shared_tmp():
 
 
 def published(dist: Path) -> dict[str, bytes]:
-    """Every file in dist/ with its bytes, the lock and the test's filler aside."""
+    """Every published file in dist/ with its bytes: the build's own state files and the test's filler aside."""
     return {str(path.relative_to(dist)): path.read_bytes() for path in sorted(dist.rglob("*"))
-            if path.is_file() and path.name not in (".lock", "filler")}
+            if path.is_file() and path.name not in {*STATE_FILES, "filler"}}
 
 
 def _mount_namespace_refused() -> str | None:
