@@ -104,7 +104,7 @@ def test_pdfium_gives_every_arabic_passage_without_a_left_to_right_passage(dist)
         passages = [p for p in _passages("ar", institution) if not any(c.isascii() and c.isalpha() for c in p)
                     and not re.search(r"\d \d", p)]
         extracted = _pdfium_text(dist / institution / f"{stem('ar')}.pdf")
-        assert len(passages) > 20 and extracted_in_order(extracted, passages, comparable) == []
+        assert len(passages) >= 15 and extracted_in_order(extracted, passages, comparable) == []
 
 
 @pytest.mark.parametrize("extract", [_pdftotext, _pdfium_text], ids=["pdftotext", "pypdfium2"])
