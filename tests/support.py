@@ -25,7 +25,7 @@ TODAY = date(2026, 11, 21)  # review dates are judged as of this day, so tests d
 # Tests wait for what they expect to happen (a line of output, a change in a page), never for a time:
 # this bound only keeps something hung from hanging the test run, far beyond what a build takes on a
 # busy machine (how fast things are is `make bench`'s to measure).
-EVENT_SECONDS = 600
+EVENT_SECONDS = int(os.environ.get("FOLDERPERS_TEST_EVENT_SECONDS", "600"))
 
 
 def options(**kwargs) -> BuildOptions:
