@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
@@ -30,6 +31,26 @@ def pdfs(example_build) -> list[Path]:
     return found
 
 
+@dataclass(frozen=True)
+class PageFacts:
+    number: int
+    lines: list  # body_lines(page)
+    text: str  # pdfplumber's extract_text()
+    ligatures: list[str]  # characters that stand for more than one letter
+
+
+@pytest.fixture(scope="module")
+def pages(pdfs) -> dict[Path, list[PageFacts]]:
+    """Each example PDF read once (with pdfplumber), for every test of this module."""
+    facts = {}
+    for path in pdfs:
+        with pdfplumber.open(path) as pdf:
+            facts[path] = [PageFacts(page.page_number, body_lines(page), page.extract_text() or "",
+                                     [char["text"] for char in page.chars if len(char["text"]) > 1])
+                           for page in pdf.pages]
+    return facts
+
+
 def body_lines(page) -> list[tuple[str, float, str, float]]:
     """The page's body text lines, top to bottom: (text, size, font of the last word, top)."""
     rows: dict[float, list[dict]] = {}
@@ -45,85 +66,71 @@ def body_lines(page) -> list[tuple[str, float, str, float]]:
     return lines
 
 
-def test_no_ligature_glyphs(pdfs):
+def test_no_ligature_glyphs(pages):
     """Lato's "ti", "ft", "tt" (and fi, ff) are single glyphs standing for two letters: none are used."""
-    found = []
-    for path in pdfs:
-        with pdfplumber.open(path) as pdf:
-            found += [(path.name, number, char["text"]) for number, page in enumerate(pdf.pages, 1)
-                      for char in page.chars if len(char["text"]) > 1]
+    found = [(path.name, page.number, text) for path, facts in pages.items() for page in facts for text in page.ligatures]
     assert found == []
 
 
-def test_page_totals_count_every_page(pdfs):
+def test_page_totals_count_every_page(pages):
     wrong = []
-    for path in pdfs:
-        with pdfplumber.open(path) as pdf:
-            for page in pdf.pages:
-                for shown, total in re.findall(r"pagina (\d+) van (\d+)", page.extract_text() or ""):
-                    if int(total) != len(pdf.pages) or int(shown) != page.page_number:
-                        wrong.append((path.name, page.page_number, shown, total, len(pdf.pages)))
+    for path, facts in pages.items():
+        for page in facts:
+            for shown, total in re.findall(r"pagina (\d+) van (\d+)", page.text):
+                if int(total) != len(facts) or int(shown) != page.number:
+                    wrong.append((path.name, page.number, shown, total, len(facts)))
     assert wrong == []
 
 
-def test_no_straight_quotes_and_addresses_never_hyphenated(pdfs):
+def test_no_straight_quotes_and_addresses_never_hyphenated(pages):
     straight, hyphenated = [], []
-    for path in pdfs:
-        with pdfplumber.open(path) as pdf:
-            for page in pdf.pages:
-                lines = body_lines(page)
-                straight += [(path.name, page.page_number, text) for text, *_ in lines if '"' in text]
-                for (text, *_), (following, *_) in itertools.pairwise(lines):
-                    if HYPHENATED.search(text):  # the word as it would be typed, without the added hyphen
-                        joined = text.split()[-1][:-1] + following.split()[0]
-                        if ADDRESS_LIKE.search(joined):
-                            hyphenated.append((path.name, page.page_number, joined))
+    for path, facts in pages.items():
+        for page in facts:
+            straight += [(path.name, page.number, text) for text, *_ in page.lines if '"' in text]
+            for (text, *_), (following, *_) in itertools.pairwise(page.lines):
+                if HYPHENATED.search(text):  # the word as it would be typed, without the added hyphen
+                    joined = text.split()[-1][:-1] + following.split()[0]
+                    if ADDRESS_LIKE.search(joined):
+                        hyphenated.append((path.name, page.number, joined))
     assert straight == [] and hyphenated == []
 
 
-def test_folder_address_on_the_back_cover_keeps_its_slug_whole(pdfs):
-    for path in pdfs:
+def test_folder_address_on_the_back_cover_keeps_its_slug_whole(pages):
+    for path, facts in pages.items():
         slug = path.stem.split("_", 2)[-1] if "_v" in path.stem else path.stem
-        with pdfplumber.open(path) as pdf:
-            text = pdf.pages[-1].extract_text() or ""
+        text = facts[-1].text
         if "online lezen" in text or "online:" in text.lower():
             assert re.search(rf"(^|/){re.escape(slug)}\.html$", text, re.MULTILINE), (path.name, text)
 
 
-def test_no_paragraph_ends_in_a_hyphen_fragment(pdfs):
+def test_no_paragraph_ends_in_a_hyphen_fragment(pages):
     """No last line that is only the end of a hyphenated word ("uit-" / "leg."), in any language."""
     found = []
-    for path in pdfs:
-        with pdfplumber.open(path) as pdf:
-            for page in pdf.pages:
-                lines = body_lines(page)
-                for (text, *_), (following, *_) in itertools.pairwise(lines):
-                    if HYPHENATED.search(text) and len(following.split()) == 1:
-                        found.append((path.name, page.page_number, text[-20:], following))
+    for path, facts in pages.items():
+        for page in facts:
+            for (text, *_), (following, *_) in itertools.pairwise(page.lines):
+                if HYPHENATED.search(text) and len(following.split()) == 1:
+                    found.append((path.name, page.number, text[-20:], following))
     assert found == []
 
 
-def test_headings_are_never_the_last_line_of_a_page(pdfs):
+def test_headings_are_never_the_last_line_of_a_page(pages):
     found = []
-    for path in pdfs:
-        with pdfplumber.open(path) as pdf:
-            for page in pdf.pages[:-1]:
-                lines = body_lines(page)
-                if not lines:
-                    continue
-                body = Counter(size for _, size, _, _ in lines).most_common(1)[0][0]
-                text, size, font, _ = lines[-1]
-                if size > body * 1.1 and "Bold" in font:
-                    found.append((path.name, page.page_number, text))
+    for path, facts in pages.items():
+        for page in facts[:-1]:
+            if not page.lines:
+                continue
+            body = Counter(size for _, size, _, _ in page.lines).most_common(1)[0][0]
+            text, size, font, _ = page.lines[-1]
+            if size > body * 1.1 and "Bold" in font:
+                found.append((path.name, page.number, text))
     assert found == []
 
 
-def test_no_word_hyphenated_across_a_page_break(pdfs):
+def test_no_word_hyphenated_across_a_page_break(pages):
     found = []
-    for path in pdfs:
-        with pdfplumber.open(path) as pdf:
-            pages = [body_lines(page) for page in pdf.pages]
-        for number, (lines, following) in enumerate(itertools.pairwise(pages), 1):
+    for path, facts in pages.items():
+        for number, (lines, following) in enumerate(itertools.pairwise([page.lines for page in facts]), 1):
             if lines and following and HYPHENATED.search(lines[-1][0]) and following[0][0][:1].islower():
                 found.append((path.name, number, lines[-1][0][-20:], following[0][0][:20]))
     assert found == []
@@ -152,14 +159,12 @@ def test_callouts_and_tables_are_never_split(pdfs):
     assert split == []
 
 
-def test_orphans_and_widows_keep_two_lines(pdfs):
+def test_orphans_and_widows_keep_two_lines(pages):
     """A paragraph split by a page break leaves at least two lines on each page: the page's last
     line of running text is not alone when the next page continues its sentence, and vice versa."""
     found = []
-    for path in pdfs:
-        with pdfplumber.open(path) as pdf:
-            pages = [body_lines(page) for page in pdf.pages]
-        for number, (lines, following) in enumerate(itertools.pairwise(pages), 1):
+    for path, facts in pages.items():
+        for number, (lines, following) in enumerate(itertools.pairwise([page.lines for page in facts]), 1):
             if len(lines) < 2 or len(following) < 2 or not following[0][0][:1].islower():
                 continue  # the next page does not continue a sentence
             gap_before_last = lines[-1][3] - lines[-2][3]
