@@ -79,7 +79,7 @@ def measure_step(root: Path, arguments: list[str]) -> dict:
     report = build(Project(root), BuildOptions(folders=tuple(args.folder), formats=tuple(STAND_IN_KINDS),
                                                policy=ReviewPolicy(TODAY), jobs=0, force=args.force))
     now = time.perf_counter()
-    failed = [str(outcome) for outcome in report.outcomes if outcome.status == "failed"][:3]
+    failed = [str(outcome) for outcome in report.failures[:3]]
     return {"seconds": now - STARTED, "build_seconds": now - started, "first_render_seconds": first[0] if first else None,
             "built": report.count("built"), "unchanged": report.count("unchanged"), "failed": failed,
             "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / MIB}
@@ -182,13 +182,15 @@ def measure_kind(output: Path, kind: str) -> dict:
             booklet_seconds[0] += time.perf_counter() - started
 
     imposition.impose_booklet = timed_impose
+    built: set[str] = set()
     started = time.perf_counter()
     report = build(Project(REPO, output=output), BuildOptions(formats=(kind,), policy=ReviewPolicy(TODAY), jobs=0,
-                                                              force=kind != "index"))
+                                                              force=kind != "index"),
+                   reporter=lambda outcome: built.add(outcome.subject) if outcome.status == "built" else None)
     seconds = time.perf_counter() - started
     if not report.ok:
         sys.exit(f"the {kind} build failed")
-    documents = len({outcome.subject for outcome in report.outcomes if outcome.status == "built"})
+    documents = len(built)
     return {"seconds": round(seconds, 3), "weasyprint_seconds": round(report.weasyprint_seconds, 3),
             "outside_share": round(1 - report.weasyprint_seconds / seconds, 3), "files": documents,
             "booklet_seconds": round(booklet_seconds[0], 3)}
