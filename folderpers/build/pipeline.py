@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -88,10 +88,10 @@ class _Build:
         self.report.add(outcome)
         self.reporter(outcome)
 
-    def unchanged(self, paths: Iterable[str | PurePosixPath], warnings: tuple[str, ...]) -> None:
+    def unchanged(self, paths: Sequence[str | PurePosixPath], warnings: tuple[str, ...]) -> None:
         """Outputs found unchanged: counted; an Outcome each (for the reporter) only when there are warnings."""
         if not warnings:
-            self.report.add_unchanged(sum(1 for _ in paths))
+            self.report.add_unchanged(len(paths))
             return
         for path in sorted(map(str, paths)):
             self.record(Outcome("unchanged", _shown(self.project.dist / path, self.project), warnings=warnings))
