@@ -42,12 +42,8 @@ class Heard:
     report: BuildReport
     outcomes: list[Outcome]
 
-    def count(self, status: str) -> int:
-        return self.report.counts[status]
-
-    @property
-    def ok(self) -> bool:
-        return self.report.ok
+    def __getattr__(self, name: str):
+        return getattr(self.report, name)  # count(), ok, failures, peak_rss_kib ...
 
 
 def heard_build(project: Project, build_options: BuildOptions) -> Heard:

@@ -12,7 +12,6 @@ import heapq
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -81,6 +80,7 @@ class _Build:
     theme_inputs: dict[str, str] = field(default_factory=dict)  # digests of every template and style
     theme_id: int | None = None  # the state store's id of theme_inputs with PIPELINE (None: nothing made from them)
     settled: set[str] = field(default_factory=set)  # folder files whose every recorded output this build checked
+    institutions: dict[str, Institution | Outcome] = field(default_factory=dict)  # loaded so far, by id
     planned: int = 0  # render tasks planned so far
     done: int = 0  # of which rendered
 
@@ -99,23 +99,21 @@ class _Build:
     def failure(self, subject: str, error: BaseException) -> None:
         self.record(Outcome.failure(subject, error, self.options.debug))
 
-    @cached_property
-    def institutions(self) -> dict[str, Institution | Outcome]:
-        """The selected institutions by id, loaded when first needed (a no-op build needs none: their
-        files' hashes are among the recorded inputs); one that fails is reported once, as its Outcome."""
-        institutions: dict[str, Institution | Outcome] = {}
-        for institution_id, loaded in self.corpus.institutions().items():
+    def institution(self, institution_id: str) -> Institution | Outcome:
+        """A selected institution, loaded when a folder first needs it (a no-op build needs none: their
+        files' hashes are among the recorded inputs; the first task need not wait for all of them to
+        load); one that fails is reported once, as its Outcome."""
+        if institution_id not in self.institutions:
             try:
-                if isinstance(loaded, BaseException):
-                    raise loaded
+                loaded = self.corpus.institution(institution_id)
                 require_font(loaded)
-                institutions[institution_id] = loaded
+                self.institutions[institution_id] = loaded
             except Exception as error:  # noqa: BLE001 - a broken institution must not stop the others
                 source = self.project.institutions / institution_id / "institution.yaml"
                 outcome = Outcome.failure(str(Location(source)), error, self.options.debug)
                 self.record(outcome)
-                institutions[institution_id] = outcome
-        return institutions
+                self.institutions[institution_id] = outcome
+        return self.institutions[institution_id]
 
 
 @dataclass(frozen=True)
@@ -192,6 +190,8 @@ def _planned(run: _Build, theme: Theme, kinds: tuple[str, ...], store: StateStor
             run.unchanged(current.paths, current.warnings)
             run.settled.add(shown)
             continue
+        # there is work (most likely): the workers start now and import WeasyPrint while this folder loads
+        renderer.start(len(kinds) * len(corpus.institution_ids))
         _ = corpus.schemas  # outside the try: a broken schema is the project's problem, not the folder's
         if not writers:
             from folderpers.writers import WRITERS
@@ -204,16 +204,16 @@ def _planned(run: _Build, theme: Theme, kinds: tuple[str, ...], store: StateStor
             corpus.release(source)
             run.failure(str(Location(source)), error)
             continue
-        for institution_id, institution in run.institutions.items():
+        for institution_id in corpus.institution_ids:
             if not folder.published_by(institution_id):
                 run.record(Outcome("skipped", f"{folder.slug} for {institution_id}", detail="not published there"))
-            elif isinstance(institution, Outcome):  # failed to load: already reported once
+            elif isinstance(institution := run.institution(institution_id), Outcome):  # already reported once
                 run.record(Outcome("failed", f"{folder.slug} for {institution_id}",
                                    detail=f"institution {institution_id!r} has errors (see above)"))
             else:
                 tasks = _plan(run, folder, institution, writers, store, warnings)
                 run.planned += len(tasks)
-                renderer.start(run.planned)  # workers start (and import WeasyPrint) as soon as there is work
+                renderer.start(run.planned)  # more workers as the planned tasks outnumber them
                 yield from tasks
         corpus.release(source)
         made_here = {str(path) for path, maker in run.claimed.items() if maker == shown}
