@@ -37,6 +37,7 @@ STATE_FILES = frozenset({LOCK_NAME, STATE_NAME, f"{STATE_NAME}-wal", f"{STATE_NA
 SCHEMA_VERSION = 1  # PRAGMA user_version; a store of another version is started afresh
 BATCH = 500  # outputs recorded per transaction
 _INTERNED_KEPT = 4096  # ids of shared parts remembered while recording: the memory stays bounded
+_PARSED_KEPT = 4096  # shared parts kept parsed while reading
 _UNKNOWN_MTIME = -1  # taken over from manifest.json: the first check hashes the file
 
 _SCHEMA = """
@@ -238,9 +239,9 @@ class StateStore:
     def _value(self, row_id: int) -> Any:
         key = ("shared", row_id)
         if key not in self._parsed:
-            row = self._one("SELECT data FROM shared WHERE id = ?", (row_id,))
-            assert row is not None, f"shared part {row_id} of an output is missing"
-            self._parsed[key] = json.loads(row[0])
+            if len(self._parsed) >= _PARSED_KEPT:  # most are one publication's facts: the memory stays bounded
+                self._parsed.clear()
+            self._parsed[key] = self.shared(row_id)
         return self._parsed[key]
 
     def theme_id(self, theme_inputs: dict[str, str], pipeline: dict[str, str]) -> int:
