@@ -27,7 +27,6 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -89,22 +88,6 @@ def file_sha256(path: Path) -> str:
 
 class StateError(OutputError):
     """dist/.state.sqlite cannot be read or written (not a database, a read-only or full disk)."""
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """What the store knows of one output file."""
-
-    path: str
-    writer: str
-    institution: str
-    sha256: str
-    bytes: int
-    mtime_ns: int
-    inputs_sha256: str
-    theme: int  # id of the theme's digests with the pipeline version
-    own_inputs: dict[str, str]  # every input digest beyond the theme's
-    facts: dict[str, Any]
 
 
 OutputRow = tuple[str, str, str, int, int, int, int, int, int]
@@ -272,18 +255,6 @@ class StateStore:
         self.changed = True
         if self._pending >= BATCH:
             self.commit()
-
-    def _recorded(self, row: tuple) -> Recorded:
-        path, writer, institution, sha256, size, mtime_ns, inputs_sha256, theme, folder_inputs, other, facts = row
-        return Recorded(path, writer, institution, sha256.hex(), size, mtime_ns, inputs_sha256.hex(), theme,
-                        {**self._value(folder_inputs), **self._value(other)}, self._value(facts))
-
-    _COLUMNS = ("path, writer, institution, sha256, bytes, mtime_ns, inputs_sha256, theme, folder_inputs, "
-                "other_inputs, facts")
-
-    def of_path(self, path: str) -> Recorded | None:
-        row = self._one(f"SELECT {self._COLUMNS} FROM outputs WHERE path = ?", (path,))
-        return self._recorded(row) if row else None
 
     def rows_of_source(self, source: str) -> list[OutputRow]:
         """The outputs made from one folder file, as plain rows (a no-op reads these for every folder:
