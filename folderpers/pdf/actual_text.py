@@ -29,6 +29,7 @@ line. The picture is unchanged (pixel for pixel). Pages without raised marks are
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
@@ -41,8 +42,39 @@ import pikepdf
 # the letters after it; poppler chooses a page's direction by counting L and R characters, and two
 # RIGHT-TO-LEFT MARKs even out the two LRMs.
 LRM, RLM = "\u200e", "\u200f"
+# The tag of the mark whose /ActualText pdfium reads instead of its /Span's (runs_reversed_for_pdfium).
+PDFIUM_ORDER_TAG = "VisualOrder"
 _HEX = re.compile(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
 _RANGE = re.compile(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
+
+
+def _pdfium_class(character: str) -> str:
+    """The class pdfium cuts a line into runs by (CFX_BidiChar): L, R, W (weak: digits, separators,
+    marks) or N (neutral: spaces, brackets, other punctuation)."""
+    bidi = unicodedata.bidirectional(character)
+    if bidi == "L":
+        return "L"
+    if bidi in ("R", "AL"):
+        return "R"
+    return "W" if bidi in ("EN", "AN", "NSM", "CS", "ES", "ET", "BN") else "N"
+
+
+def runs_reversed_for_pdfium(text: str) -> str:
+    """`text` as pdfium must find it in a right-to-left line to give it back as written.
+
+    pdfium (CPDF_TextPage::CloseTempLine) cuts a right-to-left line into runs of one class and takes
+    the runs from the right, each read forward, except right-to-left runs and neutral runs after
+    them, which are read backward. So the runs here are put in reverse order and those pdfium reads
+    backward are reversed: its reading restores `text`, as long as the passage's neighbours are of
+    another class (a passage between LEFT-TO-RIGHT MARKs is: strong L at both ends)."""
+    runs, direction = [], "R"  # a right-to-left line starts right to left
+    for kind, characters in itertools.groupby(text, _pdfium_class):
+        run = "".join(characters)
+        backward = kind == "R" or (kind == "N" and direction == "R")
+        if kind in ("L", "R"):
+            direction = kind
+        runs.append(run[::-1] if backward else run)
+    return "".join(reversed(runs))
 
 
 def _unicode_map(font: pikepdf.Dictionary) -> dict[bytes, str]:
@@ -274,8 +306,8 @@ def _unparse(instructions: list) -> bytes:
             lines.append(b"[" + b" ".join(items) + b"] TJ")
         elif operator == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/ActualText" in operands[1]:
             text = str(operands[1].ActualText)
-            lines.append(b"/Span <</ActualText <FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii")
-                         + b">>> BDC")
+            lines.append(operands[0].unparse() + b" <</ActualText <FEFF"
+                         + text.encode("utf-16-be").hex().upper().encode("ascii") + b">>> BDC")
         else:
             lines.append(pikepdf.unparse_content_stream([instruction]).rstrip(b"\n"))
     return b"\n".join(lines) + b"\n"

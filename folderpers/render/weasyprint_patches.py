@@ -14,6 +14,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.text.ffi import ffi, pango
 
 from folderpers.errors import EngineError, Location, Problem
+from folderpers.pdf.actual_text import PDFIUM_ORDER_TAG, runs_reversed_for_pdfium
 
 PINNED_VERSION = "70.0"
 PINNED_PYDYF_VERSION = "0.13.0"
@@ -119,34 +121,71 @@ class _HexString(pydyf.String):
         return b"<" + ("\ufeff" + self.string).encode("utf-16-be").hex().upper().encode("ascii") + b">"
 
 
-_actual_texts: dict[int, str] = {}  # id(text box) -> its /ActualText, for the line being drawn
+@dataclass(frozen=True)
+class PassageText:
+    """The replacement text of one text box of a left-to-right passage in a right-to-left line."""
+
+    actual_text: str  # its /Span's /ActualText: what pdftotext and conforming readers read
+    pdfium_text: str  # what pdfium reads instead ("" for nothing): see `passage_texts`
+
+
+_actual_texts: dict[int, PassageText] = {}  # id(text box) -> its replacement text, for the line being drawn
 
 
 def lines_planned(draw_inline_level: Callable[..., None]) -> Callable[..., None]:
     """Before WeasyPrint draws a right-to-left line, the /ActualText of its text boxes is decided
-    (it depends on the boxes beside them: `passage_texts`)."""
+    (it depends on the boxes beside them: `passage_texts`), and the line is drawn from left to
+    right (`drawn_left_to_right`)."""
     def planned(stream: Any, page: Any, box: Any, *args: Any, **kwargs: Any) -> None:
         if not isinstance(box, boxes.LineBox) or box.style["direction"] != "rtl":
             draw_inline_level(stream, page, box, *args, **kwargs)
             return
         _actual_texts.update(passage_texts(box))
         try:
-            draw_inline_level(stream, page, box, *args, **kwargs)
+            with drawn_left_to_right(box):
+                draw_inline_level(stream, page, box, *args, **kwargs)
         finally:
             _actual_texts.clear()
     return planned
 
 
+@contextlib.contextmanager
+def drawn_left_to_right(line: Any) -> Iterator[None]:
+    """While a right-to-left line is drawn, its boxes (and those of its inline boxes) are in the
+    order they stand in, from left to right, not in reading order. pdfium reads a line's text
+    objects in drawing order, sorted by position only between changes of height (CPDF_TextPage::
+    ProcessTextObject: a raised mark starts a new batch), and expects the result to run from left to
+    right: drawn from the right, the words before a raised mark were read after the rest of the
+    line. WeasyPrint draws each text box's glyphs from left to right already. The boxes do not
+    overlap, so the picture is the same."""
+    kept: list[tuple[Any, list[Any]]] = []
+    pending = [line]
+    while pending:
+        box = pending.pop()
+        kept.append((box, box.children))
+        box.children = sorted(box.children, key=lambda child: getattr(child, "box", child).position_x)
+        pending += [child for child in box.children if isinstance(child, boxes.InlineBox)]
+    try:
+        yield
+    finally:
+        for box, children in kept:
+            box.children = children
+
+
 def text_with_actual_text(draw_text: Callable[..., Any]) -> Callable[..., Any]:
-    """A text box with a planned /ActualText is drawn inside a marked-content /Span that carries it."""
+    """A text box with planned replacement text is drawn inside a marked-content /Span that carries
+    its /ActualText, and inside that a mark that pdfium reads instead (`passage_texts`)."""
     def marked(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:
-        text = _actual_texts.get(id(textbox))
-        if text is None:
+        planned = _actual_texts.get(id(textbox))
+        if planned is None:
             return draw_text(stream, textbox, *args, **kwargs)
-        stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": _HexString(text)}))
+        stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": _HexString(planned.actual_text)}))
+        stream.begin_marked_content(PDFIUM_ORDER_TAG, pydyf.Dictionary(
+            {"ActualText": _HexString(planned.pdfium_text)} if planned.pdfium_text else {}))
         try:
             return draw_text(stream, textbox, *args, **kwargs)
         finally:
+            stream.end_marked_content()
             stream.end_marked_content()
     return marked
 
@@ -159,26 +198,36 @@ def _text_boxes(box: Any) -> Iterator[Any]:
             yield from _text_boxes(child)
 
 
-def passage_texts(line: Any) -> dict[int, str]:
-    """id(text box) -> /ActualText, for the boxes of a right-to-left line that make up a
+def passage_texts(line: Any) -> dict[int, PassageText]:
+    """id(text box) -> replacement text, for the boxes of a right-to-left line that make up a
     left-to-right passage (one box, or several side by side: `<span dir="ltr">Pijnpoli (<a>088
-    215 1780</a>)</span>`): their own text, with a RIGHT-TO-LEFT MARK before the first and a
-    LEFT-TO-RIGHT MARK after the last. poppler reads a right-to-left line from the right, in
-    runs (pdf/actual_text.py); without the marks the passage's run took in what stood beside it
-    (its closing bracket went to the Arabic text before it, the period after it was read before
-    it). With them it reads the passage as written. pdfium reads such spans as it reads the
-    glyphs (it still reverses the order of the passage's words: a known gap)."""
+    215 1780</a>)</span>`).
+
+    poppler reads a right-to-left line from the right, in runs (pdf/actual_text.py); without marks
+    the passage's run took in what stood beside it (its closing bracket went to the Arabic text
+    before it, the period after it was read before it). Each box's /Span therefore carries its own
+    text, with a RIGHT-TO-LEFT MARK before the passage and a LEFT-TO-RIGHT MARK after it.
+
+    pdfium reads the /ActualText of the innermost mark that has a property list, whatever its tag
+    (poppler only that of a /Span), and reverses the order of a right-to-left line's runs, also
+    within a left-to-right passage (the words of a name came out last first). So inside each /Span
+    a mark of its own: on the leftmost box the whole passage with its runs in reverse order
+    (`runs_reversed_for_pdfium`), which pdfium's reversal puts back; on the others none, so that
+    pdfium reads nothing there."""
     drawn = sorted((box for box in _text_boxes(line) if box.text.strip()), key=lambda box: box.position_x)
-    texts: dict[int, str] = {}
+    texts: dict[int, PassageText] = {}
     passage: list[Any] = []  # left-to-right boxes side by side, left to right
     for box in drawn + [None]:
         if box is not None and box.style["direction"] == "ltr":
             passage.append(box)
             continue
         if passage:
-            texts.update((id(part), part.text.translate(_BREAK_HINTS)) for part in passage)
-            texts[id(passage[0])] = RLM + texts[id(passage[0])]
-            texts[id(passage[-1])] += LRM
+            parts = [part.text.translate(_BREAK_HINTS) for part in passage]
+            whole = runs_reversed_for_pdfium(LRM + "".join(parts) + LRM)
+            parts[0] = RLM + parts[0]
+            parts[-1] += LRM
+            texts.update((id(part), PassageText(text, whole if index == 0 else ""))
+                         for index, (part, text) in enumerate(zip(passage, parts, strict=True)))
         passage = []
     return texts
 
