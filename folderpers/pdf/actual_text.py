@@ -209,9 +209,12 @@ def _letter_first(held: list, head: list, font: _Font, render_mode: int) -> list
 def _lead(font: _Font, mark: bytes, start: float, end: float) -> list[object]:
     """The TJ operand of the invisible glyphs a repaired span starts with: the font's space (pdfium
     generates no space before it) at the letter's start, then the mark, ending where the letter
-    ends (pdfium measures the gap to the next glyph from there); the pen is left at the start."""
-    items: list[object] = [-start]
-    pen = start
+    ends (pdfium measures the gap to the next glyph from there); the pen is left at the start.
+    The space starts a thousandth of an em before the letter: pdfium sorts a line's text objects by
+    where they start, and one that began a rounding error after the letter was read after it (its
+    replacement text then taken from the letter's object, which pdfium reads reversed)."""
+    pen = start - 1
+    items: list[object] = [-pen]
     if font.space is not None:
         items.append(pikepdf.String(font.space))
         pen += font.widths[font.space]
