@@ -136,38 +136,17 @@ def _source(paragraph: str) -> str:
 
 
 KINDS = ["marks", "numbers", "name", "long name", "email", "phone", "contact"]
-# pdfium reads a left-to-right passage inside a right-to-left line out of order (a Latin name, an
-# e-mail address, the digit groups of a phone number), with /ActualText or without (measured; see
-# folderpers/pdf/actual_text.py), and one generated paragraph of 16 with marks has a mark before its
-# letter. pdftotext reads them all as written.
-PDFIUM_EXACT = ["numbers"]
 
 
+@pytest.mark.parametrize("extract", [_pdftotext, _pdfium], ids=["pdftotext", "pypdfium2"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_pdftotext_gives_generated_arabic_text_as_written(renderer, tmp_path, kind):
-    for seed in range(2):
+def test_generated_arabic_text_comes_out_as_written(renderer, tmp_path, kind, extract):
+    """Every paragraph, in order: the marks with their letters, a left-to-right passage (the words of
+    a name, the groups of a phone number) in its own order, punctuation on its side."""
+    for seed in range(3):
         paragraphs = _paragraphs(kind, seed)
-        extracted = _pdftotext(_render(renderer, tmp_path, "ar", paragraphs))
+        extracted = extract(_render(renderer, tmp_path, "ar", paragraphs))
         assert extracted_in_order(extracted, [_source(p) for p in paragraphs], comparable) == []
-
-
-@pytest.mark.parametrize("kind", [pytest.param(kind, marks=() if kind in PDFIUM_EXACT else pytest.mark.xfail(
-    reason="pdfium: left-to-right passages in RTL lines out of order", strict=True)) for kind in KINDS])
-def test_pdfium_gives_generated_arabic_text_as_written(renderer, tmp_path, kind):
-    for seed in range(2):
-        paragraphs = _paragraphs(kind, seed)
-        extracted = _pdfium(_render(renderer, tmp_path, "ar", paragraphs))
-        assert extracted_in_order(extracted, [_source(p) for p in paragraphs], comparable) == []
-
-
-def test_pdfium_gives_most_generated_words_with_marks_as_written(renderer, tmp_path):
-    """Word by word: pdfium gives back at least 98 % of the generated Arabic words with marks (measured:
-    all but 2 of 164; both end in a letter with sukun)."""
-    paragraphs = _paragraphs("marks", 0) + _paragraphs("marks", 1)
-    extracted = comparable(_pdfium(_render(renderer, tmp_path, "ar", paragraphs)))
-    words = [word for p in paragraphs for word in _source(p).split() if any(unicodedata.combining(c) for c in word)]
-    missing = [word for word in words if comparable(word.strip(".،؟:!؛")) not in extracted]
-    assert len(words) > 100 and len(missing) <= len(words) // 50, missing
 
 
 @pytest.mark.parametrize("language, paragraphs", [
