@@ -208,16 +208,15 @@ def _letter_first(held: list, head: list, font: _Font, render_mode: int) -> list
 
 def _lead(font: _Font, mark: bytes, start: float, end: float) -> list[object]:
     """The TJ operand of the invisible glyphs a repaired span starts with: the font's space (pdfium
-    generates no space before it) at the letter's start, then the mark, ending where the letter
+    generates no space before it; the mark in a font without one) at the letter's start, then the mark, ending where the letter
     ends (pdfium measures the gap to the next glyph from there); the pen is left at the start.
     The space starts a thousandth of an em before the letter: pdfium sorts a line's text objects by
     where they start, and one that began a rounding error after the letter was read after it (its
     replacement text then taken from the letter's object, which pdfium reads reversed)."""
     pen = start - 1
-    items: list[object] = [-pen]
-    if font.space is not None:
-        items.append(pikepdf.String(font.space))
-        pen += font.widths[font.space]
+    first = font.space if font.space is not None else mark  # a subset without a space: the mark twice
+    items: list[object] = [-pen, pikepdf.String(first)]
+    pen += font.widths[first]
     items += [-(end - font.widths[mark] - pen), pikepdf.String(mark), end - start]
     return items
 
@@ -230,29 +229,56 @@ def repair_text(pdf: pikepdf.Pdf, direction: str) -> int:
     """Repair the marks of every page; a right-to-left document (`direction` "rtl") says so in its
     /ViewerPreferences (viewers put facing pages right to left; pdfium reads its lines from the
     right). Returns how many letters were repaired."""
-    if direction == "rtl":
+    right_to_left = direction == "rtl"
+    if right_to_left:
         if "/ViewerPreferences" not in pdf.Root:
             pdf.Root.ViewerPreferences = pikepdf.Dictionary()
         pdf.Root.ViewerPreferences.Direction = pikepdf.Name.R2L
-    return repair_marks(pdf)
+    return repair_marks(pdf, right_to_left)
 
 
-def repair_marks(pdf: pikepdf.Pdf) -> int:
-    """Give raised marks and their letters /ActualText on every page; returns how many letters."""
+def repair_marks(pdf: pikepdf.Pdf, right_to_left: bool = False) -> int:
+    """Give marks and their letters /ActualText on every page: raised marks, and in right-to-left
+    text also marks drawn on the baseline (Hebrew points: WeasyPrint moves them onto their letter
+    with the TJ's spacing, and both extractors read them before it). Returns how many letters."""
     fonts: dict[tuple[int, int], _Font] = {}
     repaired = 0
     for page in pdf.pages:
         contents = page.obj.Contents
         streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
-        if any(b" Ts" in stream.read_bytes() for stream in streams):  # no rise, no raised marks
-            repaired += _repair_page(pdf, page, fonts)
+        if right_to_left or any(b" Ts" in stream.read_bytes() for stream in streams):  # no rise, no raised marks
+            repaired += _repair_page(pdf, page, fonts, right_to_left)
     return repaired
 
 
-def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, int], _Font]) -> int:
+def _pieces(array: pikepdf.Array, font: _Font) -> list[pikepdf.Array]:
+    """A TJ operand cut where its glyphs change from marks to other glyphs or back (each number
+    goes with the glyph after it): drawn one after the other, the pieces draw the same."""
+    pieces: list[list[object]] = []
+    pending: list[object] = []  # numbers waiting for their glyph
+    previous: bool | None = None  # whether the last glyph was a mark
+    for item in array:
+        if not isinstance(item, pikepdf.String):
+            pending.append(item)
+            continue
+        for glyph in _glyphs(pikepdf.Array([item])):
+            mark = _is_marks(font.characters.get(glyph, ""))
+            if mark != previous:
+                pieces.append([])
+                previous = mark
+            pieces[-1] += [*pending, pikepdf.String(glyph)]
+            pending = []
+    if not pieces:
+        return [array]
+    pieces[-1] += pending
+    return [pikepdf.Array(piece) for piece in pieces]
+
+
+def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, int], _Font],
+                 right_to_left: bool) -> int:
     resources = page.Resources.get("/Font", pikepdf.Dictionary())
     output: list = []
-    held: list = []  # from the rise that raised marks on: waiting for the marks' letter
+    held: list = []  # from the rise that raised marks on (or the marks): waiting for the marks' letter
     marks = ""  # the characters of the held marks
     font: _Font | None = None
     render_mode = 0  # the text render mode in force (Tr)
@@ -265,26 +291,31 @@ def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, in
             font = _font(resources.get(str(instruction.operands[0])), fonts)
         elif operator == "TJ" and font is not None:
             array = pikepdf.Array(instruction.operands[0])
-            text = "".join(font.characters.get(glyph, "") for glyph in _glyphs(array))
-            if _is_marks(text):
-                if not held and output and str(output[-1].operator) == "Ts":  # the span starts before the rise
-                    held.append(output.pop())
-                held.append(instruction)
-                marks += text
-                continue
-            split = _split_first_glyph(array) if marks else None
-            if split is not None:
+            pieces = _pieces(array, font) if right_to_left else [array]
+            for piece in pieces:
+                drawn = instruction if len(pieces) == 1 else _tj(*piece)
+                text = "".join(font.characters.get(glyph, "") for glyph in _glyphs(piece))
+                if _is_marks(text) and (right_to_left or held or (output and str(output[-1].operator) == "Ts")):
+                    if not held and output and str(output[-1].operator) == "Ts":  # the span starts before the rise
+                        held.append(output.pop())
+                    held.append(drawn)
+                    marks += text
+                    continue
+                split = _split_first_glyph(piece) if marks else None
+                if split is None:
+                    (held if held else output).append(drawn)
+                    continue
                 head, rest = split
                 letter = "".join(font.characters.get(glyph, "") for glyph in _glyphs(pikepdf.Array(head)))
                 redrawn = _letter_first(held, head, font, render_mode)
                 if redrawn is None:  # not as WeasyPrint writes it: only the text is given
-                    redrawn = [*held, pikepdf.ContentStreamInstruction([pikepdf.Array(head)], instruction.operator)]
+                    redrawn = [*held, _tj(*head)]
                 output += [_span(_drawing_order(marks, letter)), *redrawn, _EMC]
                 if len(rest):
-                    output.append(pikepdf.ContentStreamInstruction([rest], instruction.operator))
+                    output.append(_tj(*rest))
                 held, marks = [], ""
                 count += 1
-                continue
+            continue
         (held if held else output).append(instruction)
     output += held  # marks with no letter after them (WeasyPrint writes none such): left as they were
     if count:

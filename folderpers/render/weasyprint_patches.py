@@ -253,7 +253,9 @@ def marks_mapped(draw_text: Callable[..., Any]) -> Callable[..., Any]:
 def _map_cluster_glyphs(stream: Any, layout: Any) -> None:
     """Give the glyphs of the first line's clusters of several glyphs their characters: the marks
     (combining characters, in logical order) to the glyphs without advance, the rest to the one
-    glyph with an advance. Clusters that do not divide so are left to WeasyPrint."""
+    glyph with an advance, if there is one (HarfBuzz puts marks that follow a letter in clusters of
+    their own: Hebrew points, a shadda with a vowel). Clusters that do not divide so are left to
+    WeasyPrint."""
     encoded = layout.text.encode()
     first_line, _ = layout.get_first_line()
     run = first_line.runs[0]
@@ -271,13 +273,14 @@ def _map_cluster_glyphs(stream: Any, layout: Any) -> None:
             text = encoded[item.offset + start:item.offset + end].decode()
             marks = [character for character in text if unicodedata.combining(character)]
             bases = [glyph for glyph in glyphs if glyph.geometry.width != 0]
-            spacing = [glyph for glyph in glyphs if glyph.geometry.width == 0]
-            if len(glyphs) < 2 or len(bases) != 1 or len(spacing) != len(marks) or any(
+            nonspacing = [glyph for glyph in glyphs if glyph.geometry.width == 0]
+            if len(glyphs) < 2 or len(bases) != (len(text) > len(marks)) or len(nonspacing) != len(marks) or any(
                     glyph.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG or glyph.glyph == pango.PANGO_GLYPH_EMPTY
                     for glyph in glyphs):
                 continue
-            if item.analysis.level % 2:  # right to left: the glyphs of a cluster in reverse order too
-                spacing.reverse()
-            font.to_unicode.setdefault(bases[0].glyph, "".join(c for c in text if not unicodedata.combining(c)))
-            for glyph, mark in zip(spacing, marks, strict=True):
+            if bases:
+                if item.analysis.level % 2:  # right to left: a letter's cluster in reverse order too
+                    nonspacing.reverse()
+                font.to_unicode.setdefault(bases[0].glyph, "".join(c for c in text if not unicodedata.combining(c)))
+            for glyph, mark in zip(nonspacing, marks, strict=True):
                 font.to_unicode.setdefault(glyph.glyph, mark)
