@@ -164,7 +164,7 @@ def _ts(rise: float) -> pikepdf.ContentStreamInstruction:
     return pikepdf.ContentStreamInstruction([rise], pikepdf.Operator("Ts"))
 
 
-def _letter_first(held: list, head: list, font: _Font, render_mode: int) -> list | None:
+def _letter_first(held: list, head: list, font: _Font, render_mode: int, odd: bool) -> list | None:
     """The raised marks (`held`: rises and TJs) and their letter (`head`: the start of the next TJ,
     up to the letter's glyph) drawn the other way round: the letter first, on the baseline, then
     each mark where it was. Same picture; extractors place the replacement text where the span's
@@ -195,7 +195,7 @@ def _letter_first(held: list, head: list, font: _Font, render_mode: int) -> list
     # First, invisibly on the baseline, the first mark: pdfium takes the direction of a span's text
     # from the span's first glyph, and reads the text of a span that starts with a letter of a
     # right-to-left script reversed (the mark before its letter).
-    drawn = [_tr(3), _tj(*_lead(font, marks[0][0], letter_at, end)), _tr(render_mode), _tj(pikepdf.String(letter))]
+    drawn = [_tr(3), _tj(*_lead(font, marks[0][0], letter_at, end, odd)), _tr(render_mode), _tj(pikepdf.String(letter))]
     pen = end
     for glyph, at, glyph_rise in marks:
         drawn += [_ts(glyph_rise), _tj(-(at - pen), pikepdf.String(glyph))]
@@ -206,18 +206,21 @@ def _letter_first(held: list, head: list, font: _Font, render_mode: int) -> list
     return drawn
 
 
-def _lead(font: _Font, mark: bytes, start: float, end: float) -> list[object]:
+def _lead(font: _Font, mark: bytes, start: float, end: float, odd: bool) -> list[object]:
     """The TJ operand of the invisible glyphs a repaired span starts with: the font's space (pdfium
-    generates no space before it; the mark in a font without one) at the letter's start, then the mark, ending where the letter
-    ends (pdfium measures the gap to the next glyph from there); the pen is left at the start.
-    The space starts a thousandth of an em before the letter: pdfium sorts a line's text objects by
-    where they start, and one that began a rounding error after the letter was read after it (its
-    replacement text then taken from the letter's object, which pdfium reads reversed)."""
+    generates no space before it; the mark in a font without one) at the letter's start, then the
+    mark, ending where the letter ends (pdfium measures the gap to the next glyph from there); the
+    pen is left at the start. The space starts a thousandth of an em before the letter: pdfium sorts
+    a line's text objects by where they start. The lead of every other repaired letter (`odd`) has
+    the mark twice: pdfium drops a text object with the same glyphs as one of the five before it,
+    near it (the copies of fake bold), and so dropped the lead of a letter with the same mark as the
+    letter before it."""
     pen = start - 1
-    first = font.space if font.space is not None else mark  # a subset without a space: the mark twice
+    first = font.space if font.space is not None else mark
     items: list[object] = [-pen, pikepdf.String(first)]
     pen += font.widths[first]
-    items += [-(end - font.widths[mark] - pen), pikepdf.String(mark), end - start]
+    width = font.widths[mark]
+    items += [-(end - width - pen), pikepdf.String(mark), *([width, pikepdf.String(mark)] if odd else []), end - start]
     return items
 
 
@@ -307,7 +310,7 @@ def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, in
                     continue
                 head, rest = split
                 letter = "".join(font.characters.get(glyph, "") for glyph in _glyphs(pikepdf.Array(head)))
-                redrawn = _letter_first(held, head, font, render_mode)
+                redrawn = _letter_first(held, head, font, render_mode, count % 2 == 1)
                 if redrawn is None:  # not as WeasyPrint writes it: only the text is given
                     redrawn = [*held, _tj(*head)]
                 output += [_span(_drawing_order(marks, letter)), *redrawn, _EMC]
