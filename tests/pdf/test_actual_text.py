@@ -87,12 +87,38 @@ def _paragraphs(kind: str, seed: int) -> list[str]:
     return paragraphs
 
 
+# Hebrew words, pointed at random: a vowel (niqqud) on most letters, a dagesh on some, the dot of
+# shin or sin on every ש.
+HEBREW_WORDS = ["רופא", "מטופל", "שלום", "בית", "כאב", "טיפול", "שעה", "יום", "שבוע", "מרפאה", "זריקה", "גב",
+                "רגל", "תרופה", "בדיקה", "אחות", "ללכת", "לשתות", "מים", "שאלה", "חולה", "מחר", "בוקר", "ערב"]
+HEBREW_VOWELS = ["\u05b0", "\u05b2", "\u05b4", "\u05b5", "\u05b6", "\u05b7", "\u05b8", "\u05b9", "\u05bb"]
+
+
+def _pointed_hebrew(seed: int) -> list[str]:
+    rng = random.Random(f"hebrew-{seed}")
+    paragraphs = []
+    for _ in range(8):
+        words = []
+        for word in rng.choices(HEBREW_WORDS, k=rng.randint(3, 9)):
+            out = []
+            for letter in word:
+                out.append(letter)
+                if letter == "ש":
+                    out.append(rng.choice(["\u05c1", "\u05c2"]))
+                if letter in "בגדכפתקטמנלש" and rng.random() < 0.3:
+                    out.append("\u05bc")  # dagesh
+                if rng.random() < 0.7:
+                    out.append(rng.choice(HEBREW_VOWELS))
+            words.append(unicodedata.normalize("NFC", "".join(out)))
+        paragraphs.append(" ".join(words) + rng.choice([".", ",", "?", ":"]))
+    return paragraphs
+
+
 PERSIAN = ["بیمار باید ۱۵ دقیقه صبر کند.", "پزشک گفت درد شما کمتر خواهد بود.",
            "این گچ را چهار هفته نگه دارید؛ ژل سرد کمک خواهد کرد.", "با شماره ۰۸۸ تماس بگیرید."]
 HEBREW = ["הרופא אמר שהכאב יעבור בעוד שבוע.", "יש לצום שש שעות לפני הטיפול.", "התקשרו למרפאה בכל שאלה."]
-# Known gaps, measured (README, Translations): Hebrew points (niqqud) are not repaired; a ZERO WIDTH
-# NON-JOINER (Persian می‌شود) is drawn as nothing and so not extracted; pdfium mirrors « ».
-HEBREW_POINTED = ["שָׁלוֹם, הַמְּטֻפָּל יָכוֹל לָלֶכֶת הַבַּיְתָה."]
+# Known gaps, measured (README, Translations): a ZERO WIDTH NON-JOINER (Persian می‌شود) is drawn as
+# nothing and so not extracted; pdfium mirrors « ».
 PERSIAN_ZWNJ = ["پزشک گفت: «درد شما کمتر می‌شود»."]
 
 
@@ -151,7 +177,7 @@ def test_generated_arabic_text_comes_out_as_written(renderer, tmp_path, kind, ex
 
 @pytest.mark.parametrize("language, paragraphs", [
     ("fa", PERSIAN), ("he", HEBREW),
-    pytest.param("he", HEBREW_POINTED, marks=pytest.mark.xfail(reason="Hebrew points", strict=True), id="he-pointed"),
+    *[pytest.param("he", _pointed_hebrew(seed), id=f"he-pointed-{seed}") for seed in range(3)],
     pytest.param("fa", PERSIAN_ZWNJ, marks=pytest.mark.xfail(reason="ZWNJ not drawn", strict=True), id="fa-zwnj")])
 @pytest.mark.parametrize("extract", [_pdftotext, _pdfium], ids=["pdftotext", "pypdfium2"])
 def test_persian_and_hebrew_come_out_as_written(renderer, tmp_path, language, paragraphs, extract):
