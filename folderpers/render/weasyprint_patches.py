@@ -10,6 +10,7 @@ shows, for each, what differs with and without it.
 from __future__ import annotations
 
 import contextlib
+import io
 import itertools
 import re
 import unicodedata
@@ -18,11 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import fontTools.ttLib
 import pydyf
 import weasyprint
 from weasyprint import draw as weasyprint_draw
 from weasyprint.formatting_structure import boxes
 from weasyprint.pdf import tags as weasyprint_tags
+from weasyprint.stacking import StackingContext
 from weasyprint.text.ffi import ffi, pango
 
 from folderpers.errors import EngineError, Location, Problem
@@ -33,7 +36,7 @@ PINNED_PYDYF_VERSION = "0.13.0"
 _SIZED_ARRAY = re.compile(r"(hb_codepoint_t)\[(\d+)\]")
 _cffi_new = ffi.new  # cffi's own, before any patch
 _pydyf_page_references = pydyf.PDF.page_references  # pydyf's own property, before any patch
-RLM, LRM = "\u200f", "\u200e"
+RLM, LRM, ZWNJ = "\u200f", "\u200e", "\u200c"
 # Break hints the renderer puts into addresses (render/typography.py): drawn as nothing, not text.
 _BREAK_HINTS = dict.fromkeys(map(ord, "\u200b\u2060"))
 _applied = False
@@ -58,7 +61,7 @@ def apply() -> None:
     ffi.new = font_subset_arrays_parsed_once(_cffi_new)
     pydyf.PDF.page_references = property(page_references_kept)
     weasyprint_draw.draw_inline_level = lines_planned(weasyprint_draw.draw_inline_level)
-    weasyprint_draw.draw_text = text_with_actual_text(marks_mapped(weasyprint_draw.draw_text))
+    weasyprint_draw.draw_text = text_with_actual_text(marks_mapped(non_joiners_kept(weasyprint_draw.draw_text)))
     _applied = True
 
 
@@ -163,13 +166,18 @@ def drawn_left_to_right(line: Any) -> Iterator[None]:
     while pending:
         box = pending.pop()
         kept.append((box, box.children))
-        box.children = sorted(box.children, key=lambda child: getattr(child, "box", child).position_x)
+        box.children = sorted(box.children, key=_left_edge)
         pending += [child for child in box.children if isinstance(child, boxes.InlineBox)]
     try:
         yield
     finally:
         for box, children in kept:
             box.children = children
+
+
+def _left_edge(child: Any) -> float:
+    """Where a line's child starts: an inline block with a stacking context stands for its box."""
+    return float((child.box if isinstance(child, StackingContext) else child).position_x)
 
 
 def text_with_actual_text(draw_text: Callable[..., Any]) -> Callable[..., Any]:
@@ -248,6 +256,99 @@ def marks_mapped(draw_text: Callable[..., Any]) -> Callable[..., Any]:
                 textbox.pango_layout.deactivate()
         return draw_text(stream, textbox, *args, **kwargs)
     return mapped
+
+
+def non_joiners_kept(draw_text: Callable[..., Any]) -> Callable[..., Any]:
+    """A ZERO WIDTH NON-JOINER (Persian می‌شود: it keeps two letters from joining) is text, but
+    Pango gives it an empty glyph, which WeasyPrint draws as nothing, so extractors and screen
+    readers lost it. While WeasyPrint draws a text box with one, the empty glyph is the font's own
+    glyph for U+200C (WeasyPrint then maps it to that character), drawn invisibly (text render
+    mode 3: fonts give it a shape, shown in editors). Fonts without such a glyph: left as they were."""
+    def drawn(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:
+        if ZWNJ not in textbox.text:
+            return draw_text(stream, textbox, *args, **kwargs)
+        layout = textbox.pango_layout
+        codes: set[str] = set()
+
+        def first_line() -> tuple[Any, Any]:
+            line = type(layout).get_first_line(layout)
+            codes.update(_non_joiner_glyphs(stream, layout, line[0]))
+            return line
+
+        def show_text(text: str) -> None:
+            for piece, invisible in _glyph_pieces(text, codes):
+                if invisible:
+                    stream.set_text_rendering(3)
+                type(stream).show_text(stream, piece)
+                if invisible:
+                    stream.set_text_rendering(0)  # WeasyPrint fills HTML text (mode 0) and sets no other
+
+        layout.get_first_line, stream.show_text = first_line, show_text
+        try:
+            return draw_text(stream, textbox, *args, **kwargs)
+        finally:
+            del layout.get_first_line, stream.show_text
+    return drawn
+
+
+_GLYPH_STRING = re.compile(r"<([0-9a-f]*)>|[^<]+")
+
+
+def _glyph_pieces(text: str, codes: set[str]) -> Iterator[tuple[str, bool]]:
+    """A TJ operand as WeasyPrint writes it (`<glyphs>` in hex, four digits each, and numbers), cut
+    around the glyphs in `codes`: (piece, whether it is one of those glyphs)."""
+    piece = ""
+    for match in _GLYPH_STRING.finditer(text):
+        if match[1] is None:
+            piece += match[0]
+            continue
+        glyphs = [match[1][i:i + 4] for i in range(0, len(match[1]), 4)]
+        run: list[str] = []
+        for glyph in glyphs:
+            if glyph in codes:
+                if run or piece:
+                    yield piece + ("<" + "".join(run) + ">" if run else ""), False
+                piece, run = "", []
+                yield f"<{glyph}>", True
+            else:
+                run.append(glyph)
+        piece += "<" + "".join(run) + ">" if run else ""
+    if piece:
+        yield piece, False
+
+
+def _non_joiner_glyphs(stream: Any, layout: Any, line: Any) -> Iterator[str]:
+    """Give the empty glyphs of the line's ZERO WIDTH NON-JOINERs the font's glyph for it; yields
+    their codes as WeasyPrint writes them."""
+    encoded = layout.text.encode()
+    run = line.runs[0]
+    while run != ffi.NULL:
+        glyph_item = run.data
+        run = run.next
+        item, glyph_string = glyph_item.item, glyph_item.glyphs
+        font, _ = stream.add_font(item.analysis.font)
+        glyph = _font_glyph(font, ZWNJ)
+        if glyph is None or font.bitmap:
+            continue
+        for i in range(glyph_string.num_glyphs):
+            info = glyph_string.glyphs[i]
+            start = item.offset + glyph_string.log_clusters[i]
+            if info.glyph == pango.PANGO_GLYPH_EMPTY and encoded[start:start + len(ZWNJ.encode())].decode() == ZWNJ:
+                info.glyph = glyph
+                yield f"{glyph:04x}"
+
+
+_font_glyphs: dict[tuple[str, str], int | None] = {}
+
+
+def _font_glyph(font: Any, character: str) -> int | None:
+    """The glyph a font (WeasyPrint's, before subsetting) has for a character, from its cmap."""
+    key = (font.hash, character)
+    if key not in _font_glyphs:
+        face = fontTools.ttLib.TTFont(io.BytesIO(font.file_content), fontNumber=font.index, lazy=True)
+        name = face.getBestCmap().get(ord(character))
+        _font_glyphs[key] = None if name is None else face.getGlyphID(name)
+    return _font_glyphs[key]
 
 
 def _map_cluster_glyphs(stream: Any, layout: Any) -> None:
