@@ -35,6 +35,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
+import fontTools.unicodedata
 import pikepdf
 
 # Invisible characters around a repaired letter's text. For pdfium, a LEFT-TO-RIGHT MARK on either side
@@ -135,9 +136,9 @@ def _drawing_order(marks: str, letter: str) -> str:
     return LRM + RLM + RLM + "".join(sorted(marks, key=unicodedata.combining))[::-1] + letter + LRM
 
 
-def _span(text: str) -> pikepdf.ContentStreamInstruction:
+def _span(text: str, tag: str = "Span") -> pikepdf.ContentStreamInstruction:
     properties = pikepdf.Dictionary(ActualText=pikepdf.String(text))
-    return pikepdf.ContentStreamInstruction([pikepdf.Name.Span, properties], pikepdf.Operator("BDC"))
+    return pikepdf.ContentStreamInstruction([pikepdf.Name("/" + tag), properties], pikepdf.Operator("BDC"))
 
 
 _EMC = pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC"))
@@ -285,11 +286,22 @@ def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, in
     marks = ""  # the characters of the held marks
     font: _Font | None = None
     render_mode = 0  # the text render mode in force (Tr)
+    replaced: list[bool] = []  # the marked content open here: whether each has /ActualText
     count = 0
+
+    def placed(piece: pikepdf.Array) -> list:
+        """A piece drawn where no mark waits for it: its punctuation repaired, outside replacement text."""
+        return _punctuation_spans(piece, font) if right_to_left and font and not any(replaced) else [_tj(*piece)]
+
     for instruction in pikepdf.parse_content_stream(page):
         operator = str(instruction.operator)
         if operator == "Tr":
             render_mode = int(instruction.operands[0])
+        elif operator in ("BDC", "BMC"):
+            properties = instruction.operands[-1]
+            replaced.append(isinstance(properties, pikepdf.Dictionary) and "/ActualText" in properties)
+        elif operator == "EMC" and replaced:
+            replaced.pop()
         if operator == "Tf":
             font = _font(resources.get(str(instruction.operands[0])), fonts)
         elif operator == "TJ" and font is not None:
@@ -306,7 +318,10 @@ def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, in
                     continue
                 split = _split_first_glyph(piece) if marks else None
                 if split is None:
-                    (held if held else output).append(drawn)
+                    if held:
+                        held.append(drawn)
+                    else:
+                        output += placed(piece)
                     continue
                 head, rest = split
                 letter = "".join(font.characters.get(glyph, "") for glyph in _glyphs(pikepdf.Array(head)))
@@ -315,15 +330,64 @@ def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, in
                     redrawn = [*held, _tj(*head)]
                 output += [_span(_drawing_order(marks, letter)), *redrawn, _EMC]
                 if len(rest):
-                    output.append(_tj(*rest))
+                    output += placed(rest)
                 held, marks = [], ""
                 count += 1
             continue
         (held if held else output).append(instruction)
     output += held  # marks with no letter after them (WeasyPrint writes none such): left as they were
-    if count:
+    if count or any(str(instruction.operator) == "BDC" and "/ActualText" in instruction.operands[1]
+                    for instruction in output if str(instruction.operator) == "BDC"):
         page.obj.Contents = pdf.make_stream(_unparse(output))
     return count
+
+
+# Punctuation that poppler counts with digits (its "number" class): in a right-to-left line it reads
+# it, and the neutral characters beside it up to the next right-to-left letter, from left to right.
+_POPPLER_NUMBER_PUNCTUATION = frozenset(".,:/-+%\u060c")
+
+
+def _punctuation_spans(piece: pikepdf.Array, font: _Font) -> list:
+    """A piece of right-to-left text with its punctuation repaired for extractors, each in a /Span:
+
+    - Punctuation poppler takes for part of a number (. , : / - + % and the Arabic comma), outside
+      numbers: with a RIGHT-TO-LEFT MARK on either side. poppler read the space before a period
+      after it, or an opening quotation mark after a colon before it ("«:"); between strong
+      right-to-left characters it reads the punctuation on its own.
+    - A mirrored character (brackets, quotation marks): drawn mirrored, and pdfium mirrors it once
+      more where it reads right to left (« came out as »). pdfium reads, from the mark inside the
+      /Span (PDFIUM_ORDER_TAG), the mirrored character, which it mirrors back; poppler and
+      conforming readers read the character itself. (Between right-to-left marks, pdfium read the
+      word beside it backwards: measured.)"""
+    items: list[tuple[list[object], bytes]] = []  # each glyph with the numbers before it
+    pending: list[object] = []
+    for item in piece:
+        if not isinstance(item, pikepdf.String):
+            pending.append(item)
+            continue
+        for glyph in _glyphs(pikepdf.Array([item])):
+            items.append((pending, glyph))
+            pending = []
+    texts = [font.characters.get(glyph, "") for _, glyph in items]
+    output: list = []
+    plain: list[object] = []  # glyphs (with their numbers) drawn as they are, not yet written
+    for index, ((numbers, glyph), text) in enumerate(zip(items, texts, strict=True)):
+        beside = texts[index - 1:index] + texts[index + 1:index + 2]
+        mirrored = fontTools.unicodedata.mirrored(ord(text)) if len(text) == 1 else None
+        number_like = text in _POPPLER_NUMBER_PUNCTUATION and not any(
+            unicodedata.bidirectional(character) in ("EN", "AN") for near in beside for character in near)
+        if mirrored is None and not number_like:
+            plain += [*numbers, pikepdf.String(glyph)]
+            continue
+        if plain:
+            output.append(_tj(*plain))
+            plain = []
+        output.append(_span(RLM + text + RLM if number_like else text))
+        output.append(_span(chr(mirrored) if mirrored is not None else text, PDFIUM_ORDER_TAG))
+        output += [_tj(*numbers, pikepdf.String(glyph)), _EMC, _EMC]
+    if plain or pending:
+        output.append(_tj(*plain, *pending))
+    return output
 
 
 def _number(value: object) -> bytes:
