@@ -129,11 +129,16 @@ def _is_marks(text: str) -> bool:
     return bool(text) and all(unicodedata.combining(ch) for ch in text)
 
 
-def _drawing_order(marks: str, letter: str) -> str:
+def _marks_then_letter(marks: str, letter: str) -> str:
     """The text of a letter and its marks in the order extractors expect glyphs of right-to-left text
     (they reverse it): the marks, last first, in canonical order (by combining class, as NFC orders
     them), then the letter's own text (ToUnicode gives a ligature such as lam-alef in drawing order)."""
-    return LRM + RLM + RLM + "".join(sorted(marks, key=unicodedata.combining))[::-1] + letter + LRM
+    return "".join(sorted(marks, key=unicodedata.combining))[::-1] + letter
+
+
+def _drawing_order(marks: str, letter: str) -> str:
+    """`_marks_then_letter` between the bidi marks pdfium needs (see LRM, RLM)."""
+    return LRM + RLM + RLM + _marks_then_letter(marks, letter) + LRM
 
 
 def _span(text: str, tag: str = "Span") -> pikepdf.ContentStreamInstruction:
@@ -328,7 +333,11 @@ def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, in
                 redrawn = _letter_first(held, head, font, render_mode, count % 2 == 1)
                 if redrawn is None:  # not as WeasyPrint writes it: only the text is given
                     redrawn = [*held, _tj(*head)]
-                output += [_span(_drawing_order(marks, letter)), *redrawn, _EMC]
+                if right_to_left:  # poppler reads the /Span's text, pdfium that of the mark inside it
+                    output += [_span(_marks_then_letter(marks, letter)),
+                               _span(_drawing_order(marks, letter), PDFIUM_ORDER_TAG), *redrawn, _EMC, _EMC]
+                else:
+                    output += [_span(_drawing_order(marks, letter)), *redrawn, _EMC]
                 if len(rest):
                     output += placed(rest)
                 held, marks = [], ""
@@ -383,7 +392,7 @@ def _punctuation_spans(piece: pikepdf.Array, font: _Font) -> list:
             output.append(_tj(*plain))
             plain = []
         output.append(_span(RLM + text + RLM if number_like else text))
-        output.append(_span(chr(mirrored) if mirrored is not None else text, PDFIUM_ORDER_TAG))
+        output.append(_span(LRM + text + LRM if mirrored is not None else text, PDFIUM_ORDER_TAG))
         output += [_tj(*numbers, pikepdf.String(glyph)), _EMC, _EMC]
     if plain or pending:
         output.append(_tj(*plain, *pending))

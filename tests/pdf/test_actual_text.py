@@ -79,6 +79,9 @@ def _paragraphs(kind: str, seed: int) -> list[str]:
         elif kind == "contact":  # a name and a linked phone number in one left-to-right passage
             middle = (f'<span lang="nl" dir="ltr">{rng.choice(LONG_NAMES)} (<a dir="ltr" href="tel:+31882151111">'
                       f'088 215 {rng.randint(1000, 9999)}</a>)</span>{punctuation}')
+        elif kind == "quoted":  # mirrored characters: quotation marks and brackets around Arabic words
+            opening, closing = rng.choice(["«»", "()", "[]"])
+            middle = f"{opening}{_arabic(rng, rng.randint(1, 3), True)}{closing}{punctuation}"
         elif kind == "email":
             middle = f'<a dir="ltr" href="mailto:a@b.example">pijnpoli@ziekenhuis.example</a>{punctuation}'
         else:
@@ -118,6 +121,20 @@ PERSIAN = ["بیمار باید ۱۵ دقیقه صبر کند.", "پزشک گف�
            "این گچ را چهار هفته نگه دارید؛ ژل سرد کمک خواهد کرد.", "با شماره ۰۸۸ تماس بگیرید."]
 HEBREW = ["הרופא אמר שהכאב יעבור בעוד שבוע.", "יש לצום שש שעות לפני הטיפול.", "התקשרו למרפאה בכל שאלה."]
 PERSIAN_ZWNJ = ["پزشک گفت: «درد شما کمتر می‌شود»."]
+# Persian words, some with a ZERO WIDTH NON-JOINER (it keeps two letters from joining; drawn as nothing)
+PERSIAN_WORDS = ["می‌شود", "نمی‌خواهند", "کتاب‌ها", "درخت‌ها", "بیمارستان‌ها", "می‌روند", "خانه‌ای", "پزشک", "درد",
+                 "بیمار", "دارو", "امروز", "فردا", "ساعت", "آب", "گچ", "هفته", "کمتر", "تماس", "بگیرید"]
+
+
+def _persian(seed: int) -> list[str]:
+    rng = random.Random(f"persian-{seed}")
+    paragraphs = []
+    for _ in range(8):
+        before, quoted, after = (" ".join(rng.choices(PERSIAN_WORDS, k=rng.randint(1, 4))) for _ in range(3))
+        opening, closing = rng.choice(["«»", "()"])
+        paragraphs.append(f"{before}{rng.choice([':', '،', ''])} {opening}{quoted}{closing} {after} "
+                          f"{rng.choice(['۱۵', '۲', '۳۰'])} {rng.choice(PERSIAN_WORDS)}{rng.choice(['.', '؟', '؛'])}")
+    return paragraphs
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +176,7 @@ def _source(paragraph: str) -> str:
     return re.sub(r"<[^>]+>", "", paragraph)
 
 
-KINDS = ["marks", "numbers", "name", "long name", "email", "phone", "contact"]
+KINDS = ["marks", "numbers", "quoted", "name", "long name", "email", "phone", "contact"]
 
 
 @pytest.mark.parametrize("extract", [_pdftotext, _pdfium], ids=["pdftotext", "pypdfium2"])
@@ -176,7 +193,8 @@ def test_generated_arabic_text_comes_out_as_written(renderer, tmp_path, kind, ex
 @pytest.mark.parametrize("language, paragraphs", [
     ("fa", PERSIAN), ("he", HEBREW),
     *[pytest.param("he", _pointed_hebrew(seed), id=f"he-pointed-{seed}") for seed in range(3)],
-    pytest.param("fa", PERSIAN_ZWNJ, id="fa-zwnj")])
+    pytest.param("fa", PERSIAN_ZWNJ, id="fa-zwnj"),
+    *[pytest.param("fa", _persian(seed), id=f"fa-generated-{seed}") for seed in range(3)]])
 @pytest.mark.parametrize("extract", [_pdftotext, _pdfium], ids=["pdftotext", "pypdfium2"])
 def test_persian_and_hebrew_come_out_as_written(renderer, tmp_path, language, paragraphs, extract):
     extracted = extract(_render(renderer, tmp_path, language, paragraphs))
