@@ -418,6 +418,8 @@ def _unparse(instructions: list) -> bytes:
             text = str(operands[1].ActualText)
             lines.append(operands[0].unparse() + b" <</ActualText <FEFF"
                          + text.encode("utf-16-be").hex().upper().encode("ascii") + b">>> BDC")
+        elif operator == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and not operands[1].keys():
+            lines.append(operands[0].unparse() + b" <<>> BDC")  # as pydyf writes it ("<< >>" is not plain)
         else:
             lines.append(pikepdf.unparse_content_stream([instruction]).rstrip(b"\n"))
     return b"\n".join(lines) + b"\n"
