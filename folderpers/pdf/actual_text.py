@@ -293,9 +293,17 @@ def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, in
     render_mode = 0  # the text render mode in force (Tr)
     replaced: list[bool] = []  # the marked content open here: whether each has /ActualText
     count = 0
+    # Whether the text drawn last is a space on its own: pdfium skips a text object without ink, and
+    # generates no space before a repaired letter (its span starts with a space), so that it lost the
+    # space between two words that meet at repaired letters. The next repaired letter's text for
+    # pdfium then starts with it.
+    lone_space = False
 
     def placed(piece: pikepdf.Array) -> list:
         """A piece drawn where no mark waits for it: its punctuation repaired, outside replacement text."""
+        nonlocal lone_space
+        text = "".join(font.characters.get(glyph, "") for glyph in _glyphs(piece)) if font else ""
+        lone_space = text.isspace() or (lone_space and not text)  # (a piece of numbers only: no text)
         return _punctuation_spans(piece, font) if right_to_left and font and not any(replaced) else [_tj(*piece)]
 
     for instruction in pikepdf.parse_content_stream(page):
@@ -335,7 +343,9 @@ def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, in
                     redrawn = [*held, _tj(*head)]
                 if right_to_left:  # poppler reads the /Span's text, pdfium that of the mark inside it
                     output += [_span(_marks_then_letter(marks, letter)),
-                               _span(_drawing_order(marks, letter), PDFIUM_ORDER_TAG), *redrawn, _EMC, _EMC]
+                               _span(" " * lone_space + _drawing_order(marks, letter), PDFIUM_ORDER_TAG), *redrawn,
+                               _EMC, _EMC]
+                    lone_space = False
                 else:
                     output += [_span(_drawing_order(marks, letter)), *redrawn, _EMC]
                 if len(rest):
@@ -354,6 +364,7 @@ def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, in
 # Punctuation that poppler counts with digits (its "number" class): in a right-to-left line it reads
 # it, and the neutral characters beside it up to the next right-to-left letter, from left to right.
 _POPPLER_NUMBER_PUNCTUATION = frozenset(".,:/-+%\u060c")
+_NUMBER_CLASSES = ("EN", "AN", "CS", "ES", "ET")  # digits and what stands in numbers (bidi classes)
 
 
 def _punctuation_spans(piece: pikepdf.Array, font: _Font) -> list:
@@ -367,7 +378,10 @@ def _punctuation_spans(piece: pikepdf.Array, font: _Font) -> list:
       more where it reads right to left (« came out as »). pdfium reads, from the mark inside the
       /Span (PDFIUM_ORDER_TAG), the mirrored character, which it mirrors back; poppler and
       conforming readers read the character itself. (Between right-to-left marks, pdfium read the
-      word beside it backwards: measured.)"""
+      word beside it backwards: measured.)
+    - A number: its leftmost digit with a RIGHT-TO-LEFT MARK before it. poppler read the space after
+      a number before it ("حوالي  15دقيقة"): it reads a number, and the neutral characters left of it
+      up to the next right-to-left letter, from left to right."""
     items: list[tuple[list[object], bytes]] = []  # each glyph with the numbers before it
     pending: list[object] = []
     for item in piece:
@@ -385,12 +399,17 @@ def _punctuation_spans(piece: pikepdf.Array, font: _Font) -> list:
         mirrored = fontTools.unicodedata.mirrored(ord(text)) if len(text) == 1 else None
         number_like = text in _POPPLER_NUMBER_PUNCTUATION and not any(
             unicodedata.bidirectional(character) in ("EN", "AN") for near in beside for character in near)
-        if mirrored is None and not number_like:
+        number_start = len(text) == 1 and unicodedata.bidirectional(text) in ("EN", "AN") and not (
+            index and any(unicodedata.bidirectional(character) in _NUMBER_CLASSES for character in texts[index - 1]))
+        if mirrored is None and not number_like and not number_start:
             plain += [*numbers, pikepdf.String(glyph)]
             continue
         if plain:
             output.append(_tj(*plain))
             plain = []
+        if number_start:
+            output += [_span(RLM + text), _span(text, PDFIUM_ORDER_TAG), _tj(*numbers, pikepdf.String(glyph)), _EMC, _EMC]
+            continue
         output.append(_span(RLM + text + RLM if number_like else text))
         output.append(_span(LRM + text + LRM if mirrored is not None else text, PDFIUM_ORDER_TAG))
         output += [_tj(*numbers, pikepdf.String(glyph)), _EMC, _EMC]

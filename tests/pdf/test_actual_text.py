@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -21,7 +22,7 @@ from folderpers.pdf.actual_text import repair_text
 from folderpers.project import Project
 from folderpers.render.pdf import PdfRenderer
 
-from support import REPO, comparable, extracted_in_order
+from support import BIDI_CONTROLS, REPO, comparable, extracted_in_order
 
 # Arabic words without marks (everyday vocabulary), and where marks may go.
 WORDS = ["الطبيب", "المريض", "العلاج", "الدواء", "الألم", "الظهر", "الساق", "المستشفى", "موعد", "يوم",
@@ -172,7 +173,6 @@ def _pdfium(data: bytes) -> str:
 
 def _source(paragraph: str) -> str:
     """The text of a paragraph of HTML (the generated HTML has tags and no entities)."""
-    import re
     return re.sub(r"<[^>]+>", "", paragraph)
 
 
@@ -188,6 +188,21 @@ def test_generated_arabic_text_comes_out_as_written(renderer, tmp_path, kind, ex
         paragraphs = _paragraphs(kind, seed)
         extracted = extract(_render(renderer, tmp_path, "ar", paragraphs))
         assert extracted_in_order(extracted, [_source(p) for p in paragraphs], comparable) == []
+
+
+def _spaced(text: str) -> str:
+    """Text with each run of whitespace (a line break too) as one space, bidi controls taken out."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text.translate(BIDI_CONTROLS))).strip()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_pdftotext_puts_the_spaces_of_generated_arabic_where_they_are(renderer, tmp_path, kind):
+    """The comparisons above ignore whitespace; here it counts. poppler read the space after a number
+    or a period before it ("حوالي  15دقيقة"), and a colon with the quotation mark after it "«:"."""
+    for seed in range(3):
+        paragraphs = _paragraphs(kind, seed)
+        extracted = _spaced(_pdftotext(_render(renderer, tmp_path, "ar", paragraphs)))
+        assert [p for p in paragraphs if _spaced(_source(p)) not in extracted] == []
 
 
 @pytest.mark.parametrize("language, paragraphs", [
