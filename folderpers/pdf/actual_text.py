@@ -1,30 +1,34 @@
-"""Text extraction of right-to-left text: Arabic marks repaired with /ActualText.
+"""Text extraction of right-to-left text: marks, punctuation and numbers repaired with /ActualText.
 
-WeasyPrint 70 draws a positioned mark (tanwin, shadda, kasra, ...) as a glyph of its own, raised
-with the text rise operator (Ts), after its letter. Extractors (poppler's pdftotext, pdfium, and
-screen readers that read a PDF's text the same way) take raised text for another line: the marks
-came out apart from their letters, often on a line of their own. Upstream: Kozea/WeasyPrint#2841
-(text extracted from GSUB/GPOS-shaped Arabic is wrong; open).
+WeasyPrint 70 draws a positioned mark (tanwin, shadda, kasra, a Hebrew point, ...) as a glyph of its
+own, raised with the text rise operator (Ts) or moved onto its letter with the TJ's spacing, before
+its letter in drawing order. Extractors (poppler's pdftotext, pdfium, and screen readers that read a
+PDF's text the same way) took raised text for another line and read marks before their letters.
+Upstream: Kozea/WeasyPrint#2841 (text extracted from GSUB/GPOS-shaped Arabic is wrong; open).
 
 How the two extractors read a right-to-left line (from their sources, and measured on these PDFs):
 - poppler (TextOutputDev): a page with more R than L characters is read from the right: the
   longest run without L or "number" characters (digits, . , : / - + % and the Arabic comma)
-  reversed, then the longest run without R characters forward, and so on. An /ActualText is
-  spread over its span's glyphs, left to right, and read the same way.
-- pdfium (CPDF_TextPage): a line is cut into runs of one class (L, R, weak: digits, punctuation
-  and marks, neutral) and the runs are taken from the right. An /ActualText takes the direction
-  of its span's first glyph: after a right-to-left glyph each run of it is read reversed (a
-  mark came out before its letter), after another glyph as written. In a document whose
+  reversed, then the longest run without R characters forward, and so on. An /ActualText (of a
+  /Span only) is spread over its span's glyphs, left to right, and read the same way.
+- pdfium (CPDF_TextPage): text objects sorted by where they start (between changes of height),
+  an object without ink or repeating one of the five before it dropped; a line is cut into runs of
+  one class (L, R, weak: digits, punctuation and marks, neutral) and the runs are taken from the
+  right, R runs and neutral runs after them reversed and mirrored. It reads the /ActualText of the
+  innermost mark with a property list, whatever its tag (PDFIUM_ORDER_TAG), at the span's first
+  object: reversed if that object's text is right to left, else as written. In a document whose
   /ViewerPreferences say /Direction /R2L every line is read as a right-to-left line.
 
-The repair: a letter and its raised marks are put in one marked-content span with /ActualText
-(ISO 32000-1, 14.9.4): the marks (in reverse canonical order) then the letter, with invisible
-characters around them that keep pdfium from joining the letter to the word's other letters or
-the marks to a period (LRM, RLM, RLM before, LRM after). Inside the span the font's space and the mark are drawn first,
-invisibly on the baseline (so pdfium reads the span as written and adds no space before it), then
-the letter, the marks where they were, and the letter once more, invisibly, so that the span ends
-where the letter does. Both extractors then give the letter with its marks, in its word, on its
-line. The picture is unchanged (pixel for pixel). Pages without raised marks are left as they are.
+The repair (ISO 32000-1, 14.9.4): a letter and its marks are put in one /Span whose /ActualText
+poppler reads (the marks in reverse canonical order, then the letter) and, in right-to-left text, a
+mark inside it with pdfium's text (the same between LRM, RLM, RLM and LRM, which keep pdfium from
+joining the letter to the word's other letters or the marks to a period). Inside, the font's space
+and the mark are drawn first, invisibly on the baseline, just before the letter (so pdfium reads the
+span as written and adds no space before it), then the letter, the marks where they were, and the
+letter once more, invisibly, so that the span ends where the letter does. In right-to-left text
+also punctuation, mirrored characters and numbers get spans (`_punctuation_spans`). The picture is
+unchanged (pixel for pixel). Pages of left-to-right documents without raised marks are left as they
+are.
 """
 
 from __future__ import annotations
@@ -38,10 +42,10 @@ from dataclasses import dataclass
 import fontTools.unicodedata
 import pikepdf
 
-# Invisible characters around a repaired letter's text. For pdfium, a LEFT-TO-RIGHT MARK on either side
-# keeps the marks from joining a period before them (in drawing order) and the letter from joining
-# the letters after it; poppler chooses a page's direction by counting L and R characters, and two
-# RIGHT-TO-LEFT MARKs even out the two LRMs.
+# Invisible characters around a repaired letter's text for pdfium (and, in left-to-right documents,
+# for poppler too). A LEFT-TO-RIGHT MARK on either side keeps the marks from joining a period before
+# them (in drawing order) and the letter from joining the letters after it; poppler chooses a page's
+# direction by counting L and R characters, and two RIGHT-TO-LEFT MARKs even out the two LRMs.
 LRM, RLM = "\u200e", "\u200f"
 # The tag of the mark whose /ActualText pdfium reads instead of its /Span's (runs_reversed_for_pdfium).
 PDFIUM_ORDER_TAG = "VisualOrder"
