@@ -216,12 +216,15 @@ def test_persian_and_hebrew_come_out_as_written(renderer, tmp_path, language, pa
     assert extracted_in_order(extracted, paragraphs, comparable) == []
 
 
-def test_the_repair_changes_no_pixel(renderer, tmp_path):
-    paragraphs = _paragraphs("marks", 0) + _paragraphs("contact", 0)
+@pytest.mark.parametrize("language, paragraphs", [
+    ("ar", _paragraphs("marks", 0) + _paragraphs("contact", 0) + _paragraphs("quoted", 0) + _paragraphs("numbers", 0)),
+    ("he", _pointed_hebrew(0)), ("fa", _persian(0))], ids=["ar", "he", "fa"])
+def test_the_repair_changes_no_pixel(renderer, tmp_path, language, paragraphs):
+    """Raised marks, marks on the baseline, punctuation, numbers, brackets: repaired, the same picture."""
     images = []
     for repaired in (False, True):
         path = tmp_path / f"{repaired}.pdf"
-        path.write_bytes(_render(renderer, tmp_path, "ar", paragraphs, repaired))
+        path.write_bytes(_render(renderer, tmp_path, language, paragraphs, repaired))
         subprocess.run(["pdftoppm", "-r", "110", "-png", str(path), str(tmp_path / str(repaired))], check=True)
         images.append(sorted(tmp_path.glob(f"{repaired}-*.png")))
     assert len(images[0]) == len(images[1]) >= 1
