@@ -376,9 +376,12 @@ def _map_cluster_glyphs(stream: Any, layout: Any) -> None:
             marks = [character for character in text if unicodedata.combining(character)]
             bases = [glyph for glyph in glyphs if glyph.geometry.width != 0]
             nonspacing = [glyph for glyph in glyphs if glyph.geometry.width == 0]
-            if len(glyphs) < 2 or len(bases) != (len(text) > len(marks)) or len(nonspacing) != len(marks) or any(
-                    glyph.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG or glyph.glyph == pango.PANGO_GLYPH_EMPTY
-                    for glyph in glyphs):
+            if len(glyphs) < 2 or any(glyph.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG
+                                      or glyph.glyph == pango.PANGO_GLYPH_EMPTY for glyph in glyphs):
+                continue
+            if len(bases) != (len(text) > len(marks)) or len(nonspacing) != len(marks):
+                for glyph, character in _divided_by_cmap(font, [glyph.glyph for glyph in glyphs], text).items():
+                    font.to_unicode.setdefault(glyph, character)
                 continue
             if bases:
                 if item.analysis.level % 2:  # right to left: a letter's cluster in reverse order too
@@ -386,3 +389,18 @@ def _map_cluster_glyphs(stream: Any, layout: Any) -> None:
                 font.to_unicode.setdefault(bases[0].glyph, "".join(c for c in text if not unicodedata.combining(c)))
             for glyph, mark in zip(nonspacing, marks, strict=True):
                 font.to_unicode.setdefault(glyph.glyph, mark)
+
+
+def _divided_by_cmap(font: Any, glyphs: list[int], text: str) -> dict[int, str]:
+    """A cluster of one letter and its marks, one glyph each, whose letter has no advance (the alef
+    of a lam-alef drawn over the lam): each mark to its own glyph (the font's glyph for it), the
+    letter to the glyph left over. Empty if the cluster does not divide so."""
+    marks = [character for character in text if unicodedata.combining(character)]
+    letters = [character for character in text if not unicodedata.combining(character)]
+    if len(letters) != 1 or len(glyphs) != len(text):
+        return {}
+    divided = {glyph: mark for mark in marks if (glyph := _font_glyph(font, mark)) in glyphs}
+    rest = [glyph for glyph in glyphs if glyph not in divided]
+    if len(divided) != len(marks) or len(rest) != 1:
+        return {}
+    return {**divided, rest[0]: letters[0]}
