@@ -136,11 +136,12 @@ def index_chunks(themes: Iterable[dict[str, Any]], records: Iterable[str]) -> It
 
 
 def write_manifests(store: StateStore, dist: Path) -> bool:
-    """Rewrite the manifests of the publications whose outputs this build recorded or dropped, remove
-    those of publications gone, then the index (also when there is none yet). Return whether anything
-    was written."""
-    touched = store.touched_publications()
-    for manifest, facts in touched.items():
+    """Rewrite the manifests of the publications whose outputs were recorded or dropped since they
+    were written, remove those of publications gone, then the index (also when there is none yet).
+    Return whether anything was written."""
+    stale = False
+    for manifest, facts in store.stale_publications():
+        stale = True
         target = dist / manifest
         entries = list(store.entries(publication=manifest))
         if not entries:
@@ -155,9 +156,10 @@ def write_manifests(store: StateStore, dist: Path) -> bool:
         shown = facts or entries[0]  # the facts of this build's outputs, else of those still there
         sha256 = hashlib.sha256(data).hexdigest()
         store.record_publication(manifest, shown["institution"], sha256, index_record(manifest, sha256, shown))
-    if not touched and (dist / MANIFEST_NAME).is_file():
+    if not stale and (dist / MANIFEST_NAME).is_file():
         return False
     publish_chunks(dist / MANIFEST_NAME, index_chunks(store.themes(), store.index_records()), dist)
+    store.manifests_written()
     return True
 
 

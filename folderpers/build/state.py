@@ -10,10 +10,10 @@ holds little more than its path, checksums, size and modification time: well und
 Changes are written incrementally, a transaction per batch of outputs; a no-op build only reads.
 An output file is taken to be as it was written when its size and modification time are as
 recorded; only when the time differs (or with --verify) is it hashed, and then the time recorded
-anew when the bytes are right. dist/manifest.json (for intranet consumers, format unchanged:
-schemas/manifest.schema.json) is made from this store, only when something changed. A dist/ with
-only a manifest.json (made before this store existed) is taken over from it: its outputs are
-verified by hash once.
+anew when the bytes are right. The manifest files for intranet consumers (manifest.py: an index
+and one per publication) are written from this store: a publication's when its outputs changed,
+the index from one row per publication. A dist/ with only manifest files (a lost store, or one of
+another version) is taken over from them: its outputs are verified by hash once.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ CREATE INDEX IF NOT EXISTS outputs_by_publication ON outputs (publication);
 CREATE TABLE IF NOT EXISTS publications (
     manifest TEXT PRIMARY KEY, institution TEXT NOT NULL, sha256 BLOB NOT NULL, record TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stale (manifest TEXT PRIMARY KEY, facts INTEGER) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS collection (
     path TEXT NOT NULL UNIQUE, writer TEXT NOT NULL, sha256 BLOB NOT NULL, bytes INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL, made_from BLOB NOT NULL
@@ -136,8 +137,6 @@ class StateStore:
         self._parsed: dict[tuple[str, int], Any] = {}
         self._pending = 0  # writes in the open transaction
         self.changed = False  # an output row was added, replaced or removed by this build
-        # publication manifest -> the facts of the last output recorded for it (None: only outputs dropped)
-        self._touched: dict[str, dict[str, Any] | None] = {}
         self._theme_keys: dict[int, str] = {}
         self.connection: sqlite3.Connection | None = None  # opened when there is state to read or write
         if self.path.is_file() or read_manifest(self.dist):
@@ -179,7 +178,7 @@ class StateStore:
         assert self.connection is not None
         self.connection.execute("PRAGMA journal_mode = WAL")
         drops = "".join(f"DROP TABLE IF EXISTS {table};"
-                        for table in ("meta", "shared", "outputs", "collection", "publications"))
+                        for table in ("meta", "shared", "outputs", "collection", "publications", "stale"))
         # another version's tables are started afresh
         self.connection.executescript(f"BEGIN IMMEDIATE; {drops} {_SCHEMA} "
                                       f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
@@ -203,11 +202,11 @@ class StateStore:
             if index is None and entry["kind"] == "pdf":  # before /3 its thumbnail was no output: taken over too
                 self._take_over_thumbnail(entry, theme_id, own, facts, manifest)
         for record in index["publications"] if index else ():
-            if record["manifest"] in self._touched:
+            if self._one("SELECT 1 FROM stale WHERE manifest = ?", (record["manifest"],)):
                 self._write("INSERT OR REPLACE INTO publications VALUES (?, ?, ?, ?)",
                             (record["manifest"], record["institution"], bytes.fromhex(record["sha256"]),
                              _json(record)))
-                del self._touched[record["manifest"]]
+                self._write("DELETE FROM stale WHERE manifest = ?", (record["manifest"],))
         self.commit()
 
     def _take_over_thumbnail(self, pdf: dict[str, Any], theme_id: int, own_inputs: dict[str, str],
@@ -259,13 +258,18 @@ class StateStore:
             self._interned[key] = row[0]
         return self._interned[key]
 
-    def _value(self, row_id: int) -> Any:
+    def _value(self, row_id: int, keep: bool = True) -> Any:
+        """A shared part by id; kept parsed for the next output when `keep` (not a publication's facts,
+        when all publications are read one after the other: memory would grow with the corpus)."""
         key = ("shared", row_id)
-        if key not in self._parsed:
-            row = self._one("SELECT data FROM shared WHERE id = ?", (row_id,))
-            assert row is not None, f"shared part {row_id} of an output is missing"
-            self._parsed[key] = json.loads(row[0])
-        return self._parsed[key]
+        if key in self._parsed:
+            return self._parsed[key]
+        row = self._one("SELECT data FROM shared WHERE id = ?", (row_id,))
+        assert row is not None, f"shared part {row_id} of an output is missing"
+        value = json.loads(row[0])
+        if keep:
+            self._parsed[key] = value
+        return value
 
     def theme_id(self, theme_inputs: dict[str, str], pipeline: dict[str, str]) -> int:
         """The id of the theme's input digests with the pipeline version (stored when first recorded)."""
@@ -286,12 +290,15 @@ class StateStore:
         committed with its batch."""
         folder_inputs = {name: digest for name, digest in own_inputs.items() if folder_side(name)}
         other_inputs = {name: digest for name, digest in own_inputs.items() if not folder_side(name)}
+        facts_id = self._intern("shared", facts)
         self._write("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (path, kind, writer, source, facts["institution"], bytes.fromhex(sha256), size, mtime_ns, pages,
                      bytes.fromhex(inputs_sha256), theme, self._intern("shared", folder_inputs),
-                     self._intern("shared", other_inputs), self._intern("shared", facts), publication))
+                     self._intern("shared", other_inputs), facts_id, publication))
+        # its manifest is written again (after the outputs, before the build ends): kept here, not in
+        # memory, so that a build cut short leaves it for the next one
+        self._write("INSERT OR REPLACE INTO stale VALUES (?, ?)", (publication, facts_id))
         self.changed = True
-        self._touched[publication] = facts
         if self._pending >= BATCH:
             self.commit()
 
@@ -342,7 +349,7 @@ class StateStore:
                 if path not in checked and not (self.dist / path).is_file()]
         for path, publication in gone:
             self._write("DELETE FROM outputs WHERE path = ?", (path,))
-            self._touched.setdefault(publication, None)
+            self._write("INSERT OR IGNORE INTO stale VALUES (?, NULL)", (publication,))
         if gone:
             self.changed = True
         self.commit()
@@ -352,7 +359,7 @@ class StateStore:
         if not self.changed:
             return
         used = "SELECT theme FROM outputs UNION SELECT folder_inputs FROM outputs UNION SELECT other_inputs FROM " \
-               "outputs UNION SELECT facts FROM outputs"
+               "outputs UNION SELECT facts FROM outputs UNION SELECT facts FROM stale WHERE facts IS NOT NULL"
         self._write(f"DELETE FROM shared WHERE id NOT IN ({used})")
         self.commit()
         self._interned.clear()
@@ -365,14 +372,20 @@ class StateStore:
     def entries(self, publication: str | None = None, institution: str | None = None) -> Iterator[dict[str, Any]]:
         """Outputs as their publication manifest's entries (schemas/publication-manifest.schema.json), by
         path: those of one publication (by its manifest's path), of one institution, or all."""
+        # an institution's publications are those whose manifest path starts with "<institution>/" (by
+        # the index on publication; "0" is the character after "/")
         where, parameters = ("WHERE publication = ?", (publication,)) if publication is not None else \
-            ("WHERE institution = ?", (institution,)) if institution is not None else ("", ())
+            ("WHERE publication > ? AND publication < ?", (f"{institution}/", f"{institution}0")) \
+            if institution is not None else ("", ())
         rows = self._read(
             "SELECT path, kind, writer, source, sha256, bytes, pages, inputs_sha256, theme, folder_inputs, "
             f"other_inputs, facts FROM outputs {where} ORDER BY path", parameters)
+        facts_id, facts_value = None, {}
         for path, kind, writer, source, sha256, size, pages, inputs_sha256, theme, folder, other, facts in rows:
+            if facts != facts_id:  # the outputs of one publication come one after the other (by path)
+                facts_id, facts_value = facts, self._value(facts, keep=False)
             entry = {"path": path, "kind": kind, "writer": writer, "source": source, "sha256": sha256.hex(),
-                     "bytes": size, "pages": pages, **self._value(facts),
+                     "bytes": size, "pages": pages, **facts_value,
                      "inputs": dict(sorted({**self._value(folder), **self._value(other)}.items())),
                      "theme": self._theme_key(theme), "inputs_sha256": inputs_sha256.hex()}
             yield {key: entry[key] for key in ENTRY_ORDER}
@@ -385,19 +398,24 @@ class StateStore:
 
     # -- the manifest's index (see manifest.py) --------------------------------------------------
 
-    def touched_publications(self) -> dict[str, dict[str, Any] | None]:
-        """The publications (by manifest path) whose outputs this build recorded or dropped, sorted."""
-        return dict(sorted(self._touched.items()))
+    def stale_publications(self) -> Iterator[tuple[str, dict[str, Any] | None]]:
+        """The publications (by manifest path) whose outputs were recorded or dropped since their manifest
+        was written, with the facts of the output recorded last (None: outputs only dropped), sorted."""
+        for manifest, facts in list(self._read("SELECT manifest, facts FROM stale ORDER BY manifest")):
+            yield manifest, None if facts is None else self._value(facts, keep=False)
 
     def record_publication(self, manifest: str, institution: str, sha256: str, record: str) -> None:
         """A publication's manifest (its sha256) now written, and its line in the index (compact JSON)."""
         self._write("INSERT OR REPLACE INTO publications VALUES (?, ?, ?, ?)",
                     (manifest, institution, bytes.fromhex(sha256), record))
-        self._touched.pop(manifest, None)
 
     def forget_publication(self, manifest: str) -> None:
         self._write("DELETE FROM publications WHERE manifest = ?", (manifest,))
-        self._touched.pop(manifest, None)
+
+    def manifests_written(self) -> None:
+        """Every stale publication's manifest and then the index are written."""
+        self._write("DELETE FROM stale")
+        self.commit()
 
     def themes(self) -> list[dict[str, Any]]:
         """Each theme (input digests with the pipeline version) some output was made from, by id."""

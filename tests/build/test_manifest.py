@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import jsonschema
+import pytest
 
 from folderpers.build import manifest
 from folderpers.build.manifest import MANIFEST_NAME
@@ -206,3 +207,21 @@ print(json.dumps({{"ok": report.ok, "parent": os.getpid(), "pypdfium2": "pypdfiu
     pids = [int(line) for line in made_in.read_text().split()]
     assert len(pids) == 1 and pids[0] != facts["parent"]
     assert (tmp_project.root / "dist/alpha/thumbs/demo.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_build_cut_short_before_its_manifests_leaves_them_to_the_next(tmp_project, monkeypatch):
+    from folderpers.build import pipeline
+    tmp_project.folder("een")
+    assert build(tmp_project.project, options(formats=("web",))).ok
+    path = tmp_project.root / "folders/een/folder.yaml"
+    path.write_text(path.read_text().replace("version: 1.2", "version: 1.3"))
+
+    def cut_short(*args):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(pipeline, "write_manifests", cut_short)
+    with pytest.raises(KeyboardInterrupt):
+        build(tmp_project.project, options(formats=("web",)))
+    monkeypatch.undo()
+    report = build(tmp_project.project, options(formats=("web",)))
+    assert report.ok and report.count("built") == 0  # the outputs were recorded: only the manifests are written
+    assert {record["version"] for record in read_manifest(tmp_project)["index"]["publications"]} == {"1.3"}

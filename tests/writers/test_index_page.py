@@ -201,3 +201,34 @@ def test_links_from_names_are_url_encoded(tmp_project):
             assert not parts.query and not parts.fragment, href
             resolved.add(unquote(parts.path))
         assert {f"/dist/al pha%/{unsafe}.html", f"/dist/al pha%/{unsafe}.en.html"} <= resolved, (page.path, resolved)
+
+
+def test_only_the_pages_of_institutions_whose_publications_changed_are_made_again(tmp_project):
+    tmp_project.folder("gedeeld")
+    tmp_project.folder("alleen-alpha", MINIMAL_FOLDER + "institutions: [alpha]\n")
+    assert build(tmp_project.project, options(formats=("web", "index"))).ok
+    dist = tmp_project.root / "dist"
+    pages = ("index.html", "alpha/index.html", "beta/index.html")
+
+    def stamps():
+        return {page: ((dist / page).stat().st_mtime_ns, (dist / page).stat().st_ino) for page in pages}
+    before = stamps()
+    source = tmp_project.root / "folders/alleen-alpha/folder.yaml"
+    source.write_text(source.read_text().replace("version: 1.2", "version: 1.3"))
+    report = build(tmp_project.project, options(formats=("web", "index")))
+    statuses = {outcome.subject.removeprefix("dist/"): outcome.status for outcome in report.outcomes}
+    assert [statuses[page] for page in pages] == ["built", "built", "unchanged"]
+    after = stamps()
+    assert after["beta/index.html"] == before["beta/index.html"]  # not even rendered: decided from the store
+    assert after["alpha/index.html"] != before["alpha/index.html"] and after["index.html"] != before["index.html"]
+    assert "1.3" in (dist / "alpha/index.html").read_text()
+
+
+def test_the_page_of_an_institution_with_no_outputs_left_is_removed(tmp_project):
+    tmp_project.folder("alleen-alpha", MINIMAL_FOLDER + "institutions: [alpha]\n")
+    assert build(tmp_project.project, options(formats=("web", "index"))).ok
+    dist = tmp_project.root / "dist"
+    assert (dist / "alpha/index.html").is_file()
+    (dist / "alpha/alleen-alpha.html").unlink()
+    report = build(tmp_project.project, options(formats=("index",)))
+    assert report.ok and not (dist / "alpha/index.html").exists() and (dist / "index.html").is_file()
