@@ -414,8 +414,9 @@ class StateStore:
 
     def manifests_written(self) -> None:
         """Every stale publication's manifest and then the index are written."""
-        self._write("DELETE FROM stale")
-        self.commit()
+        if self.connection is not None:  # a build that recorded nothing makes no store
+            self._write("DELETE FROM stale")
+            self.commit()
 
     def themes(self) -> list[dict[str, Any]]:
         """Each theme (input digests with the pipeline version) some output was made from, by id."""

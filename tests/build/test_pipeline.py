@@ -35,7 +35,7 @@ def test_one_broken_folder_does_not_stop_the_others(tmp_project, capsys):
     assert "FAILED  folders/kapot/folder.yaml" in captured.err or "kapot/folder.yaml" in captured.err
     assert "kapot/folder.yaml:2:" in captured.err and "YAML syntax error" in captured.err
     assert "built   dist/alpha/goed.pdf" in captured.out and "built   dist/beta/goed.html" in captured.out
-    assert "4 built, 0 skipped, 1 failed" in captured.out
+    assert "6 built, 0 skipped, 1 failed" in captured.out  # a thumbnail with each screen PDF
 
 
 def test_restricted_folder_is_skipped_elsewhere_and_unknown_ids_fail(tmp_project):
