@@ -139,7 +139,9 @@ def _build_locked(project: Project, options: BuildOptions, reporter: Reporter, p
     try:
         run.theme_inputs = input_digests(theme.files, project.root)
         run.theme_id = store.known_theme_id(run.theme_inputs, PIPELINE)
-        _render_publications(run, theme, tuple(kind for kind in options.formats if kind not in COLLECTION_KINDS), store)
+        kinds = tuple(kind for kind in options.formats if kind not in COLLECTION_KINDS)
+        if kinds:  # only the index pages asked for: no folder need be loaded
+            _render_publications(run, theme, kinds, store)
         store.drop_missing(run.checked)
         store.finish()
         write_manifests(store, project.dist)

@@ -153,9 +153,10 @@ class IndexWriter:
             # manifest may hold older entries): a space, `#`, `?` or `%` would end or change the link
             return quote(posixpath.relpath(str(target), here))
 
+        by_folder = {(other.institution, other.folder, other.language): other for other in listings}  # once a page
+
         def related(listing: Listing) -> list[Listing]:
             """The related folders as published by the same institution in the same language, if listed."""
-            by_folder = {(other.institution, other.folder, other.language): other for other in listings}
             return [by_folder[key] for key in ((listing.institution, slug, listing.language)
                                                 for slug in listing.related) if key in by_folder]
 
