@@ -1,11 +1,14 @@
 """The build's state: dist/.state.sqlite, one row per output, what incremental builds decide from.
 
-SQLite from the standard library, in WAL mode (a preview reading it while a build writes is fine;
-two builds at once are one after the other by dist/.lock). What many outputs share is stored once
-and referred to by id: the theme's input digests with the pipeline version (the same for every
-output of a build), a folder's input digests (shared by its institutions), an institution's
-(shared by its folders), a publication's document facts (shared by its output files). A row then
-holds little more than its path, checksums, size and modification time: well under 1 KB per output.
+SQLite from the standard library, with its default rollback journal rather than WAL: reading a
+WAL database makes -wal and -shm files beside it, so a no-op build would change dist/ (a preview
+reading while a build commits waits for the commit; two builds take turns by dist/.lock).
+
+What many outputs share is stored once and referred to by id: the theme's input digests with the
+pipeline version (the same for every output of a build), a folder's input digests (shared by its
+institutions), an institution's (shared by its folders), a publication's document facts (shared by
+its output files). A row then holds little more than its path, checksums, size and modification
+time: well under 1 KB per output.
 
 Changes are written incrementally, a transaction per batch of outputs; a no-op build only reads.
 An output file is taken to be as it was written when its size and modification time are as
@@ -34,7 +37,7 @@ from folderpers.errors import FolderpersError, Location, OutputError, Problem
 
 STATE_NAME = ".state.sqlite"
 STATE_FILES = frozenset({LOCK_NAME, STATE_NAME, f"{STATE_NAME}-wal", f"{STATE_NAME}-shm"})  # a build's own, not outputs
-SCHEMA_VERSION = 2  # PRAGMA user_version; a store of another version is started afresh (and takes over manifest.json)
+SCHEMA_VERSION = 3  # PRAGMA user_version; a store of another version is started afresh (and takes over manifest.json)
 BATCH = 500  # outputs recorded per transaction
 _UNKNOWN_MTIME = -1  # taken over from manifest.json: the first check hashes the file
 
@@ -176,7 +179,7 @@ class StateStore:
 
     def _create(self) -> None:
         assert self.connection is not None
-        self.connection.execute("PRAGMA journal_mode = WAL")
+        self.connection.execute("PRAGMA journal_mode = DELETE")  # a store of version 1 was in WAL mode
         drops = "".join(f"DROP TABLE IF EXISTS {table};"
                         for table in ("meta", "shared", "outputs", "collection", "publications", "stale"))
         # another version's tables are started afresh
