@@ -142,7 +142,7 @@ class StateStore:
         self.changed = False  # an output row was added, replaced or removed by this build
         self._theme_keys: dict[int, str] = {}
         self.connection: sqlite3.Connection | None = None  # opened when there is state to read or write
-        if self.path.is_file() or read_manifest(self.dist):
+        if self.path.is_file() or next(read_manifest(self.dist), None) is not None:
             self._connect()
 
     def _connect(self) -> sqlite3.Connection:

@@ -98,3 +98,11 @@ def test_a_broken_state_file_is_a_clear_error(built):
     (built.root / "dist" / STATE_NAME).write_bytes(b"not a database, but long enough to look like a header" * 20)
     with pytest.raises(StateError, match="delete .state.sqlite"):
         build(built.project, options(formats=("web",)))
+
+
+def test_a_build_that_publishes_nothing_makes_no_state_store_and_an_empty_index(tmp_project):
+    tmp_project.folder("kapot", "title: [")
+    report = build(tmp_project.project, options(formats=("web",)))
+    assert not report.ok
+    dist = tmp_project.root / "dist"
+    assert not (dist / STATE_NAME).exists() and json.loads((dist / MANIFEST_NAME).read_text())["publications"] == []
