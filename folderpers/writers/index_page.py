@@ -112,7 +112,7 @@ class IndexWriter:
         return institutions
 
     def _listing(self, files: dict[str, dict[str, Any]], institutions: dict[str, Institution | None]) -> Listing:
-        first = next(files[kind] for kind in LINKED_KINDS if kind in files)  # every entry has the same facts
+        first = next(entry for entry in files.values() if entry["kind"] in LINKED_KINDS)  # the same facts in each
         institution = institutions[first["institution"]]
         picture = self._picture(files["thumbnail"]["path"]) if "thumbnail" in files and "pdf" in files else None
         return Listing(
