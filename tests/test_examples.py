@@ -64,7 +64,7 @@ def test_every_publication_is_built_and_unpublished_ones_are_not(dist):
         folder = FOLDERS[slug]
         stem = f"{institution}/print/{INSTITUTIONS[institution].code_prefix}-{folder.code}_v{folder.version}_{slug}"  # slug: the stem
         expected |= {f"{institution}/{slug}.pdf", f"{institution}/{slug}.html", f"{stem}.pdf", f"{stem}_booklet.pdf",
-                     f"{stem}_preflight.json", f"{institution}/thumbs/{slug}.png"}
+                     f"{stem}_preflight.json", f"{institution}/thumbs/{slug}.png", f"{institution}/{slug}.manifest.json"}
     assert {str(path.relative_to(dist)) for path in dist.rglob("*") if path.is_file() and path.name not in STATE_FILES} == expected
 
 
@@ -206,9 +206,16 @@ def test_manifest_of_the_examples_validates(dist):
     import json
 
     import jsonschema
-    manifest = json.loads((dist / "manifest.json").read_text())
-    jsonschema.validate(manifest, json.loads((REPO / "schemas/manifest.schema.json").read_text()))
-    assert len(manifest["outputs"]) == 5 * len(publications())
+    index = json.loads((dist / "manifest.json").read_text())
+    jsonschema.validate(index, json.loads((REPO / "schemas/manifest.schema.json").read_text()))
+    schema = json.loads((REPO / "schemas/publication-manifest.schema.json").read_text())
+    outputs = []
+    for record in index["publications"]:
+        publication = json.loads((dist / record["manifest"]).read_text())
+        jsonschema.validate(publication, schema)
+        outputs.extend(publication["outputs"])
+    assert len(index["publications"]) == len(publications())
+    assert len(outputs) == 6 * len(publications())  # screen PDF and its thumbnail, web page, print, booklet, preflight
 
 
 def test_two_builds_in_separate_processes_are_byte_identical(dist, tmp_path):

@@ -19,14 +19,14 @@ from folderpers.build.executors import open_executor
 from folderpers.build.freshness import Freshness, Wanted
 from folderpers.build.limits import DEFAULT_LIMITS, DocumentLimits
 from folderpers.build.manifest import (
-    MANIFEST_NAME,
     PIPELINE,
     combined_digest,
     input_digests,
     publication_facts,
-    write_manifest,
+    publication_manifest,
+    write_manifests,
 )
-from folderpers.build.publish import output_lock, publish, remove_leftovers
+from folderpers.build.publish import output_error, output_lock, publish, remove_leftovers
 from folderpers.build.state import StateStore, canonical_digest
 from folderpers.build.workers import DEFAULT_MAX_TASKS, Done, Task
 from folderpers.errors import Location, OutputError
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from folderpers.model.blocks import Variation
     from folderpers.model.folder import Folder
     from folderpers.model.institution import Institution
-    from folderpers.writers import Writer
+    from folderpers.writers import CollectionWriter, Writer
 
 
 @dataclass(frozen=True)
@@ -145,11 +145,12 @@ def _build_locked(project: Project, options: BuildOptions, reporter: Reporter, p
     try:
         run.theme_inputs = input_digests(theme.files, project.root)
         run.theme_id = store.known_theme_id(run.theme_inputs, PIPELINE)
-        _render_publications(run, theme, tuple(kind for kind in options.formats if kind not in COLLECTION_KINDS), store)
+        kinds = tuple(kind for kind in options.formats if kind not in COLLECTION_KINDS)
+        if kinds:  # only the index pages asked for: no folder need be loaded
+            _render_publications(run, theme, kinds, store)
         store.drop_missing(run.settled)
         store.finish()
-        if store.changed or not (project.dist / MANIFEST_NAME).is_file():
-            write_manifest(project.dist, store.entries())
+        write_manifests(store, project.dist)
         for kind in options.formats:
             if kind in COLLECTION_KINDS:
                 _publish_collection(run, kind, theme, store, corpus)
@@ -332,36 +333,57 @@ def _publish(run: _Build, done: Done, store: StateStore) -> None:
     source = _shown(publication.folder.source, run.project)
     theme_id = store.theme_id(run.theme_inputs, PIPELINE)
     own_inputs = {name: digest for name, digest in work.inputs.items() if name not in run.theme_inputs}
+    manifest = publication_manifest(publication.institution.id, publication.stem)
     for output in done.outputs:
         store.record(str(output.path), output.kind, done.task.kind, source, hashlib.sha256(output.data).hexdigest(),
                      len(output.data), (dist / output.path).stat().st_mtime_ns, output.pages, work.inputs_sha256,
-                     theme_id, own_inputs, facts)
+                     theme_id, own_inputs, facts, manifest)
         run.record(Outcome("built", _shown(dist / output.path, run.project), pages=output.pages,
                            warnings=work.warnings + output.warnings, notes=work.notes + output.notes))
 
 
 def _publish_collection(run: _Build, kind: str, theme: Theme, store: StateStore, corpus: Corpus) -> None:
-    """The index pages (and their thumbnails): made again only when an output, the theme or an
-    institution's file changed since they were made (decided from the state store)."""
+    """The index pages: each made again only when the publications it lists (by their manifests'
+    checksums), the theme or an institution's file changed since it was made (decided from the state
+    store); the page of an institution with no outputs left is removed. Made in this process: a page
+    is templating only (the thumbnails are made with their PDFs, in the workers)."""
     project = run.project
-    made_from = canonical_digest({"generation": store.generation, "theme": run.theme_inputs, "pipeline": PIPELINE,
-                                  "institutions": input_digests(project.institution_sources(), project.root)})
-    current = None if run.options.force else store.collection_current(kind, made_from, run.options.verify)
-    if current is not None:
-        for path in current:
-            run.record(Outcome("unchanged", _shown(project.dist / path, project)))
-        return
-    from folderpers.writers import COLLECTION_WRITERS
-    try:
-        outputs = COLLECTION_WRITERS[kind](theme).render(list(store.entries()), corpus)
-        written = [publish(project.dist / output.path, output.data, project.dist) for output in outputs]
-        store.record_collection(kind, made_from, [(str(output.path), output.data) for output in outputs])
-    except Exception as error:  # noqa: BLE001
-        run.failure(f"{kind} (of everything in {_shown(project.dist, project)})", error)
-        return
-    for output, was_written in zip(outputs, written, strict=True):
-        run.record(Outcome("built" if was_written else "unchanged", _shown(project.dist / output.path, project),
+    digests = store.publication_digests()
+    common = {"theme": run.theme_inputs, "pipeline": PIPELINE,
+              "institutions": input_digests(project.institution_sources(), project.root)}
+    institution_ids = sorted(scope for scope in digests if scope is not None)
+    writer: CollectionWriter | None = None  # made when a page is to be made: a no-op imports no writer
+    kept: set[str] = set()
+    for scope in [None, *institution_ids]:
+        made_from = canonical_digest({**common, "page": scope or "", "publications": digests[scope]})
+        current = None if run.options.force else store.current_page(kind, made_from, run.options.verify)
+        if current is not None:
+            kept.add(current)
+            run.record(Outcome("unchanged", _shown(project.dist / current, project)))
+            continue
+        if writer is None:
+            from folderpers.writers import COLLECTION_WRITERS
+            writer = COLLECTION_WRITERS[kind](theme)
+        path = writer.path(scope)
+        kept.add(str(path))
+        try:
+            output = writer.render(scope, store.entries(institution=scope), institution_ids, corpus)
+            written = publish(project.dist / output.path, output.data, project.dist)
+            store.record_page(str(output.path), kind, made_from, output.data)
+        except Exception as error:  # noqa: BLE001
+            run.failure(f"{kind} ({_shown(project.dist / path, project)})", error)
+            continue
+        run.record(Outcome("built" if written else "unchanged", _shown(project.dist / output.path, project),
                            pages=output.pages, warnings=output.warnings, notes=output.notes))
+    for gone in store.pages(kind):
+        if gone not in kept:  # of an institution with no outputs left
+            try:
+                (project.dist / gone).unlink(missing_ok=True)
+            except OSError as error:
+                run.failure(f"{kind} ({_shown(project.dist / gone, project)})",
+                            output_error(error, project.dist / gone, "cannot remove"))
+                continue
+            store.forget_page(gone)
 
 
 def _shown(path: Path, project: Project) -> str:

@@ -13,10 +13,10 @@ time: well under 1 KB per output.
 Changes are written incrementally, a transaction per batch of outputs; a no-op build only reads.
 An output file is taken to be as it was written when its size and modification time are as
 recorded; only when the time differs (or with --verify) is it hashed, and then the time recorded
-anew when the bytes are right. dist/manifest.json (for intranet consumers, format unchanged:
-schemas/manifest.schema.json) is made from this store, only when something changed. A dist/ with
-only a manifest.json (made before this store existed) is taken over from it: its outputs are
-verified by hash once.
+anew when the bytes are right. The manifest files for intranet consumers (manifest.py: an index
+and one per publication) are written from this store: a publication's when its outputs changed,
+the index from one row per publication. A dist/ with only manifest files (a lost store, or one of
+another version) is taken over from them: its outputs are verified by hash once.
 """
 
 from __future__ import annotations
@@ -27,16 +27,16 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from folderpers.build.manifest import MANIFEST_NAME, read_manifest
+from folderpers.build.manifest import ENTRY_ORDER, MANIFEST_NAME, THEME_PREFIXES, read_index, read_manifest, theme_key
 from folderpers.build.publish import LOCK_NAME, output_error
 from folderpers.errors import FolderpersError, Location, OutputError, Problem
 
 STATE_NAME = ".state.sqlite"
 STATE_FILES = frozenset({LOCK_NAME, STATE_NAME, f"{STATE_NAME}-wal", f"{STATE_NAME}-shm"})  # a build's own, not outputs
-SCHEMA_VERSION = 2  # PRAGMA user_version; a store of another version is started afresh
+SCHEMA_VERSION = 3  # PRAGMA user_version; a store of another version is started afresh (and takes over manifest.json)
 BATCH = 500  # outputs recorded per transaction
 _INTERNED_KEPT = 4096  # ids of shared parts remembered while recording: the memory stays bounded
 _PARSED_KEPT = 4096  # shared parts kept parsed while reading
@@ -49,9 +49,15 @@ CREATE TABLE IF NOT EXISTS outputs (
     path TEXT PRIMARY KEY, kind TEXT NOT NULL, writer TEXT NOT NULL, source TEXT NOT NULL,
     institution TEXT NOT NULL, sha256 BLOB NOT NULL, bytes INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
     pages INTEGER, inputs_sha256 BLOB NOT NULL,
-    theme INTEGER NOT NULL, folder_inputs INTEGER NOT NULL, other_inputs INTEGER NOT NULL, facts INTEGER NOT NULL
+    theme INTEGER NOT NULL, folder_inputs INTEGER NOT NULL, other_inputs INTEGER NOT NULL, facts INTEGER NOT NULL,
+    publication TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS outputs_by_source ON outputs (source);
+CREATE INDEX IF NOT EXISTS outputs_by_publication ON outputs (publication);
+CREATE TABLE IF NOT EXISTS publications (
+    manifest TEXT PRIMARY KEY, institution TEXT NOT NULL, sha256 BLOB NOT NULL, record TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stale (manifest TEXT PRIMARY KEY, facts INTEGER) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS collection (
     path TEXT NOT NULL UNIQUE, writer TEXT NOT NULL, sha256 BLOB NOT NULL, bytes INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL, made_from BLOB NOT NULL
@@ -59,9 +65,6 @@ CREATE TABLE IF NOT EXISTS collection (
 """
 _FACTS = ("published_by", "folder", "institution", "language", "title", "code", "version", "approved", "review",
           "owner", "department", "changes", "related")
-_ENTRY_ORDER = ("path", "kind", "writer", "source", "published_by", "sha256", "bytes", "pages", "folder",
-                "institution", "language", "title", "code", "version", "approved", "review", "owner", "department",
-                "changes", "related", "inputs", "pipeline", "inputs_sha256")  # as schemas/manifest.schema.json lists them
 
 
 def _digest(data: str) -> bytes:
@@ -126,8 +129,9 @@ class StateStore:
         self._parsed: dict[tuple[str, int], Any] = {}
         self._pending = 0  # writes in the open transaction
         self.changed = False  # an output row was added, replaced or removed by this build
+        self._theme_keys: dict[int, str] = {}
         self.connection: sqlite3.Connection | None = None  # opened when there is state to read or write
-        if self.path.is_file() or read_manifest(self.dist):
+        if self.path.is_file() or next(read_manifest(self.dist), None) is not None:
             self._connect()
 
     def _connect(self) -> sqlite3.Connection:
@@ -165,23 +169,49 @@ class StateStore:
     def _create(self) -> None:
         assert self.connection is not None
         self.connection.execute("PRAGMA journal_mode = DELETE")  # a store of version 1 was in WAL mode
-        drops = "".join(f"DROP TABLE IF EXISTS {table};" for table in ("meta", "shared", "outputs", "collection"))
+        drops = "".join(f"DROP TABLE IF EXISTS {table};"
+                        for table in ("meta", "shared", "outputs", "collection", "publications", "stale"))
         # another version's tables are started afresh
-        self.connection.executescript(f"BEGIN IMMEDIATE; {drops} {_SCHEMA} INSERT INTO meta VALUES ('generation', '0'); "
+        self.connection.executescript(f"BEGIN IMMEDIATE; {drops} {_SCHEMA} "
                                       f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
         self.changed = True
 
     def _take_over_manifest(self) -> None:
-        for entry in read_manifest(self.dist):
+        """Fill a new store from the manifest files in dist/ (their outputs are hashed once, when first
+        checked). An index of this format keeps its publication manifests as they are; from an older
+        single manifest.json every publication's manifest and the index are written by this build."""
+        index = read_index(self.dist)
+        for manifest, entry in read_manifest(self.dist):
             if any(key not in entry for key in _FACTS):  # of an older shape: its output is rebuilt
                 continue
-            theme = {name: digest for name, digest in entry["inputs"].items()
-                     if name.startswith(("templates/", "styles/"))}
+            theme = {name: digest for name, digest in entry["inputs"].items() if name.startswith(THEME_PREFIXES)}
             own = {name: digest for name, digest in entry["inputs"].items() if name not in theme}
+            facts = {key: entry[key] for key in _FACTS}
+            theme_id = self.theme_id(theme, entry["pipeline"])
             self.record(entry["path"], entry["kind"], entry["writer"], entry["source"], entry["sha256"],
-                        entry["bytes"], _UNKNOWN_MTIME, entry["pages"], entry["inputs_sha256"],
-                        self.theme_id(theme, entry["pipeline"]), own, {key: entry[key] for key in _FACTS})
+                        entry["bytes"], _UNKNOWN_MTIME, entry["pages"], entry["inputs_sha256"], theme_id, own, facts,
+                        manifest)
+            if index is None and entry["kind"] == "pdf":  # before /3 its thumbnail was no output: taken over too
+                self._take_over_thumbnail(entry, theme_id, own, facts, manifest)
+        for record in index["publications"] if index else ():
+            if self._one("SELECT 1 FROM stale WHERE manifest = ?", (record["manifest"],)):
+                self._write("INSERT OR REPLACE INTO publications VALUES (?, ?, ?, ?)",
+                            (record["manifest"], record["institution"], bytes.fromhex(record["sha256"]),
+                             _json(record)))
+                self._write("DELETE FROM stale WHERE manifest = ?", (record["manifest"],))
         self.commit()
+
+    def _take_over_thumbnail(self, pdf: dict[str, Any], theme_id: int, own_inputs: dict[str, str],
+                             facts: dict[str, Any], manifest: str) -> None:
+        from folderpers.render.thumbnails import shows, thumbnail_path
+        path = thumbnail_path(PurePosixPath(pdf["path"]))
+        try:
+            data = (self.dist / path).read_bytes()
+        except OSError:
+            return
+        if shows(data, pdf["sha256"]):
+            self.record(str(path), "thumbnail", pdf["writer"], pdf["source"], hashlib.sha256(data).hexdigest(),
+                        len(data), _UNKNOWN_MTIME, None, pdf["inputs_sha256"], theme_id, own_inputs, facts, manifest)
 
     def close(self) -> None:
         if self.connection is not None:
@@ -222,13 +252,18 @@ class StateStore:
             self._interned[key] = row[0]
         return self._interned[key]
 
-    def _value(self, row_id: int) -> Any:
+    def _value(self, row_id: int, keep: bool = True) -> Any:
+        """A shared part by id; kept parsed for the next output when `keep` (not a publication's facts,
+        when all publications are read one after the other: memory would grow with the corpus)."""
         key = ("shared", row_id)
-        if key not in self._parsed:
-            if len(self._parsed) >= _PARSED_KEPT:  # most are one publication's facts: the memory stays bounded
+        if key in self._parsed:
+            return self._parsed[key]
+        value = self.shared(row_id)
+        if keep:
+            if len(self._parsed) >= _PARSED_KEPT:  # the memory stays bounded whatever the caller keeps
                 self._parsed.clear()
-            self._parsed[key] = self.shared(row_id)
-        return self._parsed[key]
+            self._parsed[key] = value
+        return value
 
     def theme_id(self, theme_inputs: dict[str, str], pipeline: dict[str, str]) -> int:
         """The id of the theme's input digests with the pipeline version (stored when first recorded)."""
@@ -244,14 +279,19 @@ class StateStore:
 
     def record(self, path: str, kind: str, writer: str, source: str, sha256: str, size: int, mtime_ns: int,
                pages: int | None, inputs_sha256: str, theme: int, own_inputs: dict[str, str],
-               facts: dict[str, Any]) -> None:
-        """Record (or replace) one output; committed with its batch."""
+               facts: dict[str, Any], publication: str) -> None:
+        """Record (or replace) one output of the publication whose manifest is at `publication`;
+        committed with its batch."""
         folder_inputs = {name: digest for name, digest in own_inputs.items() if folder_side(name)}
         other_inputs = {name: digest for name, digest in own_inputs.items() if not folder_side(name)}
-        self._write("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        facts_id = self._intern("shared", facts)
+        self._write("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (path, kind, writer, source, facts["institution"], bytes.fromhex(sha256), size, mtime_ns, pages,
                      bytes.fromhex(inputs_sha256), theme, self._intern("shared", folder_inputs),
-                     self._intern("shared", other_inputs), self._intern("shared", facts)))
+                     self._intern("shared", other_inputs), facts_id, publication))
+        # its manifest is written again (after the outputs, before the build ends): kept here, not in
+        # memory, so that a build cut short leaves it for the next one
+        self._write("INSERT OR REPLACE INTO stale VALUES (?, ?)", (publication, facts_id))
         self.changed = True
         if self._pending >= BATCH:
             self.commit()
@@ -300,10 +340,13 @@ class StateStore:
         return True
 
     def forget_missing(self, paths: Iterable[str]) -> None:
-        """Forget those of `paths` whose file is gone from dist/."""
+        """Forget those of `paths` whose file is gone from dist/ (their publications' manifests are then stale)."""
         gone = [path for path in paths if not os.path.isfile(self.dist / path)]
         for path in gone:
+            row = self._one("SELECT publication FROM outputs WHERE path = ?", (path,))
             self._write("DELETE FROM outputs WHERE path = ?", (path,))
+            if row is not None:
+                self._write("INSERT OR IGNORE INTO stale VALUES (?, NULL)", row)
         if gone:
             self.changed = True
 
@@ -317,64 +360,121 @@ class StateStore:
         self.commit()
 
     def finish(self) -> None:
-        """End of a build's output changes: shared parts no output uses are deleted, the generation
-        (what the index pages are made from) moves on."""
+        """End of a build's output changes: shared parts no output uses are deleted."""
         if not self.changed:
             return
         used = "SELECT theme FROM outputs UNION SELECT folder_inputs FROM outputs UNION SELECT other_inputs FROM " \
-               "outputs UNION SELECT facts FROM outputs"
+               "outputs UNION SELECT facts FROM outputs UNION SELECT facts FROM stale WHERE facts IS NOT NULL"
         self._write(f"DELETE FROM shared WHERE id NOT IN ({used})")
-        self._write("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
         self.commit()
         self._interned.clear()
         self._parsed.clear()
-
-    @property
-    def generation(self) -> int:
-        row = self._one("SELECT value FROM meta WHERE key = 'generation'")
-        return int(row[0]) if row else 0
 
     def count(self) -> int:
         row = self._one("SELECT count(*) FROM outputs")
         return int(row[0]) if row else 0
 
-    def entries(self) -> Iterator[dict[str, Any]]:
-        """Every output as its manifest entry (schemas/manifest.schema.json), by path."""
+    def entries(self, publication: str | None = None, institution: str | None = None) -> Iterator[dict[str, Any]]:
+        """Outputs as their publication manifest's entries (schemas/publication-manifest.schema.json), by
+        path: those of one publication (by its manifest's path), of one institution, or all."""
+        # an institution's publications are those whose manifest path starts with "<institution>/" (by
+        # the index on publication; "0" is the character after "/")
+        where, parameters = ("WHERE publication = ?", (publication,)) if publication is not None else \
+            ("WHERE publication > ? AND publication < ?", (f"{institution}/", f"{institution}0")) \
+            if institution is not None else ("", ())
         rows = self._read(
             "SELECT path, kind, writer, source, sha256, bytes, pages, inputs_sha256, theme, folder_inputs, "
-            "other_inputs, facts FROM outputs ORDER BY path")
+            f"other_inputs, facts FROM outputs {where} ORDER BY path", parameters)
+        facts_id, facts_value = None, {}
         for path, kind, writer, source, sha256, size, pages, inputs_sha256, theme, folder, other, facts in rows:
-            shared = self._value(theme)
+            if facts != facts_id:  # the outputs of one publication come one after the other (by path)
+                facts_id, facts_value = facts, self._value(facts, keep=False)
             entry = {"path": path, "kind": kind, "writer": writer, "source": source, "sha256": sha256.hex(),
-                     "bytes": size, "pages": pages, **self._value(facts),
-                     "inputs": dict(sorted({**shared["theme"], **self._value(folder), **self._value(other)}.items())),
-                     "pipeline": shared["pipeline"], "inputs_sha256": inputs_sha256.hex()}
-            yield {key: entry[key] for key in _ENTRY_ORDER}
+                     "bytes": size, "pages": pages, **facts_value,
+                     "inputs": dict(sorted({**self._value(folder), **self._value(other)}.items())),
+                     "theme": self._theme_key(theme), "inputs_sha256": inputs_sha256.hex()}
+            yield {key: entry[key] for key in ENTRY_ORDER}
 
-    # -- outputs about everything (the index pages) ----------------------------------------------
+    def _theme_key(self, theme: int) -> str:
+        if theme not in self._theme_keys:
+            shared = self._value(theme)
+            self._theme_keys[theme] = theme_key(shared["theme"], shared["pipeline"])
+        return self._theme_keys[theme]
 
-    def collection_current(self, writer: str, made_from: bytes, verify: bool = False) -> list[str] | None:
-        """The files `writer` made, when it made them from `made_from` and they are intact (by size and
-        modification time; with `verify` by sha256); else None."""
-        rows = list(self._read("SELECT path, sha256, bytes, mtime_ns, made_from FROM collection WHERE writer = ? "
-                               "ORDER BY rowid", (writer,)))
-        if not rows or any(row[4] != made_from for row in rows):
+    # -- the manifest's index (see manifest.py) --------------------------------------------------
+
+    def stale_publications(self) -> Iterator[tuple[str, dict[str, Any] | None]]:
+        """The publications (by manifest path) whose outputs were recorded or dropped since their manifest
+        was written, with the facts of the output recorded last (None: outputs only dropped), sorted."""
+        for manifest, facts in list(self._read("SELECT manifest, facts FROM stale ORDER BY manifest")):
+            yield manifest, None if facts is None else self._value(facts, keep=False)
+
+    def record_publication(self, manifest: str, institution: str, sha256: str, record: str) -> None:
+        """A publication's manifest (its sha256) now written, and its line in the index (compact JSON)."""
+        self._write("INSERT OR REPLACE INTO publications VALUES (?, ?, ?, ?)",
+                    (manifest, institution, bytes.fromhex(sha256), record))
+
+    def forget_publication(self, manifest: str) -> None:
+        self._write("DELETE FROM publications WHERE manifest = ?", (manifest,))
+
+    def manifests_written(self) -> None:
+        """Every stale publication's manifest and then the index are written."""
+        if self.connection is not None:  # a build that recorded nothing makes no store
+            self._write("DELETE FROM stale")
+            self.commit()
+
+    def themes(self) -> list[dict[str, Any]]:
+        """Each theme (input digests with the pipeline version) some output was made from, by id."""
+        used = [self._value(theme) for (theme,) in list(self._read("SELECT DISTINCT theme FROM outputs"))]
+        themes = [{"id": theme_key(shared["theme"], shared["pipeline"]), "pipeline": shared["pipeline"],
+                   "inputs": shared["theme"]} for shared in used]
+        return sorted(themes, key=lambda theme: theme["id"])
+
+    def index_records(self) -> Iterator[str]:
+        """Every publication's line in the index, by its manifest's path (streamed)."""
+        for (record,) in self._read("SELECT record FROM publications ORDER BY manifest"):
+            yield record
+
+    def publication_digests(self) -> dict[str | None, str]:
+        """Per institution (and None: all), a digest over its publications' manifests: what its index
+        page shows changed when this did (the manifests hold every listed file's size and facts)."""
+        digests: dict[str | None, Any] = {None: hashlib.sha256()}
+        for manifest, institution, sha256 in self._read(
+                "SELECT manifest, institution, sha256 FROM publications ORDER BY manifest"):
+            line = manifest.encode() + b"\0" + sha256
+            digests[None].update(line)
+            digests.setdefault(institution, hashlib.sha256()).update(line)
+        return {scope: digest.hexdigest() for scope, digest in digests.items()}
+
+    # -- pages about many publications (the index pages) -----------------------------------------
+
+    def current_page(self, writer: str, made_from: bytes, verify: bool = False) -> str | None:
+        """The page `writer` made from `made_from` (which names the page's scope), when it is intact (by
+        size and modification time; with `verify` by sha256); else None."""
+        row = self._one("SELECT path, sha256, bytes, mtime_ns FROM collection WHERE writer = ? AND made_from = ?",
+                        (writer, made_from))
+        if row is None:
             return None
-        for path, sha256, size, mtime_ns, _ in rows:
-            try:
-                stat = (self.dist / path).stat()
-            except OSError:
-                return None
-            if (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns) or (
-                    verify and bytes.fromhex(file_sha256(self.dist / path)) != sha256):
-                return None
-        return [row[0] for row in rows]
-
-    def record_collection(self, writer: str, made_from: bytes, files: list[tuple[str, bytes]]) -> None:
-        """What `writer` made now (path, bytes) replaces what it made before."""
-        self._write("DELETE FROM collection WHERE writer = ?", (writer,))
-        for path, data in files:
+        path, sha256, size, mtime_ns = row
+        try:
             stat = (self.dist / path).stat()
-            self._write("INSERT INTO collection VALUES (?, ?, ?, ?, ?, ?)",
-                        (path, writer, hashlib.sha256(data).digest(), stat.st_size, stat.st_mtime_ns, made_from))
+        except OSError:
+            return None
+        if (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns) or (
+                verify and bytes.fromhex(file_sha256(self.dist / path)) != sha256):
+            return None
+        return str(path)
+
+    def record_page(self, path: str, writer: str, made_from: bytes, data: bytes) -> None:
+        stat = (self.dist / path).stat()
+        self._write("INSERT OR REPLACE INTO collection VALUES (?, ?, ?, ?, ?, ?)",
+                    (path, writer, hashlib.sha256(data).digest(), stat.st_size, stat.st_mtime_ns, made_from))
+        self.commit()
+
+    def pages(self, writer: str) -> list[str]:
+        return [path for (path,) in self._read("SELECT path FROM collection WHERE writer = ? ORDER BY path",
+                                                (writer,))]
+
+    def forget_page(self, path: str) -> None:
+        self._write("DELETE FROM collection WHERE path = ?", (path,))
         self.commit()

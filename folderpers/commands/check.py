@@ -249,7 +249,8 @@ class _Run:
             return ()
         paths = []
         for writer in self.writers:
-            for path in (self.project.dist / relative for relative in writer.paths(publication)):
+            # the document a reader gets, its writer's first file (not the screen PDF's thumbnail)
+            for path in (self.project.dist / relative for relative in writer.paths(publication)[:1]):
                 paths.append(path)
                 if not path.is_file():
                     self.findings.append(Finding("missing-output", "error", Location(path), "not built",

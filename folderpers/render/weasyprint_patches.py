@@ -10,28 +10,33 @@ shows, for each, what differs with and without it.
 from __future__ import annotations
 
 import contextlib
+import io
 import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import fontTools.ttLib
 import pydyf
 import weasyprint
 from weasyprint import draw as weasyprint_draw
 from weasyprint.formatting_structure import boxes
 from weasyprint.pdf import tags as weasyprint_tags
+from weasyprint.stacking import StackingContext
 from weasyprint.text.ffi import ffi, pango
 
 from folderpers.errors import EngineError, Location, Problem
+from folderpers.pdf.actual_text import PDFIUM_ORDER_TAG, runs_reversed_for_pdfium
 
 PINNED_VERSION = "70.0"
 PINNED_PYDYF_VERSION = "0.13.0"
 _SIZED_ARRAY = re.compile(r"(hb_codepoint_t)\[(\d+)\]")
 _cffi_new = ffi.new  # cffi's own, before any patch
 _pydyf_page_references = pydyf.PDF.page_references  # pydyf's own property, before any patch
-RLM, LRM = "\u200f", "\u200e"
+RLM, LRM, ZWNJ = "\u200f", "\u200e", "\u200c"
 # Break hints the renderer puts into addresses (render/typography.py): drawn as nothing, not text.
 _BREAK_HINTS = dict.fromkeys(map(ord, "\u200b\u2060"))
 _applied = False
@@ -56,7 +61,7 @@ def apply() -> None:
     ffi.new = font_subset_arrays_parsed_once(_cffi_new)
     pydyf.PDF.page_references = property(page_references_kept)
     weasyprint_draw.draw_inline_level = lines_planned(weasyprint_draw.draw_inline_level)
-    weasyprint_draw.draw_text = text_with_actual_text(marks_mapped(weasyprint_draw.draw_text))
+    weasyprint_draw.draw_text = text_with_actual_text(marks_mapped(non_joiners_kept(weasyprint_draw.draw_text)))
     _applied = True
 
 
@@ -119,34 +124,77 @@ class _HexString(pydyf.String):
         return b"<" + ("\ufeff" + self.string).encode("utf-16-be").hex().upper().encode("ascii") + b">"
 
 
-_actual_texts: dict[int, str] = {}  # id(text box) -> its /ActualText, for the line being drawn
+@dataclass(frozen=True)
+class PassageText:
+    """The replacement text of one text box of a left-to-right passage in a right-to-left line."""
+
+    actual_text: str  # its /Span's /ActualText: what pdftotext and conforming readers read
+    pdfium_text: str  # what pdfium reads instead ("" for nothing): see `passage_texts`
+
+
+_actual_texts: dict[int, PassageText] = {}  # id(text box) -> its replacement text, for the line being drawn
 
 
 def lines_planned(draw_inline_level: Callable[..., None]) -> Callable[..., None]:
     """Before WeasyPrint draws a right-to-left line, the /ActualText of its text boxes is decided
-    (it depends on the boxes beside them: `passage_texts`)."""
+    (it depends on the boxes beside them: `passage_texts`), and the line is drawn from left to
+    right (`drawn_left_to_right`)."""
     def planned(stream: Any, page: Any, box: Any, *args: Any, **kwargs: Any) -> None:
         if not isinstance(box, boxes.LineBox) or box.style["direction"] != "rtl":
             draw_inline_level(stream, page, box, *args, **kwargs)
             return
         _actual_texts.update(passage_texts(box))
         try:
-            draw_inline_level(stream, page, box, *args, **kwargs)
+            with drawn_left_to_right(box):
+                draw_inline_level(stream, page, box, *args, **kwargs)
         finally:
             _actual_texts.clear()
     return planned
 
 
+@contextlib.contextmanager
+def drawn_left_to_right(line: Any) -> Iterator[None]:
+    """While a right-to-left line is drawn, its boxes (and those of its inline boxes) are in the
+    order they stand in, from left to right, not in reading order. pdfium reads a line's text
+    objects in drawing order, sorted by position only between changes of height (CPDF_TextPage::
+    ProcessTextObject: a raised mark starts a new batch), and expects the result to run from left to
+    right: drawn from the right, the words before a raised mark were read after the rest of the
+    line. WeasyPrint draws each text box's glyphs from left to right already. The boxes do not
+    overlap: the picture is the same (pdftoppm, pixel for pixel; pdfium's own rendering of the
+    Arabic example differs in one pixel by 1/255, where glyph edges meet)."""
+    kept: list[tuple[Any, list[Any]]] = []
+    pending = [line]
+    while pending:
+        box = pending.pop()
+        kept.append((box, box.children))
+        box.children = sorted(box.children, key=_left_edge)
+        pending += [child for child in box.children if isinstance(child, boxes.InlineBox)]
+    try:
+        yield
+    finally:
+        for box, children in kept:
+            box.children = children
+
+
+def _left_edge(child: Any) -> float:
+    """Where a line's child starts: an inline block with a stacking context stands for its box."""
+    return float((child.box if isinstance(child, StackingContext) else child).position_x)
+
+
 def text_with_actual_text(draw_text: Callable[..., Any]) -> Callable[..., Any]:
-    """A text box with a planned /ActualText is drawn inside a marked-content /Span that carries it."""
+    """A text box with planned replacement text is drawn inside a marked-content /Span that carries
+    its /ActualText, and inside that a mark that pdfium reads instead (`passage_texts`)."""
     def marked(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:
-        text = _actual_texts.get(id(textbox))
-        if text is None:
+        planned = _actual_texts.get(id(textbox))
+        if planned is None:
             return draw_text(stream, textbox, *args, **kwargs)
-        stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": _HexString(text)}))
+        stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": _HexString(planned.actual_text)}))
+        stream.begin_marked_content(PDFIUM_ORDER_TAG, pydyf.Dictionary(
+            {"ActualText": _HexString(planned.pdfium_text)} if planned.pdfium_text else {}))
         try:
             return draw_text(stream, textbox, *args, **kwargs)
         finally:
+            stream.end_marked_content()
             stream.end_marked_content()
     return marked
 
@@ -159,26 +207,36 @@ def _text_boxes(box: Any) -> Iterator[Any]:
             yield from _text_boxes(child)
 
 
-def passage_texts(line: Any) -> dict[int, str]:
-    """id(text box) -> /ActualText, for the boxes of a right-to-left line that make up a
+def passage_texts(line: Any) -> dict[int, PassageText]:
+    """id(text box) -> replacement text, for the boxes of a right-to-left line that make up a
     left-to-right passage (one box, or several side by side: `<span dir="ltr">Pijnpoli (<a>088
-    215 1780</a>)</span>`): their own text, with a RIGHT-TO-LEFT MARK before the first and a
-    LEFT-TO-RIGHT MARK after the last. poppler reads a right-to-left line from the right, in
-    runs (pdf/actual_text.py); without the marks the passage's run took in what stood beside it
-    (its closing bracket went to the Arabic text before it, the period after it was read before
-    it). With them it reads the passage as written. pdfium reads such spans as it reads the
-    glyphs (it still reverses the order of the passage's words: a known gap)."""
+    215 1780</a>)</span>`).
+
+    poppler reads a right-to-left line from the right, in runs (pdf/actual_text.py); without marks
+    the passage's run took in what stood beside it (its closing bracket went to the Arabic text
+    before it, the period after it was read before it). Each box's /Span therefore carries its own
+    text, with a RIGHT-TO-LEFT MARK before the passage and a LEFT-TO-RIGHT MARK after it.
+
+    pdfium reads the /ActualText of the innermost mark that has a property list, whatever its tag
+    (poppler only that of a /Span), and reverses the order of a right-to-left line's runs, also
+    within a left-to-right passage (the words of a name came out last first). So inside each /Span
+    a mark of its own: on the leftmost box the whole passage with its runs in reverse order
+    (`runs_reversed_for_pdfium`), which pdfium's reversal puts back; on the others none, so that
+    pdfium reads nothing there."""
     drawn = sorted((box for box in _text_boxes(line) if box.text.strip()), key=lambda box: box.position_x)
-    texts: dict[int, str] = {}
+    texts: dict[int, PassageText] = {}
     passage: list[Any] = []  # left-to-right boxes side by side, left to right
     for box in drawn + [None]:
         if box is not None and box.style["direction"] == "ltr":
             passage.append(box)
             continue
         if passage:
-            texts.update((id(part), part.text.translate(_BREAK_HINTS)) for part in passage)
-            texts[id(passage[0])] = RLM + texts[id(passage[0])]
-            texts[id(passage[-1])] += LRM
+            parts = [part.text.translate(_BREAK_HINTS) for part in passage]
+            whole = runs_reversed_for_pdfium(LRM + "".join(parts) + LRM)
+            parts[0] = RLM + parts[0]
+            parts[-1] += LRM
+            texts.update((id(part), PassageText(text, whole if index == 0 else ""))
+                         for index, (part, text) in enumerate(zip(passage, parts, strict=True)))
         passage = []
     return texts
 
@@ -201,10 +259,105 @@ def marks_mapped(draw_text: Callable[..., Any]) -> Callable[..., Any]:
     return mapped
 
 
+def non_joiners_kept(draw_text: Callable[..., Any]) -> Callable[..., Any]:
+    """A ZERO WIDTH NON-JOINER (Persian می‌شود: it keeps two letters from joining) is text, but
+    Pango gives it an empty glyph, which WeasyPrint draws as nothing, so extractors and screen
+    readers lost it. While WeasyPrint draws a text box with one, the empty glyph is the font's own
+    glyph for U+200C (WeasyPrint then maps it to that character), drawn invisibly (text render
+    mode 3: fonts give it a shape, shown in editors). Fonts without such a glyph: left as they were."""
+    def drawn(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:
+        if ZWNJ not in textbox.text:
+            return draw_text(stream, textbox, *args, **kwargs)
+        layout = textbox.pango_layout
+        codes: set[str] = set()
+
+        def first_line() -> tuple[Any, Any]:
+            line = type(layout).get_first_line(layout)
+            codes.update(_non_joiner_glyphs(stream, layout, line[0]))
+            return line
+
+        def show_text(text: str) -> None:
+            for piece, invisible in _glyph_pieces(text, codes):
+                if invisible:
+                    stream.set_text_rendering(3)
+                type(stream).show_text(stream, piece)
+                if invisible:
+                    stream.set_text_rendering(0)  # WeasyPrint fills HTML text (mode 0) and sets no other
+
+        layout.get_first_line, stream.show_text = first_line, show_text
+        try:
+            return draw_text(stream, textbox, *args, **kwargs)
+        finally:
+            del layout.get_first_line, stream.show_text
+    return drawn
+
+
+_GLYPH_STRING = re.compile(r"<([0-9a-f]*)>|[^<]+")
+
+
+def _glyph_pieces(text: str, codes: set[str]) -> Iterator[tuple[str, bool]]:
+    """A TJ operand as WeasyPrint writes it (`<glyphs>` in hex, four digits each, and numbers), cut
+    around the glyphs in `codes`: (piece, whether it is one of those glyphs)."""
+    piece = ""
+    for match in _GLYPH_STRING.finditer(text):
+        if match[1] is None:
+            piece += match[0]
+            continue
+        glyphs = [match[1][i:i + 4] for i in range(0, len(match[1]), 4)]
+        run: list[str] = []
+        for glyph in glyphs:
+            if glyph in codes:
+                if run or piece:
+                    yield piece + ("<" + "".join(run) + ">" if run else ""), False
+                piece, run = "", []
+                yield f"<{glyph}>", True
+            else:
+                run.append(glyph)
+        piece += "<" + "".join(run) + ">" if run else ""
+    if piece:
+        yield piece, False
+
+
+def _non_joiner_glyphs(stream: Any, layout: Any, line: Any) -> Iterator[str]:
+    """Give the empty glyphs of the line's ZERO WIDTH NON-JOINERs the font's glyph for it; yields
+    their codes as WeasyPrint writes them."""
+    encoded = layout.text.encode()
+    run = line.runs[0]
+    while run != ffi.NULL:
+        glyph_item = run.data
+        run = run.next
+        item, glyph_string = glyph_item.item, glyph_item.glyphs
+        font, _ = stream.add_font(item.analysis.font)
+        glyph = _font_glyph(font, ZWNJ)
+        if glyph is None or font.bitmap:
+            continue
+        for i in range(glyph_string.num_glyphs):
+            info = glyph_string.glyphs[i]
+            start = item.offset + glyph_string.log_clusters[i]
+            if info.glyph == pango.PANGO_GLYPH_EMPTY and encoded[start:start + len(ZWNJ.encode())].decode() == ZWNJ:
+                info.glyph = glyph
+                yield f"{glyph:04x}"
+
+
+_font_glyphs: dict[tuple[str, str], int | None] = {}
+
+
+def _font_glyph(font: Any, character: str) -> int | None:
+    """The glyph a font (WeasyPrint's, before subsetting) has for a character, from its cmap."""
+    key = (font.hash, character)
+    if key not in _font_glyphs:
+        face = fontTools.ttLib.TTFont(io.BytesIO(font.file_content), fontNumber=font.index, lazy=True)
+        name = face.getBestCmap().get(ord(character))
+        _font_glyphs[key] = None if name is None else face.getGlyphID(name)
+    return _font_glyphs[key]
+
+
 def _map_cluster_glyphs(stream: Any, layout: Any) -> None:
     """Give the glyphs of the first line's clusters of several glyphs their characters: the marks
     (combining characters, in logical order) to the glyphs without advance, the rest to the one
-    glyph with an advance. Clusters that do not divide so are left to WeasyPrint."""
+    glyph with an advance, if there is one (HarfBuzz puts marks that follow a letter in clusters of
+    their own: Hebrew points, a shadda with a vowel). Clusters that do not divide so are left to
+    WeasyPrint."""
     encoded = layout.text.encode()
     first_line, _ = layout.get_first_line()
     run = first_line.runs[0]
@@ -222,13 +375,32 @@ def _map_cluster_glyphs(stream: Any, layout: Any) -> None:
             text = encoded[item.offset + start:item.offset + end].decode()
             marks = [character for character in text if unicodedata.combining(character)]
             bases = [glyph for glyph in glyphs if glyph.geometry.width != 0]
-            spacing = [glyph for glyph in glyphs if glyph.geometry.width == 0]
-            if len(glyphs) < 2 or len(bases) != 1 or len(spacing) != len(marks) or any(
-                    glyph.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG or glyph.glyph == pango.PANGO_GLYPH_EMPTY
-                    for glyph in glyphs):
+            nonspacing = [glyph for glyph in glyphs if glyph.geometry.width == 0]
+            if len(glyphs) < 2 or any(glyph.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG
+                                      or glyph.glyph == pango.PANGO_GLYPH_EMPTY for glyph in glyphs):
                 continue
-            if item.analysis.level % 2:  # right to left: the glyphs of a cluster in reverse order too
-                spacing.reverse()
-            font.to_unicode.setdefault(bases[0].glyph, "".join(c for c in text if not unicodedata.combining(c)))
-            for glyph, mark in zip(spacing, marks, strict=True):
+            if len(bases) != (len(text) > len(marks)) or len(nonspacing) != len(marks):
+                for glyph, character in _divided_by_cmap(font, [glyph.glyph for glyph in glyphs], text).items():
+                    font.to_unicode.setdefault(glyph, character)
+                continue
+            if bases:
+                if item.analysis.level % 2:  # right to left: a letter's cluster in reverse order too
+                    nonspacing.reverse()
+                font.to_unicode.setdefault(bases[0].glyph, "".join(c for c in text if not unicodedata.combining(c)))
+            for glyph, mark in zip(nonspacing, marks, strict=True):
                 font.to_unicode.setdefault(glyph.glyph, mark)
+
+
+def _divided_by_cmap(font: Any, glyphs: list[int], text: str) -> dict[int, str]:
+    """A cluster of one letter and its marks, one glyph each, whose letter has no advance (the alef
+    of a lam-alef drawn over the lam): each mark to its own glyph (the font's glyph for it), the
+    letter to the glyph left over. Empty if the cluster does not divide so."""
+    marks = [character for character in text if unicodedata.combining(character)]
+    letters = [character for character in text if not unicodedata.combining(character)]
+    if len(letters) != 1 or len(glyphs) != len(text):
+        return {}
+    divided = {glyph: mark for mark in marks if (glyph := _font_glyph(font, mark)) in glyphs}
+    rest = [glyph for glyph in glyphs if glyph not in divided]
+    if len(divided) != len(marks) or len(rest) != 1:
+        return {}
+    return {**divided, rest[0]: letters[0]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -45,15 +46,21 @@ class Writer(Protocol):
 
 
 class CollectionWriter(Protocol):
-    """Writes outputs about everything published (such as an index page), after the publications."""
+    """Writes pages about many publications (such as the index pages), after the publications: one
+    page per institution with outputs in dist/ and one about all of them."""
 
     kind: ClassVar[str]
 
     def __init__(self, theme: Theme) -> None: ...
 
-    def render(self, entries: list[dict[str, Any]], corpus: Corpus) -> tuple[Rendered, ...]:
-        """`entries`: the manifest's entry of every output now in dist/ (see build/manifest.py); `corpus`: the
-        sources, as the build loaded them (loaded when first asked for)."""
+    def path(self, institution: str | None) -> PurePosixPath:
+        """Where the page of `institution` (None: of all) is, relative to dist/."""
+
+    def render(self, institution_id: str | None, entries: Iterable[dict[str, Any]], institution_ids: list[str],
+               corpus: Corpus) -> Rendered:
+        """The page of `institution_id` (None: of all). `entries`: the manifest entries of the outputs of
+        that institution (or all) now in dist/ (see build/manifest.py); `institution_ids`: every institution
+        with outputs; `corpus`: the sources, as the build loaded them (loaded when first asked for)."""
 
 
 def output_name(publication: Publication, suffix: str) -> PurePosixPath:

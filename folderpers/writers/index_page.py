@@ -1,10 +1,12 @@
 """The intranet index: dist/index.html lists everything published, dist/<institution>/index.html
-one institution's folders, each with a thumbnail of its first page (dist/<institution>/thumbs/).
+one institution's folders, each with a thumbnail of its first page (dist/<institution>/thumbs/,
+made with the screen PDF: see render/thumbnails.py).
 
-Made from the manifest after the publications (a CollectionWriter), so it lists exactly the files
-in dist/. Self-contained pages (styles inline, thumbnails as files beside them, relative links),
-so they work from a file share or file:// as well as from a web server. Search and filters are a
-small inline script; without JavaScript the full list is shown and the filter form stays hidden.
+Made page by page from the build's state after the publications (a CollectionWriter), so it lists
+exactly the files in dist/; the build makes again only the pages whose publications changed.
+Self-contained pages (styles inline, thumbnails as files beside them, relative links), so they work
+from a file share or file:// as well as from a web server. Search and filters are a small inline
+script; without JavaScript the full list is shown and the filter form stays hidden.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
@@ -22,13 +25,21 @@ from folderpers.errors import FolderpersError
 from folderpers.model.institution import Institution
 from folderpers.render.html import data_url, inline_css
 from folderpers.render.theme import Theme
-from folderpers.render.thumbnails import thumbnail
+from folderpers.render.thumbnails import png_size
 from folderpers.source.corpus import Corpus
 from folderpers.writers.base import Rendered
 
 INDEX_NAME = "index.html"
-THUMBS = "thumbs"
 LINKED_KINDS = ("web", "pdf", "print-pdf", "booklet")  # the outputs a listing links to (not the preflight report)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A thumbnail as a listing shows it."""
+
+    path: PurePosixPath  # relative to dist/
+    width: int
+    height: int
 
 
 @dataclass(frozen=True)
@@ -48,11 +59,14 @@ class Listing:
     department: str
     owner: str
     files: dict[str, dict[str, Any]]  # manifest entry by kind (see LINKED_KINDS)
-    thumbnail: Rendered | None
-    thumbnail_size: tuple[int, int] | None
+    thumbnail: Picture | None
     related: tuple[str, ...] = ()  # slugs of the folders it links to ({folder:slug})
     direction: str = "ltr"  # of its language: rtl for Arabic
     versions: tuple[tuple[str, str, str, str], ...] = ()  # its other languages: (code, name, direction, path)
+
+    @property
+    def thumbnail_size(self) -> tuple[int, int] | None:
+        return (self.thumbnail.width, self.thumbnail.height) if self.thumbnail else None
 
     @property
     def search_text(self) -> str:
@@ -66,21 +80,25 @@ class IndexWriter:
     def __init__(self, theme: Theme):
         self.theme = theme
 
-    def render(self, entries: list[dict[str, Any]], corpus: Corpus) -> tuple[Rendered, ...]:
+    def path(self, institution: str | None) -> PurePosixPath:
+        """Where the page of `institution` is (None: the page of all institutions)."""
+        return PurePosixPath(institution) / INDEX_NAME if institution else PurePosixPath(INDEX_NAME)
+
+    def render(self, institution_id: str | None, entries: Iterable[dict[str, Any]], institution_ids: list[str],
+               corpus: Corpus) -> Rendered:
+        """The page of `institution_id` (None: of all), from the manifest entries of the outputs it lists;
+        `institution_ids`: every institution with outputs in dist/ (the page names them all)."""
         groups: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
         for entry in entries:
-            if entry["kind"] in LINKED_KINDS:
+            if entry["kind"] in (*LINKED_KINDS, "thumbnail"):
                 groups[(entry["institution"], entry["folder"], entry["language"])][entry["kind"]] = entry
-        institutions = self._institutions(sorted({institution for institution, _, _ in groups}), corpus)
-        listings = _with_versions(sorted((self._listing(files, institutions) for files in groups.values()),
+        institutions = self._institutions(institution_ids, corpus)
+        listings = _with_versions(sorted((self._listing(files, institutions) for files in groups.values()
+                                          if any(kind in files for kind in LINKED_KINDS)),
                                          key=lambda listing: (listing.title.casefold(), listing.institution_name,
                                                               listing.language)))
-        outputs = [self._page(PurePosixPath(INDEX_NAME), listings, institutions, None)]
-        for institution_id, institution in institutions.items():
-            own = [listing for listing in listings if listing.institution == institution_id]
-            outputs.append(self._page(PurePosixPath(institution_id) / INDEX_NAME, own, institutions, institution))
-        outputs.extend(listing.thumbnail for listing in listings if listing.thumbnail)
-        return tuple(outputs)
+        return self._page(self.path(institution_id), listings, institutions,
+                          institutions[institution_id] if institution_id else None)
 
     def _institutions(self, ids: list[str], corpus: Corpus) -> dict[str, Institution | None]:
         """Each institution's brand and name, as the corpus loaded it. One whose file has errors (already
@@ -94,15 +112,9 @@ class IndexWriter:
         return institutions
 
     def _listing(self, files: dict[str, dict[str, Any]], institutions: dict[str, Institution | None]) -> Listing:
-        first = next(iter(files.values()))  # every entry of a publication carries the same facts
+        first = next(entry for entry in files.values() if entry["kind"] in LINKED_KINDS)  # the same facts in each
         institution = institutions[first["institution"]]
-        shot, size = None, None
-        if "pdf" in files:
-            pdf = PurePosixPath(files["pdf"]["path"])
-            path = pdf.parent / THUMBS / pdf.with_suffix(".png").name
-            dist = self.theme.project.dist
-            picture = thumbnail(dist / pdf, files["pdf"]["sha256"], previous=dist / path)
-            shot, size = Rendered(path, "thumbnail", picture.png), (picture.width, picture.height)
+        picture = self._picture(files["thumbnail"]["path"]) if "thumbnail" in files and "pdf" in files else None
         return Listing(
             institution=first["institution"],
             institution_name=institution.name if institution else first["institution"],
@@ -116,12 +128,20 @@ class IndexWriter:
             review=date.fromisoformat(first["review"]),
             department=first["department"],
             owner=first["owner"],
-            files=files,
-            thumbnail=shot,
-            thumbnail_size=size,
+            files={kind: entry for kind, entry in files.items() if kind in LINKED_KINDS},
+            thumbnail=picture,
             related=tuple(first.get("related", ())),
             direction=self.theme.html.language(first["language"]).direction,
         )
+
+    def _picture(self, path: str) -> Picture | None:
+        """The thumbnail at `path` (in dist/) with its size, read from its header; None when unreadable."""
+        try:
+            with open(self.theme.project.dist / path, "rb") as file:
+                size = png_size(file.read(24))
+        except OSError:
+            return None
+        return Picture(PurePosixPath(path), *size) if size else None
 
     def _page(self, path: PurePosixPath, listings: list[Listing], institutions: dict[str, Institution | None],
               institution: Institution | None) -> Rendered:
@@ -133,9 +153,10 @@ class IndexWriter:
             # manifest may hold older entries): a space, `#`, `?` or `%` would end or change the link
             return quote(posixpath.relpath(str(target), here))
 
+        by_folder = {(other.institution, other.folder, other.language): other for other in listings}  # once a page
+
         def related(listing: Listing) -> list[Listing]:
             """The related folders as published by the same institution in the same language, if listed."""
-            by_folder = {(other.institution, other.folder, other.language): other for other in listings}
             return [by_folder[key] for key in ((listing.institution, slug, listing.language)
                                                 for slug in listing.related) if key in by_folder]
 

@@ -2,17 +2,21 @@
 
 Its structure tree is finished beyond WeasyPrint (pdf/structure.py), and the finished file must pass
 the conformance layer (checks/conformance.py: page-validation, PDF/UA-1) and the house rules
-(checks/pdf_ua.py): an error fails the output, so no inaccessible PDF is published.
+(checks/pdf_ua.py): an error fails the output, so no inaccessible PDF is published. Its first page's
+thumbnail for the index page (render/thumbnails.py) is made here too, from the bytes just rendered:
+in the worker that rendered them, not by the build's parent process afterwards.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import hashlib
+from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
 from folderpers.errors import Location, Problem, RenderError
 from folderpers.model.publication import Publication
 from folderpers.render.html import PDF, Medium
+from folderpers.render.thumbnails import render_thumbnail, thumbnail_path
 from folderpers.writers.base import OneFileWriter, Rendered
 
 
@@ -21,6 +25,10 @@ class ScreenPdfWriter(OneFileWriter):
     medium: ClassVar[Medium] = PDF
     relative_cost: ClassVar[float] = 1.0  # the reference for the other writers' relative_cost
     suffix: ClassVar[str] = ".pdf"
+
+    def paths(self, publication: Publication) -> tuple[PurePosixPath, ...]:
+        pdf = super().paths(publication)[0]
+        return pdf, thumbnail_path(pdf)
 
     def render(self, publication: Publication) -> tuple[Rendered, ...]:
         html = self.theme.html.render(publication, self.medium, image_url=Path.as_uri)
@@ -32,7 +40,7 @@ class ScreenPdfWriter(OneFileWriter):
         from folderpers.checks.findings import errors
         from folderpers.checks.pdf_ua import house_rules
         from folderpers.pdf.finish import finish_screen_pdf, save
-        path = self.paths(publication)[0]
+        path, thumbnail = self.paths(publication)
         direction = self.theme.html.language(publication.language).direction
         with finish_screen_pdf(pdf.data, publication, pdf.structure, direction) as document:
             data = save(document)
@@ -42,4 +50,5 @@ class ScreenPdfWriter(OneFileWriter):
         if failures:
             raise RenderError(*(Problem(source, f"PDF/UA check [{f.kind}] of {path}: {f.message}", f.hint)
                                 for f in failures))
-        return (Rendered(path, self.kind, data, pdf.pages, pdf.warnings),)
+        picture = render_thumbnail(data, hashlib.sha256(data).hexdigest())
+        return Rendered(path, self.kind, data, pdf.pages, pdf.warnings), Rendered(thumbnail, "thumbnail", picture.png)

@@ -141,7 +141,7 @@ def test_dask_renders_the_shipped_files_and_the_same_bytes_as_a_local_build(tmp_
     project.write("folders/een/figuur.svg", SVG)
     formats = ("pdf", "web", "print")  # not the index: it is made here, after the renders
     local = build(project.project, options(formats=formats, jobs=0))
-    assert local.ok and local.count("built") == 10, local.failures
+    assert local.ok and local.count("built") == 12, local.failures  # 2 x (PDF, thumbnail, web, 3 print)
     expected = _files(project.root / "dist")
     shutil.rmtree(project.root / "dist")
 
@@ -157,7 +157,7 @@ def test_dask_renders_the_shipped_files_and_the_same_bytes_as_a_local_build(tmp_
 
     monkeypatch.setattr(DaskExecutor, "run", run_then_spoil_the_checkout)
     report = build(project.project, options(formats=formats, executor=executor))
-    assert report.ok and report.count("built") == 10, report.failures
+    assert report.ok and report.count("built") == 12, report.failures
     assert _files(project.root / "dist") == expected
     assert any((workdir / "scratch").rglob("folderpers-sites/*/folders/een/figuur.svg"))
     assert not any(b"folderpers-sites" in data or str(tmp_path).encode() in data for data in expected.values())
@@ -179,8 +179,9 @@ def test_noop_and_incremental_builds_are_the_same_with_either_executor(tmp_path,
         runs[name] = ([(sorted((o.status, o.subject) for o in step.outcomes), dict(step.report.counts))
                        for step in steps], _files(project.root / "dist"))
     statuses, _ = runs["dask"]
-    assert [counts for _, counts in statuses] == [{"built": 2}, {"unchanged": 2}, {"built": 1, "unchanged": 1}]
-    assert [heard for heard, _ in statuses][1:] == [[], [("built", "dist/alpha/twee.pdf")]]
+    # two publications of a PDF and its thumbnail each; then the second edited
+    assert [counts for _, counts in statuses] == [{"built": 4}, {"unchanged": 4}, {"built": 2, "unchanged": 2}]
+    assert [len(heard) for heard, _ in statuses] == [4, 0, 2] and all("twee" in subject for _, subject in statuses[2][0])
     assert runs["dask"] == runs["local"]
 
 
@@ -252,7 +253,7 @@ def test_a_worker_that_would_render_otherwise_is_refused(tmp_project, cluster, t
         client.wait_for_workers(3, timeout=300)  # a generous bound on a busy machine; it does not decide the test
         tmp_project.folder("een")
         report = build(tmp_project.project, options(formats=("pdf",), institutions=("alpha",), executor=executor))
-        assert report.ok and report.count("built") == 1
+        assert report.ok and report.count("built") == 2  # the PDF and its thumbnail
         [refusal] = [record.getMessage() for record in caplog.records if "is refused" in record.getMessage()]
         assert "font 'Lato' is not installed on it" in refusal
         assert "start it with DASK_DISTRIBUTED__WORKER__DAEMON=False in its environment" in refusal  # a nanny's

@@ -1,21 +1,60 @@
-"""The manifest: every output with checksum, document facts and hashes of all its inputs."""
+"""The manifest (folderpers-manifest/3): an index of publications, one manifest per publication with
+every output's checksum, document facts and hashes of all its inputs; rewritten only where changed."""
 
 import hashlib
 import json
+import subprocess
+import sys
 
 import jsonschema
+import pytest
 
 from folderpers.build import manifest
 from folderpers.build.manifest import MANIFEST_NAME
 from folderpers.build.pipeline import build
+from folderpers.build.state import STATE_NAME
 
 from support import MINIMAL_FOLDER, REPO, options
 
-SCHEMA = json.loads((REPO / "schemas/manifest.schema.json").read_text())
+INDEX_SCHEMA = json.loads((REPO / "schemas/manifest.schema.json").read_text())
+PUBLICATION_SCHEMA = json.loads((REPO / "schemas/publication-manifest.schema.json").read_text())
 
 
 def read_manifest(tmp_project):
-    return json.loads((tmp_project.root / "dist" / MANIFEST_NAME).read_text())
+    """Every output entry, as an intranet consumer reads them: the index, then each publication's manifest
+    (checked against its sha256 in the index), each file validated against its schema."""
+    dist = tmp_project.root / "dist"
+    index = json.loads((dist / MANIFEST_NAME).read_text())
+    jsonschema.validate(index, INDEX_SCHEMA)
+    outputs = []
+    for record in index["publications"]:
+        data = (dist / record["manifest"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == record["sha256"]
+        document = json.loads(data)
+        jsonschema.validate(document, PUBLICATION_SCHEMA)
+        outputs.extend(document["outputs"])
+    assert outputs == [entry | {"inputs": {name: digest for name, digest in entry["inputs"].items()
+                                           if not name.startswith(("templates/", "styles/"))}}
+                       for _, entry in manifest.read_manifest(dist) for entry in [_without_pipeline(entry)]]
+    return {"index": index, "outputs": [_with_theme(entry, index) for entry in outputs]}
+
+
+def _without_pipeline(entry):
+    entry = dict(entry)
+    del entry["pipeline"]
+    return entry
+
+
+def _with_theme(entry, index):
+    """An output's entry with its theme's inputs merged in, as the consumer sees all that made it."""
+    theme = next(theme for theme in index["themes"] if theme["id"] == entry["theme"])
+    return entry | {"inputs": {**theme["inputs"], **entry["inputs"]}, "pipeline": theme["pipeline"]}
+
+
+def manifest_files(dist):
+    """Every manifest file with what shows a write: modification time and inode."""
+    return {str(path.relative_to(dist)): (path.stat().st_mtime_ns, path.stat().st_ino)
+            for path in dist.rglob("*manifest.json")}
 
 
 def test_manifest_lists_every_output_with_checksums_and_inputs(tmp_project):
@@ -26,9 +65,14 @@ def test_manifest_lists_every_output_with_checksums_and_inputs(tmp_project):
     tmp_project.write("snippets/verhinderd.yaml", "blocks:\n  - text: Bel {phone:poli}.\n")
     assert build(tmp_project.project, options(formats=("pdf", "web"))).ok
     manifest = read_manifest(tmp_project)
-    jsonschema.validate(manifest, SCHEMA)
     entries = {entry["path"]: entry for entry in manifest["outputs"]}
-    assert sorted(entries) == ["alpha/demo.html", "alpha/demo.pdf", "beta/demo.html", "beta/demo.pdf"]
+    assert sorted(entries) == ["alpha/demo.html", "alpha/demo.pdf", "alpha/thumbs/demo.png", "beta/demo.html",
+                               "beta/demo.pdf", "beta/thumbs/demo.png"]
+    assert [record["manifest"] for record in manifest["index"]["publications"]] == [
+        "alpha/demo.manifest.json", "beta/demo.manifest.json"]
+    assert len(manifest["index"]["themes"]) == 1  # the theme's digests once, not in every entry
+    assert "templates/folder.html" not in json.loads((tmp_project.root / "dist/beta/demo.manifest.json").read_text(
+        ))["outputs"][0]["inputs"]
     pdf = entries["beta/demo.pdf"]
     data = (tmp_project.root / "dist/beta/demo.pdf").read_bytes()
     assert pdf["sha256"] == hashlib.sha256(data).hexdigest() and pdf["bytes"] == len(data) and pdf["pages"] >= 1
@@ -68,11 +112,12 @@ def test_a_partial_build_keeps_the_other_entries_and_gone_files_are_dropped(tmp_
     build(tmp_project.project, options(formats=("web",), folders=("een",)))
     assert sorted(e["path"] for e in read_manifest(tmp_project)["outputs"]) == [
         "alpha/een.html", "alpha/twee.html", "beta/een.html"]
+    assert not (tmp_project.root / "dist/beta/twee.manifest.json").exists()  # no output left: its manifest goes
 
 
 def test_an_unreadable_manifest_is_rebuilt(tmp_path):
     (tmp_path / MANIFEST_NAME).write_text("{ not json")
-    assert manifest.read_manifest(tmp_path) == []
+    assert list(manifest.read_manifest(tmp_path)) == []
 
 
 def test_print_outputs_record_the_cmyk_profile_as_an_input(tmp_project):
@@ -84,3 +129,99 @@ def test_print_outputs_record_the_cmyk_profile_as_an_input(tmp_project):
     assert entries["beta/print/BMC-TST-001_v1.2_demo_booklet.pdf"]["kind"] == "booklet"
     assert entries["beta/print/BMC-TST-001_v1.2_demo_preflight.json"]["kind"] == "preflight"
     assert not any("icc" in name for name in entries["alpha/print/ALF-TST-001_v1.2_demo.pdf"]["inputs"])
+
+
+def test_only_the_manifests_of_rebuilt_publications_are_written_again(tmp_project):
+    tmp_project.folder("een")
+    tmp_project.folder("twee")
+    assert build(tmp_project.project, options(formats=("web",))).ok
+    dist = tmp_project.root / "dist"
+    before = manifest_files(dist)
+    assert sorted(before) == ["alpha/een.manifest.json", "alpha/twee.manifest.json", "beta/een.manifest.json",
+                              "beta/twee.manifest.json", MANIFEST_NAME]
+    assert build(tmp_project.project, options(formats=("web",))).ok
+    assert manifest_files(dist) == before  # a no-op writes no manifest file
+    path = tmp_project.root / "folders/een/folder.yaml"
+    path.write_text(path.read_text().replace("version: 1.2", "version: 1.3"))
+    assert build(tmp_project.project, options(formats=("web",))).count("built") == 2
+    after = manifest_files(dist)
+    assert {name for name in before if after[name] != before[name]} == {
+        "alpha/een.manifest.json", "beta/een.manifest.json", MANIFEST_NAME}
+    assert {record["version"] for record in read_manifest(tmp_project)["index"]["publications"]
+            if record["folder"] == "een"} == {"1.3"}
+
+
+def test_the_same_inputs_give_byte_identical_manifests(tmp_project):
+    tmp_project.folder("een")
+    assert build(tmp_project.project, options(formats=("web",))).ok
+    dist = tmp_project.root / "dist"
+    first = {name: (dist / name).read_bytes() for name in manifest_files(dist)}
+    for name in [*first, STATE_NAME]:
+        (dist / name).unlink()
+    assert build(tmp_project.project, options(formats=("web",), force=True)).ok
+    assert {name: (dist / name).read_bytes() for name in manifest_files(dist)} == first
+
+
+def test_a_dist_with_a_manifest_of_format_2_is_taken_over_and_its_manifests_written_anew(tmp_project):
+    """As a dist/ was before this format: one manifest.json with every entry (the theme's inputs and the
+    pipeline in each), thumbnails made by the index; nothing is rendered again, the new files are written."""
+    tmp_project.folder("demo")
+    assert build(tmp_project.project, options(formats=("pdf", "web"), institutions=("alpha",))).ok
+    dist = tmp_project.root / "dist"
+    entries = [entry for _, entry in manifest.read_manifest(dist) if entry["kind"] != "thumbnail"]
+    for name in [*manifest_files(dist), STATE_NAME]:
+        (dist / name).unlink()
+    old = {"format": "folderpers-manifest/2", "outputs": entries}
+    (dist / MANIFEST_NAME).write_text(json.dumps(old, indent=2, ensure_ascii=False) + "\n")
+    outputs = {path: path.stat().st_mtime_ns for path in dist.rglob("*") if path.suffix in (".pdf", ".png", ".html")}
+    report = build(tmp_project.project, options(formats=("pdf", "web"), institutions=("alpha",)))
+    assert report.ok and report.count("built") == 0 and report.count("unchanged") == 3
+    assert {path: path.stat().st_mtime_ns for path in outputs} == outputs  # not rendered or written again
+    assert sorted(e["path"] for e in read_manifest(tmp_project)["outputs"]) == [
+        "alpha/demo.html", "alpha/demo.pdf", "alpha/thumbs/demo.png"]  # the thumbnail taken over as the PDF's
+
+
+def test_the_thumbnail_is_made_in_the_worker_and_the_parent_never_imports_pypdfium2(tmp_project, tmp_path):
+    tmp_project.folder("demo")
+    made_in = tmp_path / "thumbnail-pids"
+    script = f"""
+import json, os, sys
+from datetime import date
+from folderpers.build.pipeline import BuildOptions, build
+from folderpers.project import Project
+from folderpers.source.review import ReviewPolicy
+from folderpers.writers import screen_pdf
+render_thumbnail = screen_pdf.render_thumbnail
+def noting_the_process(*args, **kwargs):  # runs where the thumbnail is made: note which process that is
+    with open({str(made_in)!r}, "a") as file:
+        file.write(f"{{os.getpid()}}\\n")
+    return render_thumbnail(*args, **kwargs)
+screen_pdf.render_thumbnail = noting_the_process
+report = build(Project({str(tmp_project.root)!r}), BuildOptions(formats=("pdf",), institutions=("alpha",), jobs=1,
+                                                          policy=ReviewPolicy(date(2026, 6, 1))))
+print(json.dumps({{"ok": report.ok, "parent": os.getpid(), "pypdfium2": "pypdfium2" in sys.modules}}))
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True)
+    facts = json.loads(result.stdout.splitlines()[-1])
+    assert facts["ok"] and not facts["pypdfium2"]
+    pids = [int(line) for line in made_in.read_text().split()]
+    assert len(pids) == 1 and pids[0] != facts["parent"]
+    assert (tmp_project.root / "dist/alpha/thumbs/demo.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_build_cut_short_before_its_manifests_leaves_them_to_the_next(tmp_project, monkeypatch):
+    from folderpers.build import pipeline
+    tmp_project.folder("een")
+    assert build(tmp_project.project, options(formats=("web",))).ok
+    path = tmp_project.root / "folders/een/folder.yaml"
+    path.write_text(path.read_text().replace("version: 1.2", "version: 1.3"))
+
+    def cut_short(*args):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(pipeline, "write_manifests", cut_short)
+    with pytest.raises(KeyboardInterrupt):
+        build(tmp_project.project, options(formats=("web",)))
+    monkeypatch.undo()
+    report = build(tmp_project.project, options(formats=("web",)))
+    assert report.ok and report.count("built") == 0  # the outputs were recorded: only the manifests are written
+    assert {record["version"] for record in read_manifest(tmp_project)["index"]["publications"]} == {"1.3"}

@@ -3,7 +3,6 @@ per output directory (tested with real processes)."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import resource
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from folderpers.build.manifest import read_manifest
 from folderpers.build.state import STATE_FILES
 
 from support import MINIMAL_FOLDER, REPO, make_project
@@ -146,7 +146,6 @@ def test_two_scoped_builds_at_once_keep_every_manifest_entry(tmp_project):
               for institution in ("alpha", "beta")]
     outputs = [process.communicate(timeout=600)[0] for process in builds]
     assert [process.returncode for process in builds] == [0, 0], outputs
-    manifest = json.loads((tmp_project.root / "dist/manifest.json").read_text())
-    paths = {entry["path"] for entry in manifest["outputs"]}
+    paths = {entry["path"] for _, entry in read_manifest(tmp_project.root / "dist")}
     assert paths == {f"{institution}/{slug}.html" for institution in ("alpha", "beta")
                      for slug in ("een", "twee", "drie")}

@@ -17,10 +17,11 @@ def outcomes(report):
 def test_builds_a_pdf_and_a_web_page_per_institution(tmp_project):
     tmp_project.folder("demo")
     report = build(tmp_project.project, options(formats=("pdf", "web")))
-    assert report.ok and report.count("built") == 4
+    assert report.ok and report.count("built") == 6  # the screen PDF's thumbnail with it
     dist = tmp_project.root / "dist"
     assert sorted(str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file() and p.name not in STATE_FILES) == [
-        "alpha/demo.html", "alpha/demo.pdf", "beta/demo.html", "beta/demo.pdf", "manifest.json"]
+        "alpha/demo.html", "alpha/demo.manifest.json", "alpha/demo.pdf", "alpha/thumbs/demo.png", "beta/demo.html",
+        "beta/demo.manifest.json", "beta/demo.pdf", "beta/thumbs/demo.png", "manifest.json"]
     with pikepdf.open(dist / "beta/demo.pdf") as pdf:
         assert pdf.Root.Lang == "nl" and "/StructTreeRoot" in pdf.Root
         assert str(pdf.docinfo.Title) == "Testfolder"
@@ -34,7 +35,7 @@ def test_one_broken_folder_does_not_stop_the_others(tmp_project, capsys):
     assert "FAILED  folders/kapot/folder.yaml" in captured.err or "kapot/folder.yaml" in captured.err
     assert "kapot/folder.yaml:2:" in captured.err and "YAML syntax error" in captured.err
     assert "built   dist/alpha/goed.pdf" in captured.out and "built   dist/beta/goed.html" in captured.out
-    assert "4 built, 0 skipped, 1 failed" in captured.out
+    assert "6 built, 0 skipped, 1 failed" in captured.out  # a thumbnail with each screen PDF
 
 
 def test_restricted_folder_is_skipped_elsewhere_and_unknown_ids_fail(tmp_project):

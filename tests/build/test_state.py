@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from folderpers.build.manifest import MANIFEST_NAME, manifest_chunks
+from folderpers.build.manifest import MANIFEST_NAME, index_chunks
 from folderpers.build.pipeline import build
 from folderpers.build.state import STATE_FILES, STATE_NAME, StateError, StateStore
 
@@ -46,11 +46,13 @@ def _entries(dist):
 
 def test_a_dist_with_only_a_manifest_is_taken_over_without_writing_anything(built):
     dist = built.root / "dist"
-    (dist / STATE_NAME).unlink()  # as dist/ was before the state store: manifest.json only
+    (dist / STATE_NAME).unlink()  # as dist/ is when the store is lost: the manifest files only
     before = outputs(dist)
     report = build(built.project, options(formats=("web", "index")))
-    assert report.ok and report.count("built") == 0 and report.count("unchanged") == len(before) - 1
-    assert outputs(dist) == before  # not one output, index page or manifest.json written again
+    manifests = [name for name in before if name.endswith("manifest.json")]
+    assert len(manifests) == 5  # the index and one per publication
+    assert report.ok and report.count("built") == 0 and report.count("unchanged") == len(before) - len(manifests)
+    assert outputs(dist) == before  # not one output, index page or manifest file written again
     store = StateStore(dist)
     try:
         assert store.count() == 4 and [entry["path"] for entry in store.entries()] == [
@@ -59,13 +61,15 @@ def test_a_dist_with_only_a_manifest_is_taken_over_without_writing_anything(buil
         store.close()
 
 
-def test_manifest_json_is_made_from_the_store_with_the_same_bytes_as_before(built):
+def test_the_index_is_written_in_pieces_as_valid_json_with_a_publication_per_line(built):
     dist = built.root / "dist"
     written = (dist / MANIFEST_NAME).read_bytes()
     manifest = json.loads(written)
-    assert written == (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
-    empty = {"format": manifest["format"], "outputs": []}
-    assert b"".join(manifest_chunks([])) == (json.dumps(empty, indent=2) + "\n").encode()
+    assert len(manifest["themes"]) == 1 and len(manifest["publications"]) == 4
+    lines = written.decode().splitlines()
+    assert [json.loads(line.strip().rstrip(",")) for line in lines if '"manifest":' in line] == manifest["publications"]
+    empty = {"format": manifest["format"], "themes": [], "publications": []}
+    assert json.loads(b"".join(index_chunks([], []))) == empty
 
 
 def test_outputs_are_checked_by_size_and_time_and_hashed_only_when_the_time_differs(built):
@@ -107,3 +111,11 @@ def test_a_broken_state_file_is_a_clear_error(built):
     (built.root / "dist" / STATE_NAME).write_bytes(b"not a database, but long enough to look like a header" * 20)
     with pytest.raises(StateError, match="delete .state.sqlite"):
         build(built.project, options(formats=("web",)))
+
+
+def test_a_build_that_publishes_nothing_makes_no_state_store_and_an_empty_index(tmp_project):
+    tmp_project.folder("kapot", "title: [")
+    report = build(tmp_project.project, options(formats=("web",)))
+    assert not report.ok
+    dist = tmp_project.root / "dist"
+    assert not (dist / STATE_NAME).exists() and json.loads((dist / MANIFEST_NAME).read_text())["publications"] == []

@@ -20,7 +20,7 @@ def test_a_new_folder_validates_and_builds_at_once_without_warnings(tmp_project)
     source = new_folder(tmp_project.project, "knie-prothese", ReviewPolicy(TODAY))
     assert source == tmp_project.root / "folders/knie-prothese/folder.yaml"
     report = heard_build(tmp_project.project, options(formats=("pdf", "web")))
-    assert report.ok and report.count("built") == 4
+    assert report.ok and report.count("built") == 6  # PDF, its thumbnail and web page for two institutions
     assert not [warning for outcome in report.outcomes for warning in outcome.warnings]
     html = (tmp_project.root / "dist/alpha/knie-prothese.html").read_text()
     assert "<h1>Knie prothese</h1>" in html and "Alpha Ziekenhuis" in html  # {institution} filled in
@@ -34,7 +34,7 @@ def test_a_new_folder_builds_for_the_example_hospitals_too(tmp_project):
     shutil.copytree(REPO / "institutions", tmp_project.root / "institutions")
     new_folder(tmp_project.project, "knie-prothese", ReviewPolicy(TODAY))
     report = build(tmp_project.project, options(formats=("pdf", "web")))
-    assert report.ok and report.count("built") == 6  # three example institutions, PDF and web page each
+    assert report.ok and report.count("built") == 9  # three example institutions, PDF, its thumbnail and web page each
 
 
 def test_editors_find_the_schema_for_completion(tmp_project):

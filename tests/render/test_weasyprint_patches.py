@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import subprocess
 
 import pikepdf
 import pytest
@@ -120,3 +122,49 @@ def test_right_to_left_text_gets_glyphs_mapped_to_their_characters_and_passages_
     assert b"/ActualText <FEFF" + passage + b">" in content
     for mark in ("\u0651", "\u064b"):  # shadda, fathatan: each a glyph of its own
         assert f"<{mark.encode('utf-16-be').hex()}>".encode() in maps.lower()
+
+
+def _render_rtl(renderer: PdfRenderer, tmp_path, language: str, body: str) -> bytes:
+    html = (f'<html lang="{language}" dir="rtl"><head><title>T</title></head><body style="font-family: '
+            f'Noto Naskh Arabic; font-size: 11pt">{body}</body></html>')
+    return renderer.render(html, tmp_path, (tmp_path,), Location(tmp_path / "folder.yaml"), []).data
+
+
+def _pixels(tmp_path, data: bytes, name: str) -> list[bytes]:
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "110", "-png", str(path), str(tmp_path / name)], check=True)
+    return [image.read_bytes() for image in sorted(tmp_path.glob(f"{name}-*.png"))]
+
+
+def test_a_zero_width_non_joiner_is_drawn_invisibly_as_the_fonts_glyph(renderer, tmp_path, monkeypatch):
+    """Pango draws U+200C as nothing; with the patch it is the font's glyph for it, in text render
+    mode 3, mapped to U+200C: extracted, and not seen."""
+    body = "<p>این‌ها می‌روند و نمی‌خواهند.</p>"
+    patched = _render_rtl(renderer, tmp_path, "fa", body)
+    monkeypatch.setattr(weasyprint_patches, "_non_joiner_glyphs", lambda stream, layout, line: iter(()))
+    unpatched = _render_rtl(renderer, tmp_path, "fa", body)
+    texts = [subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
+                            check=True).stdout.decode() for data in (patched, unpatched)]
+    assert texts[0].count("\u200c") == 3 and "\u200c" not in texts[1]
+    with pikepdf.open(io.BytesIO(patched)) as pdf:
+        assert b"3 Tr" in b"".join(page.Contents.read_bytes() for page in pdf.pages)
+    assert _pixels(tmp_path, patched, "patched") == _pixels(tmp_path, unpatched, "unpatched")
+
+
+def test_a_right_to_left_line_is_drawn_from_left_to_right(renderer, tmp_path, monkeypatch):
+    """The text boxes of an Arabic line with a Dutch name (three boxes) are drawn from the left
+    (WeasyPrint drew them in reading order, from the right); the picture is the same."""
+    body = '<p>اتصل بـ <span lang="nl" dir="ltr">Pijnpoli</span> اليوم</p>'
+
+    def starts(data: bytes) -> list[float]:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            return [float(instruction.operands[4]) for instruction in pikepdf.parse_content_stream(pdf.pages[0])
+                    if str(instruction.operator) == "Tm"]
+
+    patched = _render_rtl(renderer, tmp_path, "ar", body)
+    monkeypatch.setattr(weasyprint_patches, "drawn_left_to_right", lambda line: contextlib.nullcontext())
+    unpatched = _render_rtl(renderer, tmp_path, "ar", body)
+    assert len(starts(patched)) == 3
+    assert starts(patched) == sorted(starts(patched)) and starts(unpatched) == sorted(starts(patched), reverse=True)
+    assert _pixels(tmp_path, patched, "patched") == _pixels(tmp_path, unpatched, "unpatched")

@@ -3,8 +3,6 @@ keyboard use, axe-core; and the thumbnails they show."""
 
 from __future__ import annotations
 
-import io
-import json
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -12,10 +10,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 
+from folderpers.build.manifest import read_manifest
 from folderpers.build.pipeline import build
-from folderpers.render.thumbnails import SOURCE_KEY, WIDTH, thumbnail
+from folderpers.render.thumbnails import SOURCE_KEY, WIDTH, png_size, shows
 
-from support import MINIMAL_FOLDER, hrefs, options
+from support import MINIMAL_FOLDER, heard_build, hrefs, options
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +26,7 @@ def dist(example_build) -> Path:
 
 @pytest.fixture(scope="module")
 def manifest(dist) -> list[dict]:
-    return json.loads((dist / "manifest.json").read_text())["outputs"]
+    return [entry for _, entry in read_manifest(dist)]
 
 
 @pytest.fixture
@@ -147,25 +146,20 @@ def test_axe_core_finds_no_violations(dist, page, index):
 
 
 def test_thumbnails_show_the_first_page_of_the_current_pdf(dist, manifest):
+    thumbnails = {entry["path"]: entry for entry in manifest if entry["kind"] == "thumbnail"}
+    assert len(thumbnails) == len(screen_pdfs(manifest))
     for entry in screen_pdfs(manifest):
         path = dist / entry["institution"] / "thumbs" / Path(entry["path"]).with_suffix(".png").name
+        listed = thumbnails[str(path.relative_to(dist))]  # an output of the PDF's task, with its inputs
+        assert (listed["writer"], listed["inputs_sha256"]) == ("pdf", entry["inputs_sha256"])
+        data = path.read_bytes()
+        assert shows(data, entry["sha256"]) and not shows(data, "0" * 64)
         with Image.open(path) as image:
             assert image.width == WIDTH and 1.40 < image.height / image.width < 1.43  # A5 portrait
             assert image.text[SOURCE_KEY] == entry["sha256"]
+            assert png_size(data[:24]) == image.size
             # the cover band in the institution's primary colour, near the top
             assert image.convert("RGB").getpixel((WIDTH // 2, round(image.height * 0.2))) != (255, 255, 255)
-
-
-def test_a_thumbnail_is_rendered_again_only_when_its_pdf_changed(dist, manifest, tmp_path):
-    entry = screen_pdfs(manifest)[0]
-    previous = dist / entry["institution"] / "thumbs" / Path(entry["path"]).with_suffix(".png").name
-    missing_pdf = tmp_path / "not-there.pdf"
-    kept = thumbnail(missing_pdf, entry["sha256"], previous)  # same sha: the PDF is not even read
-    assert kept.png == previous.read_bytes()
-    changed = tmp_path / "changed.pdf"
-    changed.write_bytes((dist / entry["path"]).read_bytes())
-    new = thumbnail(changed, "another sha", previous)
-    assert Image.open(io.BytesIO(new.png)).text[SOURCE_KEY] == "another sha"
 
 
 def test_a_folder_lists_the_folders_it_links_to(dist, page):
@@ -187,7 +181,7 @@ def test_links_from_names_are_url_encoded(tmp_project):
 
     tmp_project.folder("demo")
     assert build(tmp_project.project, options(formats=("web",), institutions=("alpha",))).ok
-    entries = json.loads((tmp_project.root / "dist/manifest.json").read_text())["outputs"]
+    entries = [entry for _, entry in read_manifest(tmp_project.root / "dist")]
     unsafe = "een map#1?x=%2e ë"
     for language, entry in (("nl", entries[0]), ("en", dict(entries[0]))):
         entry.update(folder=unsafe, language=language, institution="al pha%",
@@ -195,7 +189,10 @@ def test_links_from_names_are_url_encoded(tmp_project):
         if entry not in entries:
             entries.append(entry)
 
-    pages = IndexWriter(Theme(tmp_project.project)).render(entries, Corpus(tmp_project.project))
+    writer, corpus = IndexWriter(Theme(tmp_project.project)), Corpus(tmp_project.project)
+    pages = [writer.render(None, entries, ["al pha%", "alpha"], corpus),
+             writer.render("al pha%", [entry for entry in entries if entry["institution"] == "al pha%"],
+                           ["al pha%", "alpha"], corpus)]
     for page in pages:
         base = f"file:///dist/{page.path}"
         resolved = set()
@@ -204,3 +201,34 @@ def test_links_from_names_are_url_encoded(tmp_project):
             assert not parts.query and not parts.fragment, href
             resolved.add(unquote(parts.path))
         assert {f"/dist/al pha%/{unsafe}.html", f"/dist/al pha%/{unsafe}.en.html"} <= resolved, (page.path, resolved)
+
+
+def test_only_the_pages_of_institutions_whose_publications_changed_are_made_again(tmp_project):
+    tmp_project.folder("gedeeld")
+    tmp_project.folder("alleen-alpha", MINIMAL_FOLDER + "institutions: [alpha]\n")
+    assert build(tmp_project.project, options(formats=("web", "index"))).ok
+    dist = tmp_project.root / "dist"
+    pages = ("index.html", "alpha/index.html", "beta/index.html")
+
+    def stamps():
+        return {page: ((dist / page).stat().st_mtime_ns, (dist / page).stat().st_ino) for page in pages}
+    before = stamps()
+    source = tmp_project.root / "folders/alleen-alpha/folder.yaml"
+    source.write_text(source.read_text().replace("version: 1.2", "version: 1.3"))
+    report = heard_build(tmp_project.project, options(formats=("web", "index")))
+    statuses = {outcome.subject.removeprefix("dist/"): outcome.status for outcome in report.outcomes}
+    assert [statuses[page] for page in pages] == ["built", "built", "unchanged"]
+    after = stamps()
+    assert after["beta/index.html"] == before["beta/index.html"]  # not even rendered: decided from the store
+    assert after["alpha/index.html"] != before["alpha/index.html"] and after["index.html"] != before["index.html"]
+    assert "1.3" in (dist / "alpha/index.html").read_text()
+
+
+def test_the_page_of_an_institution_with_no_outputs_left_is_removed(tmp_project):
+    tmp_project.folder("alleen-alpha", MINIMAL_FOLDER + "institutions: [alpha]\n")
+    assert build(tmp_project.project, options(formats=("web", "index"))).ok
+    dist = tmp_project.root / "dist"
+    assert (dist / "alpha/index.html").is_file()
+    (dist / "alpha/alleen-alpha.html").unlink()
+    report = build(tmp_project.project, options(formats=("index",)))
+    assert report.ok and not (dist / "alpha/index.html").exists() and (dist / "index.html").is_file()
