@@ -35,7 +35,7 @@ from folderpers.build.publish import LOCK_NAME, output_error
 from folderpers.errors import FolderpersError, Location, OutputError, Problem
 
 STATE_NAME = ".state.sqlite"
-STATE_FILES = frozenset({LOCK_NAME, STATE_NAME, f"{STATE_NAME}-wal", f"{STATE_NAME}-shm"})  # a build's own, not outputs
+STATE_FILES = frozenset({LOCK_NAME, STATE_NAME, f"{STATE_NAME}-journal"})  # a build's own, not outputs
 SCHEMA_VERSION = 3  # PRAGMA user_version; a store of another version is started afresh (and takes over manifest.json)
 BATCH = 500  # outputs recorded per transaction
 _INTERNED_KEPT = 4096  # ids of shared parts remembered while recording: the memory stays bounded
