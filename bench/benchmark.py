@@ -275,7 +275,7 @@ def _measure_build(root: Path, jobs: int, executor: str) -> dict:
     cpu = time.process_time()
     report = build(Project(root), BuildOptions(formats=("pdf",), jobs=jobs, force=True, executor=executor))
     if not report.ok:
-        sys.exit(f"the build failed: {[o for o in report.outcomes if o.status == 'failed'][:3]}")
+        sys.exit(f"the build failed: {report.failures[:3]}")
     return {"render_seconds": report.render_seconds, "cpu_seconds": time.process_time() - cpu}
 
 

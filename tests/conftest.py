@@ -19,10 +19,10 @@ def tmp_project(tmp_path: Path) -> ProjectBuilder:
 
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory):
-    """The example folders built once for all institutions, in every format: (dist, report)."""
-    from folderpers.build.pipeline import build
+    """The example folders built once for all institutions, in every format: (dist, Heard)."""
+    from support import heard_build
     output = tmp_path_factory.mktemp("dist")
-    return output, build(Project(REPO, output=output), options())
+    return output, heard_build(Project(REPO, output=output), options())
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,12 @@ import signal
 import textwrap
 import threading
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from folderpers.build.pipeline import BuildOptions
+from folderpers.build.pipeline import BuildOptions, build
+from folderpers.model.outcome import BuildReport, Outcome
 from folderpers.project import Project
 from folderpers.source.review import ReviewPolicy
 from folderpers.writers import Rendered
@@ -31,6 +33,23 @@ EVENT_SECONDS = int(os.environ.get("FOLDERPERS_TEST_EVENT_SECONDS", "600"))
 def options(**kwargs) -> BuildOptions:
     """Build options for tests: review dates judged as of TODAY."""
     return BuildOptions(policy=ReviewPolicy(TODAY), **kwargs)
+
+@dataclass
+class Heard:
+    """A build's report with every outcome its reporter heard, in order (the report itself keeps only the
+    failures; an unchanged output without warnings is counted, not heard)."""
+
+    report: BuildReport
+    outcomes: list[Outcome]
+
+    def __getattr__(self, name: str):
+        return getattr(self.report, name)  # count(), ok, failures, peak_rss_kib ...
+
+
+def heard_build(project: Project, build_options: BuildOptions) -> Heard:
+    outcomes: list[Outcome] = []
+    return Heard(build(project, build_options, reporter=outcomes.append), outcomes)
+
 
 MINIMAL_FOLDER = """\
 title: Testfolder

@@ -10,10 +10,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from folderpers.build.pipeline import build
 from folderpers.build.publish import staging_directory
 
-from support import options
+from support import heard_build, options
 
 # Dutch diacritics, Arabic, emoji, zero-width and bidi controls, C0/C1 controls, markup characters
 SPECIAL = "éëïöüçÉ ﷺ مرحبا بالعالم 😀👩‍⚕️🏥 \u200b\u200c\u200d\u200e\u200f\u2028\u2029\ufeff \x00\x01\x07\x08\x0b\x0c\x1b\x7f\x85\x9f <>&\"'{}[]*_\\#:|-"
@@ -66,7 +65,7 @@ VALID_FOLDER = st.fixed_dictionaries({
 
 
 def check(tmp_project, formats):
-    report = build(tmp_project.project, options(formats=formats, institutions=("alpha",)))
+    report = heard_build(tmp_project.project, options(formats=formats, institutions=("alpha",)))
     for outcome in report.outcomes:
         assert not outcome.detail.startswith("internal error"), outcome.detail
         if outcome.status == "failed":

@@ -10,12 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from folderpers.build.limits import DocumentLimits
-from folderpers.build.pipeline import build
 from folderpers.errors import SourceError
 from folderpers.source.images import ImageRefused, check_image
 from folderpers.source.yamlsource import load_yaml
 
-from support import MINIMAL_FOLDER, make_project, options
+from support import MINIMAL_FOLDER, heard_build, make_project, options
 
 # --- YAML: a random tree of flow and block collections, anchors on some nodes, aliases to earlier ones
 
@@ -105,7 +104,7 @@ def test_a_build_with_a_random_svg_ends_within_its_limits_with_a_clear_outcome(t
     builder = make_project(tmp_path_factory.mktemp("project"))
     folder = builder.folder("plaatje", MINIMAL_FOLDER + "  - figure: plaatje.svg\n    alt: Een plaatje.\n")
     Path(folder.parent / "plaatje.svg").write_bytes(data)
-    report = build(builder.project, options(formats=("pdf",), institutions=("alpha",), jobs=1,
+    report = heard_build(builder.project, options(formats=("pdf",), institutions=("alpha",), jobs=1,
                                             limits=DocumentLimits(seconds=120)))
     outcome = report.outcomes[0]  # the PDF's (its thumbnail follows when it is built)
     assert len(report.outcomes) == (2 if outcome.status == "built" else 1), report.outcomes

@@ -90,7 +90,7 @@ def test_an_institution_directory_name_is_checked_by_the_same_rule(tmp_project):
     shutil.move(tmp_project.root / "institutions/beta", tmp_project.root / "institutions/Beta Twee")
     tmp_project.folder("demo", (ATTACKS / "bad-names/folder.yaml").read_text())
     report = build(tmp_project.project, options(formats=("web",)))
-    failed = "\n".join(str(p) + o.detail for o in report.outcomes if o.status == "failed" for p in o.problems or [""])
+    failed = "\n".join(str(p) + o.detail for o in report.failures for p in o.problems or [""])
     assert "the institution directory name 'Beta Twee' cannot be used as a name" in failed
     assert (tmp_project.root / "dist/alpha/demo.html").exists()
 

@@ -13,7 +13,7 @@ import pytest
 
 from folderpers.build.pipeline import build
 
-from support import FIXTURES, MINIMAL_FOLDER, options
+from support import FIXTURES, MINIMAL_FOLDER, heard_build, options
 
 ATTACKS = FIXTURES / "attacks"
 
@@ -21,12 +21,12 @@ ATTACKS = FIXTURES / "attacks"
 def attack(tmp_project, name: str, formats=("pdf", "web")):
     shutil.copytree(ATTACKS / name, tmp_project.root / "folders" / name)
     report = build(tmp_project.project, options(formats=formats, institutions=("alpha",)))
-    assert not [o for o in report.outcomes if o.detail.startswith("internal error")], "a crash, not a refusal"
+    assert not [o for o in report.failures if o.detail.startswith("internal error")], "a crash, not a refusal"
     return report
 
 
 def refusal(report) -> str:
-    [failure] = [outcome for outcome in report.outcomes if outcome.status == "failed"]
+    [failure] = report.failures
     return "\n".join(str(problem) for problem in failure.problems)
 
 
@@ -60,7 +60,7 @@ def test_oversized_and_deeply_nested_files_are_refused(tmp_project):
     tmp_project.folder("groot", MINIMAL_FOLDER + "  - text: '" + "x" * 1_000_001 + "'\n")
     tmp_project.folder("diep", MINIMAL_FOLDER + "  - text: " + "[" * 40 + "]" * 40 + "\n")
     report = build(tmp_project.project, options(formats=("web",)))
-    problems = {o.subject.rsplit("/", 2)[1]: str(o.problems[0]) for o in report.outcomes if o.status == "failed"}
+    problems = {o.subject.rsplit("/", 2)[1]: str(o.problems[0]) for o in report.failures}
     assert "is 1,000," in problems["groot"] and "more than the limit of 1,000,000" in problems["groot"]
     assert "diep/folder.yaml:17:" in problems["diep"] and "nested more than 32 levels deep" in problems["diep"]
 
@@ -77,7 +77,7 @@ def test_a_logo_that_reaches_the_network_fails_that_institution_only(tmp_project
     (tmp_project.root / "institutions/beta/logo.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: url(https://example.org/p.svg#x) }</style>'
         '<rect width="10" height="10"/></svg>')
-    report = build(tmp_project.project, options(formats=("web",)))
+    report = heard_build(tmp_project.project, options(formats=("web",)))
     failure = next(o for o in report.outcomes if o.subject.endswith("beta/institution.yaml"))
     assert "institution.yaml:3:7: image 'logo.svg' refers to an outside file in its CSS" in str(failure.problems[0])
     assert ("built", "dist/alpha/demo.html") in {(o.status, o.subject) for o in report.outcomes}

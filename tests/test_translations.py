@@ -13,14 +13,13 @@ import pikepdf
 import pypdfium2
 import pytest
 
-from folderpers.build.pipeline import build
 from folderpers.model.inline import plain_text
 from folderpers.project import Project
 from folderpers.source.load import load_folder, load_institution, load_snippets
 from folderpers.source.resolve import resolve
 from folderpers.source.schemas import SchemaSet
 
-from support import BIDI_CONTROLS, REPO, comparable, extracted_in_order, options
+from support import BIDI_CONTROLS, REPO, comparable, extracted_in_order, heard_build, options
 
 EXAMPLE = "epidurale-injectie"
 LANGUAGES = ("nl", "en", "tr", "ar", "pl", "uk")
@@ -189,7 +188,7 @@ def stale_build(tmp_path_factory):
     shutil.copytree(REPO / "folders" / EXAMPLE, root / "folders" / EXAMPLE)
     source = root / "folders" / EXAMPLE / "folder.yaml"
     source.write_text(source.read_text("utf-8").replace("ongeveer 15 minuten", "ongeveer 20 minuten"), "utf-8")
-    report = build(Project(root), options(institutions=("westerhaven",), formats=("pdf", "web")))
+    report = heard_build(Project(root), options(institutions=("westerhaven",), formats=("pdf", "web")))
     return root / "dist" / "westerhaven", report
 
 

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from folderpers.build.executors import open_executor
+from folderpers.build.freshness import Freshness, Wanted
 from folderpers.build.limits import DEFAULT_LIMITS, DocumentLimits
 from folderpers.build.manifest import (
     PIPELINE,
     combined_digest,
-    file_digest,
     input_digests,
     publication_facts,
     publication_manifest,
@@ -36,7 +35,7 @@ from folderpers.project import Project
 from folderpers.render.fonts import require_font
 from folderpers.render.theme import Theme
 from folderpers.source.corpus import Corpus, Selection
-from folderpers.source.review import ReviewPolicy, assess, check_publishable, review_state
+from folderpers.source.review import ReviewPolicy, assess, check_publishable
 from folderpers.writers import COLLECTION_KINDS, KINDS
 
 if TYPE_CHECKING:
@@ -76,38 +75,45 @@ class _Build:
     progress: Progress
     corpus: Corpus
     report: BuildReport = field(default_factory=BuildReport)
-    claimed: dict[PurePosixPath, str] = field(default_factory=dict)  # output path -> the folder file that makes it
+    claimed: dict[PurePosixPath, str] = field(default_factory=dict)  # output path -> the folder file that makes it,
+    # for the folder directory being planned (only its files, a folder and its translations, can make the same path)
     theme_inputs: dict[str, str] = field(default_factory=dict)  # digests of every template and style
     theme_id: int | None = None  # the state store's id of theme_inputs with PIPELINE (None: nothing made from them)
-    checked: set[str] = field(default_factory=set)  # outputs known to be in dist/ as recorded (or just written)
-    snippet_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # an institution's own snippet files
+    settled: set[str] = field(default_factory=set)  # folder files whose every recorded output this build checked
+    institutions: dict[str, Institution | Outcome] = field(default_factory=dict)  # loaded so far, by id
     planned: int = 0  # render tasks planned so far
     done: int = 0  # of which rendered
 
     def record(self, outcome: Outcome) -> None:
-        self.report.outcomes.append(outcome)
+        self.report.add(outcome)
         self.reporter(outcome)
+
+    def unchanged(self, paths: Sequence[str | PurePosixPath], warnings: tuple[str, ...]) -> None:
+        """Outputs found unchanged: counted; an Outcome each (for the reporter) only when there are warnings."""
+        if not warnings:
+            self.report.add_unchanged(len(paths))
+            return
+        for path in sorted(map(str, paths)):
+            self.record(Outcome("unchanged", _shown(self.project.dist / path, self.project), warnings=warnings))
 
     def failure(self, subject: str, error: BaseException) -> None:
         self.record(Outcome.failure(subject, error, self.options.debug))
 
-    @cached_property
-    def institutions(self) -> dict[str, Institution | Outcome]:
-        """The selected institutions by id, loaded when first needed (a no-op build needs none: their
-        files' hashes are among the recorded inputs); one that fails is reported once, as its Outcome."""
-        institutions: dict[str, Institution | Outcome] = {}
-        for institution_id, loaded in self.corpus.institutions().items():
+    def institution(self, institution_id: str) -> Institution | Outcome:
+        """A selected institution, loaded when a folder first needs it (a no-op build needs none: their
+        files' hashes are among the recorded inputs; the first task need not wait for all of them to
+        load); one that fails is reported once, as its Outcome."""
+        if institution_id not in self.institutions:
             try:
-                if isinstance(loaded, BaseException):
-                    raise loaded
+                loaded = self.corpus.institution(institution_id)
                 require_font(loaded)
-                institutions[institution_id] = loaded
+                self.institutions[institution_id] = loaded
             except Exception as error:  # noqa: BLE001 - a broken institution must not stop the others
                 source = self.project.institutions / institution_id / "institution.yaml"
                 outcome = Outcome.failure(str(Location(source)), error, self.options.debug)
                 self.record(outcome)
-                institutions[institution_id] = outcome
-        return institutions
+                self.institutions[institution_id] = outcome
+        return self.institutions[institution_id]
 
 
 @dataclass(frozen=True)
@@ -142,7 +148,7 @@ def _build_locked(project: Project, options: BuildOptions, reporter: Reporter, p
         kinds = tuple(kind for kind in options.formats if kind not in COLLECTION_KINDS)
         if kinds:  # only the index pages asked for: no folder need be loaded
             _render_publications(run, theme, kinds, store)
-        store.drop_missing(run.checked)
+        store.drop_missing(run.settled)
         store.finish()
         write_manifests(store, project.dist)
         for kind in options.formats:
@@ -168,12 +174,25 @@ def _render_publications(run: _Build, theme: Theme, kinds: tuple[str, ...], stor
 
 def _planned(run: _Build, theme: Theme, kinds: tuple[str, ...], store: StateStore,
              renderer: _Renderer) -> Iterator[Task]:
-    """The render tasks of every selected publication, folder by folder, as they are planned."""
+    """The render tasks of every selected publication, folder by folder, as they are planned. A folder
+    is let go once its tasks are planned (the tasks hold what they need until they are published)."""
     corpus, options = run.corpus, run.options
+    freshness = None if options.force or run.theme_id is None else Freshness(
+        run.project, store, run.theme_id, Wanted(corpus.institution_ids, kinds, options.policy, options.verify))
     writers: list[Writer] = []  # made when a folder needs planning: a no-op imports no writer
+    directory = None
     for source in corpus.folder_sources:
-        if not options.force and _still_current(run, source, store, corpus.institution_ids, kinds):
+        shown = _shown(source, run.project)
+        if source.parent != directory:
+            directory = source.parent
+            run.claimed.clear()
+        current = freshness.current(shown) if freshness is not None else None
+        if current is not None:
+            run.unchanged(current.paths, current.warnings)
+            run.settled.add(shown)
             continue
+        # there is work (most likely): the workers start now and import WeasyPrint while this folder loads
+        renderer.start(len(kinds) * len(corpus.institution_ids))
         _ = corpus.schemas  # outside the try: a broken schema is the project's problem, not the folder's
         if not writers:
             from folderpers.writers import WRITERS
@@ -183,19 +202,24 @@ def _planned(run: _Build, theme: Theme, kinds: tuple[str, ...], store: StateStor
             warnings = check_publishable(assess(folder, options.policy), options.policy) + \
                 corpus.languages(folder).warnings
         except Exception as error:  # noqa: BLE001 - a broken folder must not stop the others
+            corpus.release(source)
             run.failure(str(Location(source)), error)
             continue
-        for institution_id, institution in run.institutions.items():
+        for institution_id in corpus.institution_ids:
             if not folder.published_by(institution_id):
                 run.record(Outcome("skipped", f"{folder.slug} for {institution_id}", detail="not published there"))
-            elif isinstance(institution, Outcome):  # failed to load: already reported once
+            elif isinstance(institution := run.institution(institution_id), Outcome):  # already reported once
                 run.record(Outcome("failed", f"{folder.slug} for {institution_id}",
                                    detail=f"institution {institution_id!r} has errors (see above)"))
             else:
                 tasks = _plan(run, folder, institution, writers, store, warnings)
                 run.planned += len(tasks)
-                renderer.start(run.planned)  # workers start (and import WeasyPrint) as soon as there is work
+                renderer.start(run.planned)  # more workers as the planned tasks outnumber them
                 yield from tasks
+        corpus.release(source)
+        made_here = {str(path) for path, maker in run.claimed.items() if maker == shown}
+        store.forget_missing(path for (path, *_) in store.rows_of_source(shown) if path not in made_here)
+        run.settled.add(shown)
     run.progress(run.done, run.planned)
 
 
@@ -216,10 +240,8 @@ def _plan(run: _Build, folder: Folder, institution: Institution, writers: Iterab
             continue
         inputs = dict(sorted({**shared, **input_digests(writer.inputs(publication), run.project.root)}.items()))
         digest = combined_digest(inputs, writer.kind)
-        if not run.options.force and _unchanged(run, store, paths, digest):
-            for path in paths:
-                run.checked.add(str(path))
-                run.record(Outcome("unchanged", _shown(run.project.dist / path, run.project), warnings=warnings))
+        if not run.options.force and all(store.intact(str(path), digest, run.options.verify) for path in paths):
+            run.unchanged(paths, warnings)
         else:
             tasks.append(Task(_Work(paths, inputs, digest, warnings, _variants_note(folder, institution.id)),
                               publication, writer.kind))
@@ -248,65 +270,6 @@ def _collides(run: _Build, paths: tuple[PurePosixPath, ...], folder: Folder) -> 
                                detail=f"{source} would overwrite the output of {other}; rename one of the two"))
             return True
     return False
-
-
-def _unchanged(run: _Build, store: StateStore, paths: tuple[PurePosixPath, ...], inputs_sha256: str) -> bool:
-    """True when every file was made from exactly these inputs and is still in dist/ as it was made."""
-    for path in paths:
-        recorded = store.of_path(str(path))
-        if recorded is None or recorded.inputs_sha256 != inputs_sha256 or not store.intact(recorded,
-                                                                                             run.options.verify):
-            return False
-    return True
-
-
-def _still_current(run: _Build, source: Path, store: StateStore, institutions: tuple[str, ...],
-                   kinds: tuple[str, ...]) -> bool:
-    """The fast path of a no-op rebuild: when the folder file and everything its outputs were made
-    from are unchanged (by content hash), report its outputs as unchanged without loading it.
-    Anything unusual (a changed institution, a new institution or format, an expired review date)
-    returns False, and the folder takes the full path with its proper messages. An institution whose
-    file is unchanged loaded without errors when these outputs were made from it."""
-    recorded = store.of_source(_shown(source, run.project))
-    if not recorded or run.theme_id is None:
-        return False
-    facts = recorded[0].facts  # the folder's: the same in every output made from this file
-    published = facts["published_by"]
-    wanted = {(institution, kind) for institution in institutions for kind in kinds
-              if published == "all" or institution in published}
-    relevant = [output for output in recorded if (output.institution, output.writer) in wanted]
-    if {(output.institution, output.writer) for output in relevant} != wanted or not relevant:
-        return False
-    state, _, warnings = review_state(date.fromisoformat(facts["approved"]), date.fromisoformat(facts["review"]),
-                                      run.options.policy)
-    if state == "expired":
-        return False
-    digests: dict[str, str] = {}  # each input file hashed once, however many outputs it made
-    for output in relevant:
-        if output.theme != run.theme_id:  # a template, style or the pipeline's version changed
-            return False
-        for name, digest in output.own_inputs.items():
-            if name not in digests:
-                path = run.project.root / name
-                digests[name] = file_digest(path) if path.is_file() else ""
-            if digests[name] != digest:
-                return False
-        # an institution's new snippet may replace a shared one: not current then
-        if any(name not in output.own_inputs for name in _snippet_names(run, output.institution)):
-            return False
-        if not store.intact(output, run.options.verify):
-            return False
-    for output in sorted(relevant, key=lambda output: output.path):
-        run.checked.add(output.path)
-        run.record(Outcome("unchanged", _shown(run.project.dist / output.path, run.project), warnings=warnings))
-    return True
-
-
-def _snippet_names(run: _Build, institution: str) -> tuple[str, ...]:
-    if institution not in run.snippet_names:
-        snippets = (run.project.institutions / institution / "snippets").glob("*.yaml")
-        run.snippet_names[institution] = tuple(_shown(path, run.project) for path in snippets)
-    return run.snippet_names[institution]
 
 
 class _Renderer:
@@ -375,7 +338,6 @@ def _publish(run: _Build, done: Done, store: StateStore) -> None:
         store.record(str(output.path), output.kind, done.task.kind, source, hashlib.sha256(output.data).hexdigest(),
                      len(output.data), (dist / output.path).stat().st_mtime_ns, output.pages, work.inputs_sha256,
                      theme_id, own_inputs, facts, manifest)
-        run.checked.add(str(output.path))
         run.record(Outcome("built", _shown(dist / output.path, run.project), pages=output.pages,
                            warnings=work.warnings + output.warnings, notes=work.notes + output.notes))
 

@@ -1,5 +1,6 @@
 """How a build reports itself: on a terminal a progress bar and a summary table (rich), elsewhere
-(CI logs, pipes) one plain line per outcome and a one-line summary.
+(CI logs, pipes) one plain line per outcome and a one-line summary. An unchanged output is counted,
+not listed (a no-op of 360,000 outputs would be a log of 360,000 lines), unless it has a warning.
 
 Statuses are counted as they come, whatever they are: a status the pipeline adds later (such as
 "unchanged" for incremental builds) shows up in the summary without changes here.
@@ -8,8 +9,6 @@ Statuses are counted as they come, whatever they are: a status the pipeline adds
 from __future__ import annotations
 
 import sys
-from collections import Counter
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
 from folderpers.model.outcome import BuildReport, Outcome
@@ -32,23 +31,18 @@ class Reporter(Protocol):
         """The build is over: print the summary."""
 
 
-def status_counts(outcomes: Iterable[Outcome]) -> dict[str, int]:
-    """How many outcomes have each status, known statuses first; built, skipped and failed always."""
-    counts: Counter[str] = Counter(outcome.status for outcome in outcomes)
-    for status in ALWAYS_COUNTED:
-        counts.setdefault(status, 0)
+def status_counts(report: BuildReport) -> dict[str, int]:
+    """How many outputs have each status, known statuses first; built, skipped and failed always."""
+    counts = {status: count for status, count in report.counts.items() if count} | {
+        status: report.counts[status] for status in ALWAYS_COUNTED}
     rank = {status: index for index, status in enumerate(_ORDER)}
     return dict(sorted(counts.items(), key=lambda item: rank.get(item[0], len(rank))))
 
 
-def warning_count(outcomes: Iterable[Outcome]) -> int:
-    return sum(len(outcome.warnings) for outcome in outcomes)
-
-
 def summary_line(report: BuildReport) -> str:
     """E.g. '12 built, 3 unchanged, 1 skipped, 0 failed, 2 warnings'."""
-    parts = [f"{count} {status}" for status, count in status_counts(report.outcomes).items()]
-    warnings = warning_count(report.outcomes)
+    parts = [f"{count} {status}" for status, count in status_counts(report).items()]
+    warnings = report.warnings
     if warnings:
         parts.append(f"{warnings} warning{'s' if warnings > 1 else ''}")
     return ", ".join(parts)
@@ -56,7 +50,7 @@ def summary_line(report: BuildReport) -> str:
 
 def coverage_text(report: BuildReport) -> str:
     """Everything the institutions lack for their folders, per institution, from all failures at once."""
-    problems = [problem for outcome in report.outcomes for problem in outcome.problems]
+    problems = [problem for outcome in report.failures for problem in outcome.problems]
     if not problems:  # nothing to check (and the block model not imported for it)
         return ""
     from folderpers.checks.coverage import coverage_lines, gaps
@@ -130,9 +124,9 @@ class TerminalReporter:
         table.add_column("outcome")
         table.add_column("count", justify="right")
         styles = {"failed": "bold red", "built": "green"}
-        for status, count in status_counts(report.outcomes).items():
+        for status, count in status_counts(report).items():
             table.add_row(status, str(count), style=styles.get(status) if count else "dim")
-        warnings = warning_count(report.outcomes)
+        warnings = report.warnings
         table.add_row("warnings", str(warnings), style="yellow" if warnings else "dim")
         self.console.print(table)
 

@@ -27,7 +27,6 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -39,6 +38,8 @@ STATE_NAME = ".state.sqlite"
 STATE_FILES = frozenset({LOCK_NAME, STATE_NAME, f"{STATE_NAME}-journal"})  # a build's own, not outputs
 SCHEMA_VERSION = 3  # PRAGMA user_version; a store of another version is started afresh (and takes over manifest.json)
 BATCH = 500  # outputs recorded per transaction
+_INTERNED_KEPT = 4096  # ids of shared parts remembered while recording: the memory stays bounded
+_PARSED_KEPT = 4096  # shared parts kept parsed while reading
 _UNKNOWN_MTIME = -1  # taken over from manifest.json: the first check hashes the file
 
 _SCHEMA = """
@@ -92,20 +93,8 @@ class StateError(OutputError):
     """dist/.state.sqlite cannot be read or written (not a database, a read-only or full disk)."""
 
 
-@dataclass(frozen=True)
-class Recorded:
-    """What the store knows of one output file."""
-
-    path: str
-    writer: str
-    institution: str
-    sha256: str
-    bytes: int
-    mtime_ns: int
-    inputs_sha256: str
-    theme: int  # id of the theme's digests with the pipeline version
-    own_inputs: dict[str, str]  # every input digest beyond the theme's
-    facts: dict[str, Any]
+OutputRow = tuple[str, str, str, int, int, int, int, int, int]
+"""path, writer, institution, bytes, mtime_ns, theme id, folder_inputs id, other_inputs id, facts id"""
 
 
 def folder_side(name: str) -> bool:
@@ -258,6 +247,8 @@ class StateStore:
             row = self._one(f"SELECT id FROM {table} WHERE digest = ?", (key[1],))
             if row is None:
                 row = (self._write(f"INSERT INTO {table} (digest, data) VALUES (?, ?)", (key[1], data)).lastrowid,)
+            if len(self._interned) >= _INTERNED_KEPT:  # most are a publication's own facts, never asked again
+                self._interned.clear()
             self._interned[key] = row[0]
         return self._interned[key]
 
@@ -267,10 +258,10 @@ class StateStore:
         key = ("shared", row_id)
         if key in self._parsed:
             return self._parsed[key]
-        row = self._one("SELECT data FROM shared WHERE id = ?", (row_id,))
-        assert row is not None, f"shared part {row_id} of an output is missing"
-        value = json.loads(row[0])
+        value = self.shared(row_id)
         if keep:
+            if len(self._parsed) >= _PARSED_KEPT:  # the memory stays bounded whatever the caller keeps
+                self._parsed.clear()
             self._parsed[key] = value
         return value
 
@@ -305,22 +296,17 @@ class StateStore:
         if self._pending >= BATCH:
             self.commit()
 
-    def _recorded(self, row: tuple) -> Recorded:
-        path, writer, institution, sha256, size, mtime_ns, inputs_sha256, theme, folder_inputs, other, facts = row
-        return Recorded(path, writer, institution, sha256.hex(), size, mtime_ns, inputs_sha256.hex(), theme,
-                        {**self._value(folder_inputs), **self._value(other)}, self._value(facts))
+    def rows_of_source(self, source: str) -> list[OutputRow]:
+        """The outputs made from one folder file, as plain rows (a no-op reads these for every folder:
+        no object per output is made of them)."""
+        return list(self._read("SELECT path, writer, institution, bytes, mtime_ns, theme, folder_inputs, other_inputs, "
+                               "facts FROM outputs WHERE source = ?", (source,)))
 
-    _COLUMNS = ("path, writer, institution, sha256, bytes, mtime_ns, inputs_sha256, theme, folder_inputs, "
-                "other_inputs, facts")
-
-    def of_source(self, source: str) -> list[Recorded]:
-        """The outputs made from one folder file."""
-        rows = self._read(f"SELECT {self._COLUMNS} FROM outputs WHERE source = ?", (source,))
-        return [self._recorded(row) for row in rows]
-
-    def of_path(self, path: str) -> Recorded | None:
-        row = self._one(f"SELECT {self._COLUMNS} FROM outputs WHERE path = ?", (path,))
-        return self._recorded(row) if row else None
+    def shared(self, row_id: int) -> Any:
+        """A stored shared part (input digests, facts) by id, parsed anew: the caller keeps what it reuses."""
+        row = self._one("SELECT data FROM shared WHERE id = ?", (row_id,))
+        assert row is not None, f"shared part {row_id} of an output is missing"
+        return json.loads(row[0])
 
     def paths_of_folders(self, slugs: Iterable[str]) -> list[str]:
         """The outputs of these folders (by slug), e.g. to remove them when the folder is gone."""
@@ -328,33 +314,49 @@ class StateStore:
         return [path for path, facts in list(self._read("SELECT path, facts FROM outputs"))
                 if self._value(facts)["folder"] in wanted]
 
-    def intact(self, recorded: Recorded, verify: bool = False) -> bool:
-        """The file is in dist/ as it was written: same size and modification time, else (or with
-        `verify`) same sha256 (then its new time is recorded, so it is not hashed again)."""
-        target = self.dist / recorded.path
+    def intact(self, path: str, inputs_sha256: str, verify: bool = False) -> bool:
+        """`path` was made from inputs with this digest and is in dist/ as it was written."""
+        row = self._one("SELECT bytes, mtime_ns, inputs_sha256 FROM outputs WHERE path = ?", (path,))
+        if row is None or row[2].hex() != inputs_sha256:
+            return False
         try:
-            stat = target.stat()
+            stat = os.stat(self.dist / path)
         except OSError:
             return False
-        if stat.st_size != recorded.bytes:
+        return self.as_written(path, stat, row[0], row[1], verify)
+
+    def as_written(self, path: str, stat: os.stat_result, size: int, mtime_ns: int, verify: bool = False) -> bool:
+        """The file (with `stat`) is as recorded (`size`, `mtime_ns`): same size and modification time,
+        else (or with `verify`) same sha256; then its new time is recorded, so it is not hashed again."""
+        if stat.st_size != size:
             return False
-        if stat.st_mtime_ns == recorded.mtime_ns and not verify:
+        if stat.st_mtime_ns == mtime_ns and not verify:
             return True
-        if file_sha256(target) != recorded.sha256:
+        row = self._one("SELECT sha256 FROM outputs WHERE path = ?", (path,))
+        if row is None or file_sha256(self.dist / path) != row[0].hex():
             return False
-        if stat.st_mtime_ns != recorded.mtime_ns:
-            self._write("UPDATE outputs SET mtime_ns = ? WHERE path = ?", (stat.st_mtime_ns, recorded.path))
+        if stat.st_mtime_ns != mtime_ns:
+            self._write("UPDATE outputs SET mtime_ns = ? WHERE path = ?", (stat.st_mtime_ns, path))
         return True
 
-    def drop_missing(self, checked: set[str]) -> None:
-        """Forget outputs whose file is gone from dist/ (`checked`: paths already known to be there)."""
-        gone = [(path, publication) for (path, publication) in self._read("SELECT path, publication FROM outputs")
-                if path not in checked and not (self.dist / path).is_file()]
-        for path, publication in gone:
+    def forget_missing(self, paths: Iterable[str]) -> None:
+        """Forget those of `paths` whose file is gone from dist/ (their publications' manifests are then stale)."""
+        gone = [path for path in paths if not os.path.isfile(self.dist / path)]
+        for path in gone:
+            row = self._one("SELECT publication FROM outputs WHERE path = ?", (path,))
             self._write("DELETE FROM outputs WHERE path = ?", (path,))
-            self._write("INSERT OR IGNORE INTO stale VALUES (?, NULL)", (publication,))
+            if row is not None:
+                self._write("INSERT OR IGNORE INTO stale VALUES (?, NULL)", row)
         if gone:
             self.changed = True
+
+    def drop_missing(self, settled: set[str]) -> None:
+        """Forget outputs whose file is gone from dist/, except those made from the folder files in
+        `settled` (this build has checked each of their outputs already)."""
+        sources = [source for (source,) in self._read("SELECT DISTINCT source FROM outputs") if source not in settled]
+        for source in sources:
+            self.forget_missing([path for (path,) in self._read("SELECT path FROM outputs WHERE source = ?",
+                                                                (source,))])
         self.commit()
 
     def finish(self) -> None:

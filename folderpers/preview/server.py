@@ -26,8 +26,7 @@ import jinja2
 import watchfiles
 
 from folderpers.build.progress import print_outcome, summary_line
-from folderpers.model.outcome import BuildReport
-from folderpers.preview.session import EVERYTHING, Preview, Scope, unique
+from folderpers.preview.session import EVERYTHING, Preview, Scope
 from folderpers.project import Project
 from folderpers.source.review import ReviewPolicy
 
@@ -175,10 +174,9 @@ def _watch(preview: Preview, project: Project, stop: threading.Event) -> None:
 
 def _report(preview: Preview, scope: Scope) -> None:
     started = time.monotonic()
-    report = BuildReport(unique(preview.rebuild(scope).outcomes))  # each failure once, not once per pass
-    for outcome in report.outcomes:
-        if outcome.status == "failed":
-            print_outcome(outcome)
+    report = preview.rebuild(scope)  # each failure once, not once per pass
+    for outcome in report.failures:
+        print_outcome(outcome)
     what = "everything" if scope.folders is None else ", ".join(sorted(scope.folders))
     print(f"{time.strftime('%H:%M:%S')} rebuilt {what}: {summary_line(report)} "
           f"({time.monotonic() - started:.1f} s)", flush=True)

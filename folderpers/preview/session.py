@@ -72,7 +72,8 @@ class Preview:
         return unique(outcomes)
 
     def rebuild(self, scope: Scope) -> BuildReport:
-        """Rebuild what `scope` names; return every outcome. A failing build is a failure shown, not raised."""
+        """Rebuild what `scope` names; return what its passes did together (each failure once). A failing
+        build is a failure shown, not raised."""
         present = {source.parent.name for source in self.project.folder_sources()}
         wanted = present if scope.folders is None else scope.folders & present
         self._remove(set(self._folder_failures) - present)  # every folder built before has an entry
@@ -82,13 +83,13 @@ class Preview:
         for slug in sorted(wanted):
             failures: list[Outcome] = []
             for formats in PASSES:
-                outcomes = self._build(formats, (slug,))
-                report.outcomes.extend(outcomes)
-                failures.extend(outcome for outcome in outcomes if outcome.status == "failed")
+                passed = self._build(formats, (slug,))
+                report.merge(passed)
+                failures.extend(passed.failures)
                 self._show(slug, list(failures))
-        outcomes = self._build(COLLECTION, ())
-        report.outcomes.extend(outcomes)
-        self._show(None, [outcome for outcome in outcomes if outcome.status == "failed"])
+        passed = self._build(COLLECTION, ())
+        report.merge(passed)
+        self._show(None, passed.failures)
         return report
 
     def _remove(self, slugs: set[str]) -> None:
@@ -107,14 +108,14 @@ class Preview:
             for slug in slugs:
                 self._folder_failures.pop(slug, None)
 
-    def _build(self, formats: tuple[str, ...], folders: tuple[str, ...]) -> list[Outcome]:
+    def _build(self, formats: tuple[str, ...], folders: tuple[str, ...]) -> BuildReport:
         # rendered in a worker process: a document that crashes or hangs WeasyPrint fails, the server lives on
         options = BuildOptions(folders=folders, formats=formats, policy=self.policy, jobs=1)
         try:
-            return build(self.project, options).outcomes
+            return build(self.project, options)
         except Exception as error:  # noqa: BLE001 - e.g. a schema file that is not JSON: show it, keep serving
-            return [Outcome("failed", f"building {', '.join(folders) or 'the index'}",
-                            detail=f"{type(error).__name__}: {error}")]
+            return BuildReport.of([Outcome("failed", f"building {', '.join(folders) or 'the index'}",
+                                           detail=f"{type(error).__name__}: {error}")])
 
     def _show(self, slug: str | None, failures: list[Outcome]) -> None:
         """Make `failures` the ones of folder `slug` (None: of the index build); open pages reload."""

@@ -96,6 +96,12 @@ class Corpus:
         """Every selected folder by source, or the error that stops it from loading."""
         return {source: _outcome(self.folder, source) for source in self.folder_sources}
 
+    def release(self, source: Path) -> None:
+        """Forget the folder in `source` and its language links (a build lets go of each folder once its
+        tasks are planned, so that its memory does not grow with the corpus); asked again, it is loaded again."""
+        self._folders.pop(source, None)
+        self._languages.pop(source, None)
+
     def institution(self, institution_id: str) -> Institution:
         """The institution `institution_id`, loaded and validated (a FolderpersError when it has errors)."""
         source = self.project.institutions / institution_id / "institution.yaml"

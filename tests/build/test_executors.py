@@ -35,7 +35,7 @@ from folderpers.render.theme import Theme
 from folderpers.writers import WRITERS
 
 import support
-from support import MINIMAL_FOLDER, CrashingWriter, long_list, make_project, options
+from support import MINIMAL_FOLDER, CrashingWriter, heard_build, long_list, make_project, options
 
 FIGURE = """\
   - figure: figuur.svg
@@ -141,7 +141,7 @@ def test_dask_renders_the_shipped_files_and_the_same_bytes_as_a_local_build(tmp_
     project.write("folders/een/figuur.svg", SVG)
     formats = ("pdf", "web", "print")  # not the index: it is made here, after the renders
     local = build(project.project, options(formats=formats, jobs=0))
-    assert local.ok and local.count("built") == 12, local.outcomes  # 2 x (PDF, thumbnail, web, 3 print)
+    assert local.ok and local.count("built") == 12, local.failures  # 2 x (PDF, thumbnail, web, 3 print)
     expected = _files(project.root / "dist")
     shutil.rmtree(project.root / "dist")
 
@@ -157,7 +157,7 @@ def test_dask_renders_the_shipped_files_and_the_same_bytes_as_a_local_build(tmp_
 
     monkeypatch.setattr(DaskExecutor, "run", run_then_spoil_the_checkout)
     report = build(project.project, options(formats=formats, executor=executor))
-    assert report.ok and report.count("built") == 12, report.outcomes
+    assert report.ok and report.count("built") == 12, report.failures
     assert _files(project.root / "dist") == expected
     assert any((workdir / "scratch").rglob("folderpers-sites/*/folders/een/figuur.svg"))
     assert not any(b"folderpers-sites" in data or str(tmp_path).encode() in data for data in expected.values())
@@ -170,16 +170,18 @@ def test_noop_and_incremental_builds_are_the_same_with_either_executor(tmp_path,
         project = make_project(tmp_path / name)
         project.folder("een")
         project.folder("twee")
-        steps = [build(project.project, options(formats=("pdf",), institutions=("alpha",), executor=where))]
-        steps.append(build(project.project, options(formats=("pdf",), institutions=("alpha",), executor=where)))
+        steps = [heard_build(project.project, options(formats=("pdf",), institutions=("alpha",), executor=where))]
+        steps.append(heard_build(project.project, options(formats=("pdf",), institutions=("alpha",), executor=where)))
         project.folder("twee", MINIMAL_FOLDER.replace("Testfolder", "Andere titel"))
-        steps.append(build(project.project, options(formats=("pdf",), institutions=("alpha",), executor=where)))
-        # in completion order, which differs between runs with more than one worker
-        runs[name] = ([sorted((o.status, o.subject) for o in step.outcomes) for step in steps],
-                      _files(project.root / "dist"))
+        steps.append(heard_build(project.project, options(formats=("pdf",), institutions=("alpha",), executor=where)))
+        # in completion order, which differs between runs with more than one worker (an unchanged output is
+        # counted, not heard)
+        runs[name] = ([(sorted((o.status, o.subject) for o in step.outcomes), dict(step.report.counts))
+                       for step in steps], _files(project.root / "dist"))
     statuses, _ = runs["dask"]
-    assert [sorted({status for status, _ in step}) for step in statuses] == [["built"], ["unchanged"],
-                                                                              ["built", "unchanged"]]
+    # two publications of a PDF and its thumbnail each; then the second edited
+    assert [counts for _, counts in statuses] == [{"built": 4}, {"unchanged": 4}, {"built": 2, "unchanged": 2}]
+    assert [len(heard) for heard, _ in statuses] == [4, 0, 2] and all("twee" in subject for _, subject in statuses[2][0])
     assert runs["dask"] == runs["local"]
 
 
@@ -188,7 +190,7 @@ def test_a_killed_worker_is_survived_and_a_poison_document_fails_alone(tmp_proje
     monkeypatch.setitem(WRITERS, "test", WorkerKillingWriter)
     for slug in ("a", "boom", "eenmaal", "fout", "moord"):
         tmp_project.folder(slug)
-    report = build(tmp_project.project, options(formats=("test",), institutions=("alpha",), executor=executor))
+    report = heard_build(tmp_project.project, options(formats=("test",), institutions=("alpha",), executor=executor))
     outcomes = {outcome.subject: outcome for outcome in report.outcomes}
     assert {subject for subject, o in outcomes.items() if o.status == "built"} == {"dist/alpha/a.txt",
                                                                                      "dist/alpha/eenmaal.txt"}
@@ -211,7 +213,7 @@ def test_per_document_limits_and_recycling_hold_on_the_workers(tmp_path, cluster
     hanging = make_project(tmp_path / "hanging")
     for slug in ("hangt", "a", "b", "c", "d", "e"):
         hanging.folder(slug)
-    report = build(hanging.project, options(formats=("test",), institutions=("alpha",), executor=executor,
+    report = heard_build(hanging.project, options(formats=("test",), institutions=("alpha",), executor=executor,
                                             max_tasks_per_worker=2, limits=DocumentLimits(seconds=10)))
     result = _statuses(report)
     assert "hangt/folder.yaml: rendering took longer than 10 s, the limit per document" in result.pop("hangt.txt")
@@ -222,7 +224,7 @@ def test_per_document_limits_and_recycling_hold_on_the_workers(tmp_path, cluster
     big = make_project(tmp_path / "big")
     big.folder("lang", long_list(8000))  # ~400 MiB more than a warm render process; the plain one ~20 MiB
     big.folder("gewoon")
-    report = build(big.project, options(formats=("pdf",), institutions=("alpha",), executor=executor,
+    report = heard_build(big.project, options(formats=("pdf",), institutions=("alpha",), executor=executor,
                                         limits=DocumentLimits(memory_mib=100)))
     result = _statuses(report)
     # Python's MemoryError says so directly; a native library that cannot allocate aborts the process

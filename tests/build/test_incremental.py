@@ -12,7 +12,7 @@ from folderpers.build.state import STATE_FILES
 from folderpers.project import Project
 from folderpers.source import load
 
-from support import MINIMAL_FOLDER, options
+from support import MINIMAL_FOLDER, heard_build, options
 
 EEN = MINIMAL_FOLDER + "  - include: verhinderd\n  - figure: plaatje.svg\n    alt: Een vlak.\n"
 SVG = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'><rect width='10' height='10' fill='#{}'/></svg>"
@@ -29,8 +29,8 @@ def project(tmp_project):
 
 
 def rebuilt(tmp_project, **kwargs) -> set[str]:
-    report = build(tmp_project.project, options(formats=("web",), **kwargs))
-    assert report.ok, [o for o in report.outcomes if o.status == "failed"]
+    report = heard_build(tmp_project.project, options(formats=("web",), **kwargs))
+    assert report.ok, report.report.failures
     return {o.subject.removeprefix("dist/") for o in report.outcomes if o.status == "built"}
 
 
@@ -113,7 +113,7 @@ def test_a_writer_with_several_files_is_rebuilt_when_one_of_them_is_gone(project
     assert build(project.project, options(formats=("print",), institutions=("beta",), folders=("twee",))).ok
     booklet = project.root / "dist/beta/print/BMC-TST-001_v1.2_twee_booklet.pdf"
     booklet.unlink()
-    report = build(project.project, options(formats=("print",), institutions=("beta",), folders=("twee",)))
+    report = heard_build(project.project, options(formats=("print",), institutions=("beta",), folders=("twee",)))
     assert {o.subject.rsplit("/", 1)[1] for o in report.outcomes if o.status == "built"} == {
         "BMC-TST-001_v1.2_twee.pdf", "BMC-TST-001_v1.2_twee_booklet.pdf", "BMC-TST-001_v1.2_twee_preflight.json"}
     assert booklet.is_file()

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from folderpers.build.limits import DocumentLimits
-from folderpers.build.pipeline import build
 
-from support import REPO, long_list, options
+from support import REPO, heard_build, long_list, options
 
 LONG_LIST = long_list(3000)  # ~10 s of CPU for its PDF
 # The time limit sits far from both documents, so that the test holds on a quiet and on a busy machine:
@@ -32,7 +31,7 @@ def statuses(report) -> dict[str, str]:
 def test_a_document_past_the_time_limit_fails_alone(tmp_project, jobs):
     tmp_project.folder("lang", long_list(8000))
     tmp_project.folder("gewoon")
-    report = build(tmp_project.project, options(formats=("pdf",), institutions=("alpha",), jobs=jobs,
+    report = heard_build(tmp_project.project, options(formats=("pdf",), institutions=("alpha",), jobs=jobs,
                                                 limits=DocumentLimits(seconds=TIME_LIMIT)))
     result = statuses(report)
     assert f"lang/folder.yaml: rendering took longer than {TIME_LIMIT} s, the limit per document" in result["lang.pdf"]
@@ -42,7 +41,7 @@ def test_a_document_past_the_time_limit_fails_alone(tmp_project, jobs):
 def test_a_document_past_the_memory_limit_fails_alone(tmp_project):
     tmp_project.folder("lang", long_list(8000))  # ~400 MiB more than a warm worker; the plain one ~20 MiB
     tmp_project.folder("gewoon")
-    report = build(tmp_project.project, options(formats=("pdf",), institutions=("alpha",), jobs=1,
+    report = heard_build(tmp_project.project, options(formats=("pdf",), institutions=("alpha",), jobs=1,
                                                 limits=DocumentLimits(memory_mib=100)))
     result = statuses(report)
     # Python's MemoryError says so directly; a native library that cannot allocate aborts the worker

@@ -7,7 +7,7 @@ from folderpers.build.pipeline import build
 from folderpers.build.state import STATE_FILES
 from folderpers.cli import main
 
-from support import MINIMAL_FOLDER, TODAY, options
+from support import MINIMAL_FOLDER, TODAY, heard_build, options
 
 
 def outcomes(report):
@@ -41,7 +41,7 @@ def test_one_broken_folder_does_not_stop_the_others(tmp_project, capsys):
 def test_restricted_folder_is_skipped_elsewhere_and_unknown_ids_fail(tmp_project):
     tmp_project.folder("alleen-alpha", MINIMAL_FOLDER + "institutions: [alpha]\n")
     tmp_project.folder("onbekend", MINIMAL_FOLDER + "institutions: [alpha, gamma]\n")
-    report = build(tmp_project.project, options(formats=("web",)))
+    report = heard_build(tmp_project.project, options(formats=("web",)))
     assert ("skipped", "alleen-alpha for beta") in outcomes(report)
     assert ("built", "dist/alpha/alleen-alpha.html") in outcomes(report)
     [failure] = [o for o in report.outcomes if o.status == "failed"]
@@ -57,7 +57,7 @@ def test_a_failed_render_keeps_the_previously_published_file(tmp_project):
     published = tmp_project.root / "dist/alpha/demo.pdf"
     before = published.read_bytes()
     image.write_bytes(b"not a png at all")
-    report = build(tmp_project.project, options(formats=("pdf",)))
+    report = heard_build(tmp_project.project, options(formats=("pdf",)))
     assert not report.ok and report.count("failed") == 1  # the folder fails, for every institution
     failure = next(o for o in report.outcomes if o.status == "failed")
     assert "image 'plaatje.png' cannot be read as an image" in str(failure.problems[0])
@@ -70,7 +70,7 @@ def test_a_missing_font_fails_only_that_institutions_outputs(tmp_project):
     tmp_project.folder("demo")
     path = tmp_project.root / "institutions/beta/institution.yaml"
     path.write_text(path.read_text().replace("font: Open Sans", "font: Nonexistent Sans"))
-    report = build(tmp_project.project, options(formats=("web",)))
+    report = heard_build(tmp_project.project, options(formats=("web",)))
     assert ("built", "dist/alpha/demo.html") in outcomes(report)
     assert ("failed", "demo for beta") in outcomes(report)
     institution_failure = next(o for o in report.outcomes if "institution.yaml" in o.subject)
@@ -121,7 +121,7 @@ def test_shared_options_count_before_and_after_the_command(argv, command):
 def test_each_built_output_says_which_per_institution_text_it_got(tmp_project):
     tmp_project.folder("demo", MINIMAL_FOLDER + "  - text: Alleen voor Alpha.\n    only: [alpha]\n"
                        "  - text:\n      variants:\n        beta: Beta vergoedt dit niet.\n        default: Vraag het.\n")
-    report = build(tmp_project.project, options(formats=("web",)))
+    report = heard_build(tmp_project.project, options(formats=("web",)))
     notes = {outcome.subject.split("/")[-2]: outcome.notes for outcome in report.outcomes if outcome.status == "built"}
     assert notes == {
         "alpha": ("per-institution text for alpha: has line 17 'text' block, line 22 variant 'default'; "

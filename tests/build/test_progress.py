@@ -22,22 +22,32 @@ BUILD = [sys.executable, "-c", "import sys; from folderpers.cli import main; sys
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
-def report_of(*statuses: str) -> BuildReport:
-    return BuildReport([Outcome(status, f"dist/alpha/{n}.pdf", warnings=("let op",) if status == "built" else ())
-                        for n, status in enumerate(statuses)])
+def outcomes_of(*statuses: str) -> list[Outcome]:
+    return [Outcome(status, f"dist/alpha/{n}.pdf", warnings=("let op",) if status == "built" else ())
+            for n, status in enumerate(statuses)]
 
 
 def test_every_status_is_counted_known_ones_first():
-    report = report_of("failed", "unchanged", "built", "unchanged", "checked")
-    assert status_counts(report.outcomes) == {"built": 1, "unchanged": 2, "skipped": 0, "failed": 1, "checked": 1}
+    report = BuildReport.of(outcomes_of("failed", "unchanged", "built", "unchanged", "checked"))
+    assert status_counts(report) == {"built": 1, "unchanged": 2, "skipped": 0, "failed": 1, "checked": 1}
     assert summary_line(report) == "1 built, 2 unchanged, 0 skipped, 1 failed, 1 checked, 1 warning"
+    report.add_unchanged(40)  # what a no-op reports of outputs with nothing to say: counted only
+    assert summary_line(report) == "1 built, 42 unchanged, 0 skipped, 1 failed, 1 checked, 1 warning"
+    assert [outcome.status for outcome in report.failures] == ["failed"]  # the only outcome the report keeps
+
+
+def test_a_failure_repeated_by_another_pass_is_counted_once():
+    first, again = BuildReport.of(outcomes_of("built", "failed")), BuildReport.of(outcomes_of("failed", "failed"))
+    first.merge(again)  # again's second failure (dist/alpha/1.pdf) is the one first has
+    assert dict(first.counts) == {"built": 1, "failed": 2} and len(first.failures) == 2
 
 
 def test_the_summary_table_shows_a_new_status_such_as_unchanged():
     buffer = io.StringIO()
     reporter = TerminalReporter(Console(file=buffer, force_terminal=True, width=80, color_system=None))
-    report = report_of("built", "unchanged", "unchanged")
-    for done, outcome in enumerate(report.outcomes):
+    outcomes = outcomes_of("built", "unchanged", "unchanged")
+    report = BuildReport.of(outcomes)
+    for done, outcome in enumerate(outcomes):
         reporter.progress(done, 3)
         reporter.outcome(outcome)
     reporter.finish(report)

@@ -9,7 +9,7 @@ from folderpers.build.manifest import MANIFEST_NAME, index_chunks
 from folderpers.build.pipeline import build
 from folderpers.build.state import STATE_FILES, STATE_NAME, StateError, StateStore
 
-from support import options
+from support import heard_build, options
 
 
 @pytest.fixture
@@ -26,8 +26,22 @@ def outputs(dist):
             for path in dist.rglob("*") if path.is_file() and path.name not in STATE_FILES}
 
 
-def statuses(report):
-    return {outcome.subject.removeprefix("dist/"): outcome.status for outcome in report.outcomes}
+def statuses(project, **kwargs) -> dict[str, str]:
+    """The status of each output a build reports (an unchanged output is counted: "unchanged" here)."""
+    heard = heard_build(project, options(**kwargs))
+    assert heard.ok, heard.report.failures
+    reported = {outcome.subject.removeprefix("dist/"): outcome.status for outcome in heard.outcomes}
+    unchanged = {entry["path"]: "unchanged" for entry in _entries(project.dist) if entry["path"] not in reported}
+    assert len(unchanged) == heard.count("unchanged") - list(reported.values()).count("unchanged")
+    return unchanged | reported
+
+
+def _entries(dist):
+    store = StateStore(dist)
+    try:
+        return list(store.entries())
+    finally:
+        store.close()
 
 
 def test_a_dist_with_only_a_manifest_is_taken_over_without_writing_anything(built):
@@ -65,17 +79,18 @@ def test_outputs_are_checked_by_size_and_time_and_hashed_only_when_the_time_diff
     original = page.read_bytes()
     # same bytes, new time (e.g. copied): hashed once, found intact, the new time recorded
     os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
-    assert statuses(build(built.project, options(formats=("web",))))["alpha/een.html"] == "unchanged"
+    assert statuses(built.project, formats=("web",))["alpha/een.html"] == "unchanged"
     store = StateStore(dist)
     try:
-        assert store.of_path("alpha/een.html").mtime_ns == page.stat().st_mtime_ns
+        recorded = {row[0]: row[4] for row in store.rows_of_source("folders/een/folder.yaml")}  # path: mtime_ns
+        assert recorded["alpha/een.html"] == page.stat().st_mtime_ns
     finally:
         store.close()
     # other bytes of the same size at the recorded time: only --verify (a hash of every file) sees it
     page.write_bytes(original.replace(b"Testfolder", b"Tastfolder", 1))
     os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
-    assert statuses(build(built.project, options(formats=("web",))))["alpha/een.html"] == "unchanged"
-    assert statuses(build(built.project, options(formats=("web",), verify=True)))["alpha/een.html"] == "built"
+    assert statuses(built.project, formats=("web",))["alpha/een.html"] == "unchanged"
+    assert statuses(built.project, formats=("web",), verify=True)["alpha/een.html"] == "built"
     assert page.read_bytes() == original
 
 
@@ -86,12 +101,10 @@ def test_the_index_is_not_made_again_when_nothing_changed_and_is_when_an_output_
         raise AssertionError("the index was made again")
     with monkeypatch.context() as patch:
         patch.setattr(IndexWriter, "render", refuse)
-        report = build(built.project, options(formats=("web", "index")))
-        assert report.ok and statuses(report)["index.html"] == "unchanged"
+        assert statuses(built.project, formats=("web", "index"))["index.html"] == "unchanged"
     (built.root / "folders/een/folder.yaml").write_text(
         (built.root / "folders/een/folder.yaml").read_text().replace("title: Testfolder", "title: Andere titel"))
-    report = build(built.project, options(formats=("web", "index")))
-    assert statuses(report)["index.html"] == "built" and "Andere titel" in (built.root / "dist/index.html").read_text()
+    assert statuses(built.project, formats=("web", "index"))["index.html"] == "built" and "Andere titel" in (built.root / "dist/index.html").read_text()
 
 
 def test_a_broken_state_file_is_a_clear_error(built):

@@ -12,7 +12,7 @@ from folderpers.build.state import STATE_FILES
 from folderpers.build.workers import Task, WorkerPool
 from folderpers.writers import WRITERS
 
-from support import MINIMAL_FOLDER, CrashingWriter, options
+from support import MINIMAL_FOLDER, CrashingWriter, heard_build, options
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_workers_give_the_same_bytes_as_rendering_in_process(tmp_project):
 def test_a_crashing_worker_fails_only_its_output(tmp_project, test_writer):
     for slug in ("a", "boom", "c", "d", "fout"):
         tmp_project.folder(slug)
-    report = build(tmp_project.project, options(formats=("test",), jobs=2, institutions=("alpha",)))
+    report = heard_build(tmp_project.project, options(formats=("test",), jobs=2, institutions=("alpha",)))
     statuses = {o.subject: o for o in report.outcomes}
     assert {s for s, o in statuses.items() if o.status == "built"} == {
         "dist/alpha/a.txt", "dist/alpha/c.txt", "dist/alpha/d.txt"}
@@ -48,7 +48,7 @@ def test_a_crashing_worker_fails_only_its_output(tmp_project, test_writer):
 def test_workers_are_recycled_after_their_quota(tmp_project, test_writer):
     for slug in ("a", "b", "c", "d", "e", "f"):
         tmp_project.folder(slug)
-    report = build(tmp_project.project, options(formats=("test",), jobs=2, max_tasks_per_worker=2))
+    report = heard_build(tmp_project.project, options(formats=("test",), jobs=2, max_tasks_per_worker=2))
     assert report.ok and report.count("built") == 12
     counts = collections.Counter((tmp_project.root / "dist" / o.subject.removeprefix("dist/")).read_text() for o in report.outcomes)
     # 12 documents, at most 2 per worker: at least 6 workers, none of them the calling process

@@ -13,13 +13,13 @@ from folderpers.cli import main
 from folderpers.commands.new import ScaffoldError, new_folder
 from folderpers.source.review import ReviewPolicy, add_months
 
-from support import REPO, TODAY, options
+from support import REPO, TODAY, heard_build, options
 
 
 def test_a_new_folder_validates_and_builds_at_once_without_warnings(tmp_project):
     source = new_folder(tmp_project.project, "knie-prothese", ReviewPolicy(TODAY))
     assert source == tmp_project.root / "folders/knie-prothese/folder.yaml"
-    report = build(tmp_project.project, options(formats=("pdf", "web")))
+    report = heard_build(tmp_project.project, options(formats=("pdf", "web")))
     assert report.ok and report.count("built") == 6  # PDF, its thumbnail and web page for two institutions
     assert not [warning for outcome in report.outcomes for warning in outcome.warnings]
     html = (tmp_project.root / "dist/alpha/knie-prothese.html").read_text()

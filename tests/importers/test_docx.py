@@ -132,7 +132,7 @@ def test_docx_keeps_every_word_heading_and_list(repo_project, word_file, filled_
     filled_in(folder_yaml)
     load_folder(folder_yaml, schemas)
     report = build(repo_project, options(institutions=("westerhaven",), formats=("pdf",)))
-    assert report.ok, [str(outcome) for outcome in report.outcomes]
+    assert report.ok, [str(outcome) for outcome in report.failures]
 
 
 def test_unknown_number_is_kept_and_marked_with_its_line(repo_project, word_file) -> None:

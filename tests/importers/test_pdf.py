@@ -106,7 +106,7 @@ def test_round_trip_keeps_headings_lists_steps_callouts_and_contacts(example_bui
     assert "{phone:radiologie}" in text and "{institution}" in text and "{email:radiologie}" in text
     filled_in(result.folder_yaml)
     report = build(repo_project, options(institutions=("westerhaven",), formats=("pdf",)))
-    assert report.ok, [str(outcome) for outcome in report.outcomes]
+    assert report.ok, [str(outcome) for outcome in report.failures]
 
 
 def test_text_copied_out_of_a_folderpers_pdf(example_build, repo_project, tmp_path: Path, measure) -> None:

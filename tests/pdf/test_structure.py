@@ -171,7 +171,7 @@ def test_a_template_that_breaks_the_pdf_rules_fails_the_output(tmp_project):
     colophon.write_text(colophon.read_text().replace("<h2>{{ labels.about }}</h2>", "<h5>{{ labels.about }}</h5>"))
     tmp_project.folder("demo")
     report = build(tmp_project.project, options(institutions=("alpha",), formats=("pdf",)))
-    [failure] = [outcome for outcome in report.outcomes if outcome.status == "failed"]
+    [failure] = report.failures
     assert failure.subject.endswith("dist/alpha/demo.pdf") and not (tmp_project.root / "dist/alpha/demo.pdf").exists()
     assert [problem.message for problem in failure.problems] == [
         "PDF/UA check [pdf-conformance] of alpha/demo.pdf: PDF/UA-1 PDFUA1-HEADING-NESTING-001 (page 2): heading level "

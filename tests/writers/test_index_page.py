@@ -14,7 +14,7 @@ from folderpers.build.manifest import read_manifest
 from folderpers.build.pipeline import build
 from folderpers.render.thumbnails import SOURCE_KEY, WIDTH, png_size, shows
 
-from support import MINIMAL_FOLDER, hrefs, options
+from support import MINIMAL_FOLDER, heard_build, hrefs, options
 
 
 @pytest.fixture(scope="module")
@@ -215,7 +215,7 @@ def test_only_the_pages_of_institutions_whose_publications_changed_are_made_agai
     before = stamps()
     source = tmp_project.root / "folders/alleen-alpha/folder.yaml"
     source.write_text(source.read_text().replace("version: 1.2", "version: 1.3"))
-    report = build(tmp_project.project, options(formats=("web", "index")))
+    report = heard_build(tmp_project.project, options(formats=("web", "index")))
     statuses = {outcome.subject.removeprefix("dist/"): outcome.status for outcome in report.outcomes}
     assert [statuses[page] for page in pages] == ["built", "built", "unchanged"]
     after = stamps()

@@ -21,7 +21,7 @@ from folderpers.project import Project
 from folderpers.source.load import load_folder, load_institution
 from folderpers.source.schemas import SchemaSet
 
-from support import MINIMAL_FOLDER, REPO, options
+from support import MINIMAL_FOLDER, REPO, heard_build, options
 
 MM = 72 / 25.4
 PROJECT = Project(REPO)
@@ -194,7 +194,7 @@ def test_raster_images_are_checked_at_their_placed_size(tmp_project, pixels, out
     preflight_files = list((tmp_project.root / "dist/alpha/print").glob("*_preflight.json"))
     if outcome == "error":
         assert not report.ok and not preflight_files
-        failure = next(o for o in report.outcomes if o.status == "failed")
+        failure = report.failures[0]
         assert "ppi at its placed size; at least 150 needed" in str(failure.problems[0])
         return
     data = json.loads(preflight_files[0].read_text())
@@ -220,7 +220,7 @@ def test_transparency_is_reported(tmp_project):
     (folder.parent / "vlak.svg").write_text(
         "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 50'><rect width='60' height='50' fill='#c33'/>"
         "<rect x='40' width='60' height='50' fill='#33c' opacity='0.5'/></svg>")
-    report = build(tmp_project.project, options(formats=("print",), institutions=("beta",)))
+    report = heard_build(tmp_project.project, options(formats=("print",), institutions=("beta",)))
     outcome = next(o for o in report.outcomes if o.subject.endswith("doorzichtig.pdf"))
     assert "the file uses transparency; ask the print shop whether their RIP flattens it" in outcome.warnings
 
