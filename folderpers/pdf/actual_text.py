@@ -140,9 +140,17 @@ def _marks_then_letter(marks: str, letter: str) -> str:
     return "".join(sorted(marks, key=unicodedata.combining))[::-1] + letter
 
 
-def _drawing_order(marks: str, letter: str) -> str:
-    """`_marks_then_letter` between the bidi marks pdfium needs (see LRM, RLM)."""
-    return LRM + RLM + RLM + _marks_then_letter(marks, letter) + LRM
+def _clusters_text(clusters: list[tuple[str, str]]) -> str:
+    """The text of letters drawn as one (marks, letter) each, in drawing order: a lam-alef is its
+    alef, drawn over the lam without advance, then the lam, each with its own marks."""
+    return "".join(_marks_then_letter(marks, letter) for marks, letter in clusters)
+
+
+def _drawing_order(clusters: list[tuple[str, str]]) -> str:
+    """`_clusters_text` between the bidi marks pdfium needs (see LRM, RLM), with a LEFT-TO-RIGHT
+    MARK between two letters: pdfium reverses the text and then each right-to-left run once more,
+    so the alef and lam of a lam-alef side by side came out swapped."""
+    return LRM + RLM + RLM + LRM.join(_marks_then_letter(marks, letter) for marks, letter in clusters) + LRM
 
 
 def _span(text: str, tag: str = "Span") -> pikepdf.ContentStreamInstruction:
@@ -175,12 +183,14 @@ def _ts(rise: float) -> pikepdf.ContentStreamInstruction:
 
 
 def _letter_first(held: list, head: list, font: _Font, render_mode: int, odd: bool) -> list | None:
-    """The raised marks (`held`: rises and TJs) and their letter (`head`: the start of the next TJ,
-    up to the letter's glyph) drawn the other way round: the letter first, on the baseline, then
-    each mark where it was. Same picture; extractors place the replacement text where the span's
-    first glyph is, on the line and in its word. None if `held` is not rises and TJs."""
+    """The raised marks (`held`: rises and TJs, with any letters without advance drawn over the
+    letter: the alef of a lam-alef) and their letter (`head`: the start of the next TJ, up to the
+    letter's glyph) drawn the other way round: the letters first, on the baseline, then each mark
+    where it was. Same picture; extractors place the replacement text where the span's first glyph
+    is, on the line and in its word. None if `held` is not rises and TJs."""
     position, rise = 0.0, 0.0  # in thousandths of the font size, from the pen before the marks
     marks: list[tuple[bytes, float, float]] = []  # glyph, where it is drawn, its rise
+    bases: list[tuple[bytes, float]] = []  # letters without advance, where they are drawn
     for instruction in held:
         operator = str(instruction.operator)
         if operator == "Ts":
@@ -189,7 +199,10 @@ def _letter_first(held: list, head: list, font: _Font, render_mode: int, odd: bo
             for item in instruction.operands[0]:
                 if isinstance(item, pikepdf.String):
                     for glyph in _glyphs(pikepdf.Array([item])):
-                        marks.append((glyph, position, rise))
+                        if _is_marks(font.characters.get(glyph, "")):
+                            marks.append((glyph, position, rise))
+                        else:
+                            bases.append((glyph, position))
                         position += font.widths[glyph]
                 else:
                     position -= float(item)
@@ -202,11 +215,16 @@ def _letter_first(held: list, head: list, font: _Font, render_mode: int, odd: bo
         position -= float(item) if not isinstance(item, pikepdf.String) else 0.0
     letter_at = position
     end = letter_at + font.widths[letter]  # where the rest of the line continues
+    start = min([letter_at, *(at for _, at in bases)])  # the span's leftmost glyph
     # First, invisibly on the baseline, the first mark: pdfium takes the direction of a span's text
     # from the span's first glyph, and reads the text of a span that starts with a letter of a
     # right-to-left script reversed (the mark before its letter).
-    drawn = [_tr(3), _tj(*_lead(font, marks[0][0], letter_at, end, odd)), _tr(render_mode), _tj(pikepdf.String(letter))]
-    pen = end
+    letters: list[object] = []
+    pen = start
+    for glyph, at in [*bases, (letter, letter_at)]:
+        letters += [-(at - pen), pikepdf.String(glyph)] if at != pen else [pikepdf.String(glyph)]
+        pen = at + font.widths[glyph]
+    drawn = [_tr(3), _tj(*_lead(font, marks[0][0], start, end, odd)), _tr(render_mode), _tj(*letters)]
     for glyph, at, glyph_rise in marks:
         drawn += [_ts(glyph_rise), _tj(-(at - pen), pikepdf.String(glyph))]
         pen = at + font.widths[glyph]
@@ -293,6 +311,7 @@ def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, in
     output: list = []
     held: list = []  # from the rise that raised marks on (or the marks): waiting for the marks' letter
     marks = ""  # the characters of the held marks
+    bases: list[tuple[str, str]] = []  # held letters without advance (marks, letter), drawn over the next letter
     font: _Font | None = None
     render_mode = 0  # the text render mode in force (Tr)
     replaced: list[bool] = []  # the marked content open here: whether each has /ActualText
@@ -324,16 +343,24 @@ def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, in
         elif operator == "TJ" and font is not None:
             array = pikepdf.Array(instruction.operands[0])
             pieces = _pieces(array, font) if right_to_left else [array]
-            for piece in pieces:
-                drawn = instruction if len(pieces) == 1 else _tj(*piece)
+            whole = len(pieces) == 1  # the instruction is drawn as it is
+            while pieces:
+                piece = pieces.pop(0)
+                drawn = instruction if whole else _tj(*piece)
                 text = "".join(font.characters.get(glyph, "") for glyph in _glyphs(piece))
                 if _is_marks(text) and (right_to_left or held or (output and str(output[-1].operator) == "Ts")):
-                    if not held and output and str(output[-1].operator) == "Ts":  # the span starts before the rise
-                        held.append(output.pop())
+                    if not held:
+                        # marks on a letter that a letter without advance is drawn over: one span for the three
+                        base = _take_base(output, font) if right_to_left else None
+                        if output and str(output[-1].operator) == "Ts":  # the span starts before the rise
+                            held.append(output.pop())
+                        if base is not None:
+                            held.insert(0, _tj(base))
+                            bases.append(("", font.characters[bytes(base)]))
                     held.append(drawn)
                     marks += text
                     continue
-                split = _split_first_glyph(piece) if marks else None
+                split = _split_first_glyph(piece) if marks or bases else None
                 if split is None:
                     if held:
                         held.append(drawn)
@@ -342,19 +369,28 @@ def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, in
                     continue
                 head, rest = split
                 letter = "".join(font.characters.get(glyph, "") for glyph in _glyphs(pikepdf.Array(head)))
+                if right_to_left and _is_base(bytes(head[-1]), font) and any(_glyphs(rest)):
+                    # a letter without advance (the alef of a lam-alef): one span with the letter it is drawn over
+                    held.append(_tj(*head))
+                    bases.append((marks, letter))
+                    marks = ""
+                    pieces.insert(0, rest)
+                    whole = False
+                    continue
+                clusters = [*bases, (marks, letter)]
                 redrawn = _letter_first(held, head, font, render_mode, count % 2 == 1)
                 if redrawn is None:  # not as WeasyPrint writes it: only the text is given
                     redrawn = [*held, _tj(*head)]
                 if right_to_left:  # poppler reads the /Span's text, pdfium that of the mark inside it
-                    output += [_span(_marks_then_letter(marks, letter)),
-                               _span(" " * lone_space + _drawing_order(marks, letter), PDFIUM_ORDER_TAG), *redrawn,
-                               _EMC, _EMC]
+                    output += [_span(_clusters_text(clusters)),
+                               _span(" " * lone_space + _drawing_order(clusters), PDFIUM_ORDER_TAG),
+                               *redrawn, _EMC, _EMC]
                     lone_space = False
                 else:
-                    output += [_span(_drawing_order(marks, letter)), *redrawn, _EMC]
+                    output += [_span(_drawing_order(clusters)), *redrawn, _EMC]
                 if len(rest):
                     output += placed(rest)
-                held, marks = [], ""
+                held, marks, bases = [], "", []
                 count += 1
             continue
         (held if held else output).append(instruction)
@@ -363,6 +399,31 @@ def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, in
                     for instruction in output if str(instruction.operator) == "BDC"):
         page.obj.Contents = pdf.make_stream(_unparse(output))
     return count
+
+
+def _is_base(glyph: bytes, font: _Font) -> bool:
+    """Whether a glyph is a letter drawn without advance over the letter after it (in drawing
+    order): the alef of a lam-alef, in fonts that draw the ligature as two glyphs."""
+    text = font.characters.get(glyph, "")
+    return font.widths[glyph] == 0 and bool(text) and all(unicodedata.category(ch).startswith("L") for ch in text)
+
+
+def _take_base(output: list, font: _Font) -> pikepdf.String | None:
+    """The last glyph drawn, taken off `output`, if it is a letter without advance (`_is_base`) at
+    the end of a TJ, possibly before a rise: the marks that follow are on the letter it is drawn
+    over, and the three go in one span."""
+    at = len(output) - 1 - (bool(output) and str(output[-1].operator) == "Ts")
+    if at < 0 or str(output[at].operator) != "TJ":
+        return None
+    items = list(output[at].operands[0])
+    if not items or not isinstance(items[-1], pikepdf.String) or len(bytes(items[-1])) < 2:
+        return None
+    data = bytes(items[-1])
+    if not _is_base(data[-2:], font):
+        return None
+    kept = items[:-1] + ([pikepdf.String(data[:-2])] if len(data) > 2 else [])
+    output[at:at + 1] = [_tj(*kept)] if kept else []
+    return pikepdf.String(data[-2:])
 
 
 # Punctuation that poppler counts with digits (its "number" class): in a right-to-left line it reads
