@@ -215,7 +215,7 @@ def _letter_first(held: list, head: list, font: _Font, render_mode: int, odd: bo
         position -= float(item) if not isinstance(item, pikepdf.String) else 0.0
     letter_at = position
     end = letter_at + font.widths[letter]  # where the rest of the line continues
-    start = min([letter_at, *(at for _, at in bases)])  # the span's leftmost glyph
+    start = min([letter_at, *(at for _, at in bases), *(at for _, at, _ in marks)])  # the span's leftmost glyph
     # First, invisibly on the baseline, the first mark: pdfium takes the direction of a span's text
     # from the span's first glyph, and reads the text of a span that starts with a letter of a
     # right-to-left script reversed (the mark before its letter).
@@ -369,12 +369,12 @@ def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, in
                     continue
                 head, rest = split
                 letter = "".join(font.characters.get(glyph, "") for glyph in _glyphs(pikepdf.Array(head)))
-                if right_to_left and _is_base(bytes(head[-1]), font) and any(_glyphs(rest)):
+                if right_to_left and _is_base(bytes(head[-1]), font):
                     # a letter without advance (the alef of a lam-alef): one span with the letter it is drawn over
                     held.append(_tj(*head))
                     bases.append((marks, letter))
                     marks = ""
-                    pieces.insert(0, rest)
+                    pieces[:0] = [rest] if len(rest) else []
                     whole = False
                     continue
                 clusters = [*bases, (marks, letter)]

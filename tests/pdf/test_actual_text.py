@@ -195,9 +195,7 @@ def test_generated_arabic_text_comes_out_as_written(renderer, tmp_path, kind, ex
 LAM_ALEF_WORDS = ["لأن", "الألم", "الإبرة", "الأسبوع", "إلا", "سلام", "فلان", "الآن", "علاج"]
 
 
-@pytest.mark.parametrize("extract", [_pdftotext, pytest.param(_pdfium, marks=pytest.mark.xfail(
-    reason="pdfium: about 1 word in 25 with a mark next to a lam-alef out of order", strict=True))],
-    ids=["pdftotext", "pypdfium2"])
+@pytest.mark.parametrize("extract", [_pdftotext, _pdfium], ids=["pdftotext", "pypdfium2"])
 def test_marks_on_the_alef_of_a_lam_alef_come_out_with_it(renderer, tmp_path, extract):
     """The alef of a lam-alef is drawn over the lam, without advance: with a mark of its own it was
     mapped to nothing (the alef lost)."""
