@@ -185,12 +185,12 @@ def _ts(rise: float) -> pikepdf.ContentStreamInstruction:
 def _letter_first(held: list, head: list, font: _Font, render_mode: int, odd: bool) -> list | None:
     """The raised marks (`held`: rises and TJs, with any letters without advance drawn over the
     letter: the alef of a lam-alef) and their letter (`head`: the start of the next TJ, up to the
-    letter's glyph) drawn the other way round: the letters first, on the baseline, then each mark
-    where it was. Same picture; extractors place the replacement text where the span's first glyph
-    is, on the line and in its word. None if `held` is not rises and TJs."""
+    letter's glyph) drawn after invisible glyphs that pdfium reads the span's direction from
+    (`_lead`), each glyph where and in the order it was: same picture (overlapping glyphs drawn in
+    another order differ in a pixel's anti-aliasing); extractors place the replacement text where
+    the span's first glyph is, on the line and in its word. None if `held` is not rises and TJs."""
     position, rise = 0.0, 0.0  # in thousandths of the font size, from the pen before the marks
-    marks: list[tuple[bytes, float, float]] = []  # glyph, where it is drawn, its rise
-    bases: list[tuple[bytes, float]] = []  # letters without advance, where they are drawn
+    glyphs: list[tuple[bytes, float, float]] = []  # glyph, where it is drawn, its rise
     for instruction in held:
         operator = str(instruction.operator)
         if operator == "Ts":
@@ -199,38 +199,34 @@ def _letter_first(held: list, head: list, font: _Font, render_mode: int, odd: bo
             for item in instruction.operands[0]:
                 if isinstance(item, pikepdf.String):
                     for glyph in _glyphs(pikepdf.Array([item])):
-                        if _is_marks(font.characters.get(glyph, "")):
-                            marks.append((glyph, position, rise))
-                        else:
-                            bases.append((glyph, position))
+                        glyphs.append((glyph, position, rise))
                         position += font.widths[glyph]
                 else:
                     position -= float(item)
         else:
             return None
+    marks = [glyph for glyph, _, _ in glyphs if _is_marks(font.characters.get(glyph, ""))]
     if rise != 0 or not marks:
         return None
     letter = bytes(head[-1])
     for item in head[:-1]:
         position -= float(item) if not isinstance(item, pikepdf.String) else 0.0
     letter_at = position
+    glyphs.append((letter, letter_at, 0.0))
     end = letter_at + font.widths[letter]  # where the rest of the line continues
-    start = min([letter_at, *(at for _, at in bases), *(at for _, at, _ in marks)])  # the span's leftmost glyph
+    start = min(at for _, at, _ in glyphs)  # the span's leftmost glyph
     # First, invisibly on the baseline, the first mark: pdfium takes the direction of a span's text
     # from the span's first glyph, and reads the text of a span that starts with a letter of a
     # right-to-left script reversed (the mark before its letter).
-    letters: list[object] = []
-    pen = start
-    for glyph, at in [*bases, (letter, letter_at)]:
-        letters += [-(at - pen), pikepdf.String(glyph)] if at != pen else [pikepdf.String(glyph)]
-        pen = at + font.widths[glyph]
-    drawn = [_tr(3), _tj(*_lead(font, marks[0][0], start, end, odd)), _tr(render_mode), _tj(*letters)]
-    for glyph, at, glyph_rise in marks:
-        drawn += [_ts(glyph_rise), _tj(-(at - pen), pikepdf.String(glyph))]
-        pen = at + font.widths[glyph]
+    drawn = [_tr(3), _tj(*_lead(font, marks[0], start, end, odd)), _tr(render_mode)]
+    pen, rise = start, 0.0
+    for glyph, at, glyph_rise in glyphs:
+        drawn += [_ts(glyph_rise)] if glyph_rise != rise else []
+        drawn.append(_tj(-(at - pen), pikepdf.String(glyph)) if at != pen else _tj(pikepdf.String(glyph)))
+        pen, rise = at + font.widths[glyph], glyph_rise
     # The letter once more, invisible (render mode 3), so that the span also ends where the letter
     # ends: extractors spread the replacement text over the span's extent.
-    drawn += [_ts(0), _tr(3), _tj(-(letter_at - pen), pikepdf.String(letter)), _tr(render_mode)]
+    drawn += [_tr(3), _tj(-(letter_at - pen), pikepdf.String(letter)), _tr(render_mode)]
     return drawn
 
 
