@@ -19,13 +19,15 @@ How the two extractors read a right-to-left line (from their sources, and measur
   object: reversed if that object's text is right to left, else as written. In a document whose
   /ViewerPreferences say /Direction /R2L every line is read as a right-to-left line.
 
-The repair (ISO 32000-1, 14.9.4): a letter and its marks are put in one /Span whose /ActualText
+The repair (ISO 32000-1, 14.9.4): a letter and its marks are put in one /Span (with a letter drawn
+over it without advance, as the alef of a lam-alef is in Noto Naskh Arabic: the alef's marks and the
+lam's in one span, each with its letter) whose /ActualText
 poppler reads (the marks in reverse canonical order, then the letter) and, in right-to-left text, a
 mark inside it with pdfium's text (the same between LRM, RLM, RLM and LRM, which keep pdfium from
 joining the letter to the word's other letters or the marks to a period). Inside, the font's space
-and the mark are drawn first, invisibly on the baseline, just before the letter (so pdfium reads the
-span as written and adds no space before it), then the letter, the marks where they were, and the
-letter once more, invisibly, so that the span ends where the letter does. In right-to-left text
+and the mark are drawn first, invisibly on the baseline, just before the span's leftmost glyph (so
+pdfium reads the span as written and adds no space before it), then the glyphs as they were, and
+the letter once more, invisibly, so that the span ends where the letter does. In right-to-left text
 also punctuation, mirrored characters and numbers get spans (`_punctuation_spans`). The picture is
 unchanged (pixel for pixel). Pages of left-to-right documents without raised marks are left as they
 are.
@@ -182,7 +184,7 @@ def _ts(rise: float) -> pikepdf.ContentStreamInstruction:
     return pikepdf.ContentStreamInstruction([rise], pikepdf.Operator("Ts"))
 
 
-def _letter_first(held: list, head: list, font: _Font, render_mode: int, odd: bool) -> list | None:
+def _redrawn_in_span(held: list, head: list, font: _Font, render_mode: int, odd: bool) -> list | None:
     """The raised marks (`held`: rises and TJs, with any letters without advance drawn over the
     letter: the alef of a lam-alef) and their letter (`head`: the start of the next TJ, up to the
     letter's glyph) drawn after invisible glyphs that pdfium reads the span's direction from
@@ -232,10 +234,11 @@ def _letter_first(held: list, head: list, font: _Font, render_mode: int, odd: bo
 
 def _lead(font: _Font, mark: bytes, start: float, end: float, odd: bool) -> list[object]:
     """The TJ operand of the invisible glyphs a repaired span starts with: the font's space (pdfium
-    generates no space before it; the mark in a font without one) at the letter's start, then the
-    mark, ending where the letter ends (pdfium measures the gap to the next glyph from there); the
-    pen is left at the start. The space starts a thousandth of an em before the letter: pdfium sorts
-    a line's text objects by where they start. The lead of every other repaired letter (`odd`) has
+    generates no space before it; the mark in a font without one) at the span's start (its leftmost
+    glyph: a mark can stand left of its letter), then the mark, ending where the letter ends (pdfium
+    measures the gap to the next glyph from there); the pen is left at the start. The space starts a
+    thousandth of an em before the span: pdfium sorts a line's text objects by where they start.
+    The lead of every other repaired letter (`odd`) has
     the mark twice: pdfium drops a text object with the same glyphs as one of the five before it,
     near it (the copies of fake bold), and so dropped the lead of a letter with the same mark as the
     letter before it."""
@@ -374,7 +377,7 @@ def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, in
                     whole = False
                     continue
                 clusters = [*bases, (marks, letter)]
-                redrawn = _letter_first(held, head, font, render_mode, count % 2 == 1)
+                redrawn = _redrawn_in_span(held, head, font, render_mode, count % 2 == 1)
                 if redrawn is None:  # not as WeasyPrint writes it: only the text is given
                     redrawn = [*held, _tj(*head)]
                 if right_to_left:  # poppler reads the /Span's text, pdfium that of the mark inside it
