@@ -305,25 +305,30 @@ def report(scale: list[dict], kinds: dict, examples_noop: dict) -> dict:
     targets.append(("no-op writes zero bytes", zero, ", ".join(f"{run['noop']['files_written']} files, "
                                                                 f"{run['noop']['bytes_written']} bytes" for run in scale),
                     "a file in dist/ was rewritten by the no-op"))
-    margin = large["edit"]["seconds"] - large["alone"]["seconds"]
-    targets.append((f"one-folder edit <= that folder alone + {EDIT_MARGIN_SECONDS:g} s", margin <= EDIT_MARGIN_SECONDS,
-                    f"{large['edit']['seconds']:.2f} s vs {large['alone']['seconds']:.2f} s alone at "
-                    f"{large['publications']} publications (+{margin:.2f} s)",
-                    f"the edit also checks every other folder's freshness (a no-op: {large['noop']['build_seconds']:.2f} s) "
-                    f"and writes {large['edit']['manifest_files_written']} manifest files "
+    # a build with the default formats also remakes the index pages the edit touched: the index_edit step
+    edited = large["edit"]["seconds"] + large["index_edit"]["build_seconds"]
+    margin = edited - large["alone"]["seconds"]
+    targets.append((f"one-folder edit (with its index pages) <= that folder alone + {EDIT_MARGIN_SECONDS:g} s",
+                    margin <= EDIT_MARGIN_SECONDS,
+                    f"{large['edit']['seconds']:.2f} s + {large['index_edit']['build_seconds']:.2f} s index pages vs "
+                    f"{large['alone']['seconds']:.2f} s alone at {large['publications']} publications (+{margin:.2f} s)",
+                    f"the edit also checks every other folder's freshness (a no-op: {large['noop']['build_seconds']:.2f} s), "
+                    f"writes {large['edit']['manifest_files_written']} manifest files "
                     f"({large['edit']['manifest_bytes_written']} bytes: the index, "
-                    f"{large['index_bytes_per_publication']:.0f} bytes per publication, and the edited publications')"))
+                    f"{large['index_bytes_per_publication']:.0f} bytes per publication, and the edited publications') "
+                    f"and remakes {large['index_edit']['built']} index pages whole"))
     per_output = max(run["state_bytes_per_output"] for run in scale)
     targets.append((f"state store <= {STATE_BYTES_PER_OUTPUT} bytes per output", per_output <= STATE_BYTES_PER_OUTPUT,
                     f"{per_output:.0f} bytes per output", "SQLite pages and indexes per row: see the table"))
     def rss_of(run: dict) -> float:
-        return max(run[name]["peak_rss_mib"] for name in ("cold", "noop", "edit", "phone"))
+        return max(run[name]["peak_rss_mib"] for name in ("cold", "noop", "edit", "phone", "index", "index_edit"))
     rss = rss_of(large)
     projected_rss = projected(scale, rss_of, 72_000, "publications")
     targets.append((f"parent peak RSS <= {PARENT_RSS_MIB} MiB at 72,000 publications", projected_rss <= PARENT_RSS_MIB,
                     f"{rss:.0f} MiB at {large['publications']} publications"
                     + ("" if large["publications"] >= 72_000 else f" (linear: {projected_rss:.0f} MiB at 72,000)"),
-                    "the step's own peak (VmHWM): see the peak_rss_mib of each step in the JSON"))
+                    "the step's own peak (VmHWM); the index pages hold every listing of a page: see the "
+                    "peak_rss_mib of each step in the JSON"))
     first = max(run["cold"]["first_render_seconds"] for run in scale)
     targets.append((f"first document renders <= {FIRST_RENDER_SECONDS:g} s after the start", first
                     <= FIRST_RENDER_SECONDS, f"{first:.2f} s (at {large['publications']} publications)",
