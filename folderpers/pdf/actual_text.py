@@ -19,13 +19,15 @@ How the two extractors read a right-to-left line (from their sources, and measur
   object: reversed if that object's text is right to left, else as written. In a document whose
   /ViewerPreferences say /Direction /R2L every line is read as a right-to-left line.
 
-The repair (ISO 32000-1, 14.9.4): a letter and its marks are put in one /Span whose /ActualText
+The repair (ISO 32000-1, 14.9.4): a letter and its marks are put in one /Span (with a letter drawn
+over it without advance, as the alef of a lam-alef is in Noto Naskh Arabic: the alef's marks and the
+lam's in one span, each with its letter) whose /ActualText
 poppler reads (the marks in reverse canonical order, then the letter) and, in right-to-left text, a
 mark inside it with pdfium's text (the same between LRM, RLM, RLM and LRM, which keep pdfium from
 joining the letter to the word's other letters or the marks to a period). Inside, the font's space
-and the mark are drawn first, invisibly on the baseline, just before the letter (so pdfium reads the
-span as written and adds no space before it), then the letter, the marks where they were, and the
-letter once more, invisibly, so that the span ends where the letter does. In right-to-left text
+and the mark are drawn first, invisibly on the baseline, just before the span's leftmost glyph (so
+pdfium reads the span as written and adds no space before it), then the glyphs as they were, and
+the letter once more, invisibly, so that the span ends where the letter does. In right-to-left text
 also punctuation, mirrored characters and numbers get spans (`_punctuation_spans`). The picture is
 unchanged (pixel for pixel). Pages of left-to-right documents without raised marks are left as they
 are.
@@ -140,9 +142,17 @@ def _marks_then_letter(marks: str, letter: str) -> str:
     return "".join(sorted(marks, key=unicodedata.combining))[::-1] + letter
 
 
-def _drawing_order(marks: str, letter: str) -> str:
-    """`_marks_then_letter` between the bidi marks pdfium needs (see LRM, RLM)."""
-    return LRM + RLM + RLM + _marks_then_letter(marks, letter) + LRM
+def _clusters_text(clusters: list[tuple[str, str]]) -> str:
+    """The text of letters drawn as one (marks, letter) each, in drawing order: a lam-alef is its
+    alef, drawn over the lam without advance, then the lam, each with its own marks."""
+    return "".join(_marks_then_letter(marks, letter) for marks, letter in clusters)
+
+
+def _drawing_order(clusters: list[tuple[str, str]]) -> str:
+    """`_clusters_text` between the bidi marks pdfium needs (see LRM, RLM), with a LEFT-TO-RIGHT
+    MARK between two letters: pdfium reverses the text and then each right-to-left run once more,
+    so the alef and lam of a lam-alef side by side came out swapped."""
+    return LRM + RLM + RLM + LRM.join(_marks_then_letter(marks, letter) for marks, letter in clusters) + LRM
 
 
 def _span(text: str, tag: str = "Span") -> pikepdf.ContentStreamInstruction:
@@ -174,13 +184,15 @@ def _ts(rise: float) -> pikepdf.ContentStreamInstruction:
     return pikepdf.ContentStreamInstruction([rise], pikepdf.Operator("Ts"))
 
 
-def _letter_first(held: list, head: list, font: _Font, render_mode: int, odd: bool) -> list | None:
-    """The raised marks (`held`: rises and TJs) and their letter (`head`: the start of the next TJ,
-    up to the letter's glyph) drawn the other way round: the letter first, on the baseline, then
-    each mark where it was. Same picture; extractors place the replacement text where the span's
-    first glyph is, on the line and in its word. None if `held` is not rises and TJs."""
+def _redrawn_in_span(held: list, head: list, font: _Font, render_mode: int, odd: bool) -> list | None:
+    """The raised marks (`held`: rises and TJs, with any letters without advance drawn over the
+    letter: the alef of a lam-alef) and their letter (`head`: the start of the next TJ, up to the
+    letter's glyph) drawn after invisible glyphs that pdfium reads the span's direction from
+    (`_lead`), each glyph where and in the order it was: same picture (overlapping glyphs drawn in
+    another order differ in a pixel's anti-aliasing); extractors place the replacement text where
+    the span's first glyph is, on the line and in its word. None if `held` is not rises and TJs."""
     position, rise = 0.0, 0.0  # in thousandths of the font size, from the pen before the marks
-    marks: list[tuple[bytes, float, float]] = []  # glyph, where it is drawn, its rise
+    glyphs: list[tuple[bytes, float, float]] = []  # glyph, where it is drawn, its rise
     for instruction in held:
         operator = str(instruction.operator)
         if operator == "Ts":
@@ -189,39 +201,44 @@ def _letter_first(held: list, head: list, font: _Font, render_mode: int, odd: bo
             for item in instruction.operands[0]:
                 if isinstance(item, pikepdf.String):
                     for glyph in _glyphs(pikepdf.Array([item])):
-                        marks.append((glyph, position, rise))
+                        glyphs.append((glyph, position, rise))
                         position += font.widths[glyph]
                 else:
                     position -= float(item)
         else:
             return None
+    marks = [glyph for glyph, _, _ in glyphs if _is_marks(font.characters.get(glyph, ""))]
     if rise != 0 or not marks:
         return None
     letter = bytes(head[-1])
     for item in head[:-1]:
         position -= float(item) if not isinstance(item, pikepdf.String) else 0.0
     letter_at = position
+    glyphs.append((letter, letter_at, 0.0))
     end = letter_at + font.widths[letter]  # where the rest of the line continues
+    start = min(at for _, at, _ in glyphs)  # the span's leftmost glyph
     # First, invisibly on the baseline, the first mark: pdfium takes the direction of a span's text
     # from the span's first glyph, and reads the text of a span that starts with a letter of a
     # right-to-left script reversed (the mark before its letter).
-    drawn = [_tr(3), _tj(*_lead(font, marks[0][0], letter_at, end, odd)), _tr(render_mode), _tj(pikepdf.String(letter))]
-    pen = end
-    for glyph, at, glyph_rise in marks:
-        drawn += [_ts(glyph_rise), _tj(-(at - pen), pikepdf.String(glyph))]
-        pen = at + font.widths[glyph]
+    drawn = [_tr(3), _tj(*_lead(font, marks[0], start, end, odd)), _tr(render_mode)]
+    pen, rise = start, 0.0
+    for glyph, at, glyph_rise in glyphs:
+        drawn += [_ts(glyph_rise)] if glyph_rise != rise else []
+        drawn.append(_tj(-(at - pen), pikepdf.String(glyph)) if at != pen else _tj(pikepdf.String(glyph)))
+        pen, rise = at + font.widths[glyph], glyph_rise
     # The letter once more, invisible (render mode 3), so that the span also ends where the letter
     # ends: extractors spread the replacement text over the span's extent.
-    drawn += [_ts(0), _tr(3), _tj(-(letter_at - pen), pikepdf.String(letter)), _tr(render_mode)]
+    drawn += [_tr(3), _tj(-(letter_at - pen), pikepdf.String(letter)), _tr(render_mode)]
     return drawn
 
 
 def _lead(font: _Font, mark: bytes, start: float, end: float, odd: bool) -> list[object]:
     """The TJ operand of the invisible glyphs a repaired span starts with: the font's space (pdfium
-    generates no space before it; the mark in a font without one) at the letter's start, then the
-    mark, ending where the letter ends (pdfium measures the gap to the next glyph from there); the
-    pen is left at the start. The space starts a thousandth of an em before the letter: pdfium sorts
-    a line's text objects by where they start. The lead of every other repaired letter (`odd`) has
+    generates no space before it; the mark in a font without one) at the span's start (its leftmost
+    glyph: a mark can stand left of its letter), then the mark, ending where the letter ends (pdfium
+    measures the gap to the next glyph from there); the pen is left at the start. The space starts a
+    thousandth of an em before the span: pdfium sorts a line's text objects by where they start.
+    The lead of every other repaired letter (`odd`) has
     the mark twice: pdfium drops a text object with the same glyphs as one of the five before it,
     near it (the copies of fake bold), and so dropped the lead of a letter with the same mark as the
     letter before it."""
@@ -293,6 +310,7 @@ def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, in
     output: list = []
     held: list = []  # from the rise that raised marks on (or the marks): waiting for the marks' letter
     marks = ""  # the characters of the held marks
+    bases: list[tuple[str, str]] = []  # held letters without advance (marks, letter), drawn over the next letter
     font: _Font | None = None
     render_mode = 0  # the text render mode in force (Tr)
     replaced: list[bool] = []  # the marked content open here: whether each has /ActualText
@@ -324,16 +342,24 @@ def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, in
         elif operator == "TJ" and font is not None:
             array = pikepdf.Array(instruction.operands[0])
             pieces = _pieces(array, font) if right_to_left else [array]
-            for piece in pieces:
-                drawn = instruction if len(pieces) == 1 else _tj(*piece)
+            whole = len(pieces) == 1  # the instruction is drawn as it is
+            while pieces:
+                piece = pieces.pop(0)
+                drawn = instruction if whole else _tj(*piece)
                 text = "".join(font.characters.get(glyph, "") for glyph in _glyphs(piece))
                 if _is_marks(text) and (right_to_left or held or (output and str(output[-1].operator) == "Ts")):
-                    if not held and output and str(output[-1].operator) == "Ts":  # the span starts before the rise
-                        held.append(output.pop())
+                    if not held:
+                        # marks on a letter that a letter without advance is drawn over: one span for the three
+                        base = _take_base(output, font) if right_to_left else None
+                        if output and str(output[-1].operator) == "Ts":  # the span starts before the rise
+                            held.append(output.pop())
+                        if base is not None:
+                            held.insert(0, _tj(base))
+                            bases.append(("", font.characters[bytes(base)]))
                     held.append(drawn)
                     marks += text
                     continue
-                split = _split_first_glyph(piece) if marks else None
+                split = _split_first_glyph(piece) if marks or bases else None
                 if split is None:
                     if held:
                         held.append(drawn)
@@ -342,19 +368,28 @@ def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, in
                     continue
                 head, rest = split
                 letter = "".join(font.characters.get(glyph, "") for glyph in _glyphs(pikepdf.Array(head)))
-                redrawn = _letter_first(held, head, font, render_mode, count % 2 == 1)
+                if right_to_left and _is_base(bytes(head[-1]), font):
+                    # a letter without advance (the alef of a lam-alef): one span with the letter it is drawn over
+                    held.append(_tj(*head))
+                    bases.append((marks, letter))
+                    marks = ""
+                    pieces[:0] = [rest] if len(rest) else []
+                    whole = False
+                    continue
+                clusters = [*bases, (marks, letter)]
+                redrawn = _redrawn_in_span(held, head, font, render_mode, count % 2 == 1)
                 if redrawn is None:  # not as WeasyPrint writes it: only the text is given
                     redrawn = [*held, _tj(*head)]
                 if right_to_left:  # poppler reads the /Span's text, pdfium that of the mark inside it
-                    output += [_span(_marks_then_letter(marks, letter)),
-                               _span(" " * lone_space + _drawing_order(marks, letter), PDFIUM_ORDER_TAG), *redrawn,
-                               _EMC, _EMC]
+                    output += [_span(_clusters_text(clusters)),
+                               _span(" " * lone_space + _drawing_order(clusters), PDFIUM_ORDER_TAG),
+                               *redrawn, _EMC, _EMC]
                     lone_space = False
                 else:
-                    output += [_span(_drawing_order(marks, letter)), *redrawn, _EMC]
+                    output += [_span(_drawing_order(clusters)), *redrawn, _EMC]
                 if len(rest):
                     output += placed(rest)
-                held, marks = [], ""
+                held, marks, bases = [], "", []
                 count += 1
             continue
         (held if held else output).append(instruction)
@@ -363,6 +398,31 @@ def _repair_page(pdf: pikepdf.Pdf, page: pikepdf.Page, fonts: dict[tuple[int, in
                     for instruction in output if str(instruction.operator) == "BDC"):
         page.obj.Contents = pdf.make_stream(_unparse(output))
     return count
+
+
+def _is_base(glyph: bytes, font: _Font) -> bool:
+    """Whether a glyph is a letter drawn without advance over the letter after it (in drawing
+    order): the alef of a lam-alef, in fonts that draw the ligature as two glyphs."""
+    text = font.characters.get(glyph, "")
+    return font.widths[glyph] == 0 and bool(text) and all(unicodedata.category(ch).startswith("L") for ch in text)
+
+
+def _take_base(output: list, font: _Font) -> pikepdf.String | None:
+    """The last glyph drawn, taken off `output`, if it is a letter without advance (`_is_base`) at
+    the end of a TJ, possibly before a rise: the marks that follow are on the letter it is drawn
+    over, and the three go in one span."""
+    at = len(output) - 1 - (bool(output) and str(output[-1].operator) == "Ts")
+    if at < 0 or str(output[at].operator) != "TJ":
+        return None
+    items = list(output[at].operands[0])
+    if not items or not isinstance(items[-1], pikepdf.String) or len(bytes(items[-1])) < 2:
+        return None
+    data = bytes(items[-1])
+    if not _is_base(data[-2:], font):
+        return None
+    kept = items[:-1] + ([pikepdf.String(data[:-2])] if len(data) > 2 else [])
+    output[at:at + 1] = [_tj(*kept)] if kept else []
+    return pikepdf.String(data[-2:])
 
 
 # Punctuation that poppler counts with digits (its "number" class): in a right-to-left line it reads
