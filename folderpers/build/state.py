@@ -340,13 +340,15 @@ class StateStore:
         return True
 
     def forget_missing(self, paths: Iterable[str]) -> None:
-        """Forget those of `paths` whose file is gone from dist/ (their publications' manifests are then stale)."""
+        """Forget those of `paths` whose file is gone from dist/, each with the other files its writer made
+        for that publication (their manifests are then stale): forgetting only a gone thumbnail would
+        leave its PDF's row, and the next build would find the PDF current and not make the thumbnail."""
         gone = [path for path in paths if not os.path.isfile(self.dist / path)]
         for path in gone:
-            row = self._one("SELECT publication FROM outputs WHERE path = ?", (path,))
-            self._write("DELETE FROM outputs WHERE path = ?", (path,))
-            if row is not None:
-                self._write("INSERT OR IGNORE INTO stale VALUES (?, NULL)", row)
+            row = self._one("SELECT publication, writer FROM outputs WHERE path = ?", (path,))
+            if row is not None:  # None: forgotten already, with another file of its writer
+                self._write("DELETE FROM outputs WHERE publication = ? AND writer = ?", row)
+                self._write("INSERT OR IGNORE INTO stale VALUES (?, NULL)", row[:1])
         if gone:
             self.changed = True
 

@@ -16,7 +16,7 @@ from folderpers.model.folder import Folder
 from folderpers.model.outcome import Outcome
 from folderpers.model.publication import Publication
 from folderpers.writers import WRITERS
-from folderpers.writers.base import output_name
+from folderpers.writers.base import Rendered, output_name
 
 from support import MINIMAL_FOLDER, CrashingWriter, heard_build, make_project, options
 
@@ -140,3 +140,29 @@ def test_an_output_of_a_format_not_built_is_forgotten_when_its_file_is_gone(tmp_
             "alpha/een.txt", "beta/een.html", "beta/een.txt"]
     finally:
         store.close()
+
+
+class PairWriter(TextWriter):
+    """Two files per publication, as the screen PDF and its thumbnail."""
+
+    kind = "test-pair"
+
+    def paths(self, publication):
+        return output_name(publication, ".pair.txt"), output_name(publication, ".pair-thumb.txt")
+
+    def render(self, publication):
+        return tuple(Rendered(path, self.kind, b"pair") for path in self.paths(publication))
+
+
+def test_a_gone_file_of_a_format_not_built_is_made_again_with_its_writers_other_files(tmp_path, test_writer,
+                                                                                      monkeypatch):
+    monkeypatch.setitem(WRITERS, "test-pair", PairWriter)
+    project = make_project(tmp_path)
+    project.folder("een")
+    assert build(project.project, options(formats=("test", "test-pair"))).ok
+    thumb = project.root / "dist/alpha/een.pair-thumb.txt"
+    thumb.unlink()
+    assert build(project.project, options(formats=("test",))).count("unchanged") == 2  # the fast path
+    report = build(project.project, options(formats=("test-pair",)))
+    assert report.ok and report.count("built") == 2 and report.count("unchanged") == 2  # alpha's pair; beta's kept
+    assert thumb.read_bytes() == b"pair"
