@@ -144,11 +144,15 @@ def test_broken_yaml_shows_file_line_and_fix_in_the_browser_and_the_server_keeps
     assert page.locator("h1").inner_text() == "Testfolder"  # the last good build stays visible below
     process.wait_for("rebuilt demo")
     assert process.process.poll() is None
-    page.goto(url)  # every page of the preview shows it, the index too
-    assert "folders/demo/folder.yaml:2:9" in page.get_by_role("alert").inner_text()
+    page.goto("about:blank")  # the demo page reloads itself on a rebuild, which could take a goto elsewhere
+    index = page.context.new_page()  # every page of the preview shows it, the index too
+    index.goto(url)
+    assert "folders/demo/folder.yaml:2:9" in index.get_by_role("alert").inner_text()
     source.write_text(MINIMAL_FOLDER, encoding="utf-8")  # fixed: the error goes away by itself
-    page.get_by_role("alert").wait_for(state="detached")
-    assert page.locator(".listing").count() == 4
+    index.get_by_role("alert").wait_for(state="detached")
+    index.locator(".listing").nth(3).wait_for()  # the reloaded index, whole
+    assert index.locator(".listing").count() == 4
+    index.close()
 
 
 def test_a_new_folder_appears_in_the_index(server, project, page):
