@@ -322,12 +322,7 @@ def _non_joiner_glyphs(stream: Any, layout: Any, line: Any) -> Iterator[str]:
     """Give the empty glyphs of the line's ZERO WIDTH NON-JOINERs the font's glyph for it; yields
     their codes as WeasyPrint writes them."""
     encoded = layout.text.encode()
-    run = line.runs[0]
-    while run != ffi.NULL:
-        glyph_item = run.data
-        run = run.next
-        item, glyph_string = glyph_item.item, glyph_item.glyphs
-        font, _ = stream.add_font(item.analysis.font)
+    for item, glyph_string, font in _line_runs(stream, line):
         glyph = _font_glyph(font, ZWNJ)
         if glyph is None or font.bitmap:
             continue
@@ -337,6 +332,16 @@ def _non_joiner_glyphs(stream: Any, layout: Any, line: Any) -> Iterator[str]:
             if info.glyph == pango.PANGO_GLYPH_EMPTY and encoded[start:start + len(ZWNJ.encode())].decode() == ZWNJ:
                 info.glyph = glyph
                 yield f"{glyph:04x}"
+
+
+def _line_runs(stream: Any, line: Any) -> Iterator[tuple[Any, Any, Any]]:
+    """(Pango item, glyph string, WeasyPrint's font) of each run of a Pango layout line."""
+    run = line.runs[0]
+    while run != ffi.NULL:
+        glyph_item = run.data
+        run = run.next
+        font, _ = stream.add_font(glyph_item.item.analysis.font)
+        yield glyph_item.item, glyph_item.glyphs, font
 
 
 _font_glyphs: dict[tuple[str, str], int | None] = {}
@@ -360,12 +365,7 @@ def _map_cluster_glyphs(stream: Any, layout: Any) -> None:
     WeasyPrint."""
     encoded = layout.text.encode()
     first_line, _ = layout.get_first_line()
-    run = first_line.runs[0]
-    while run != ffi.NULL:
-        glyph_item = run.data
-        run = run.next
-        item, glyph_string = glyph_item.item, glyph_item.glyphs
-        font, _ = stream.add_font(item.analysis.font)
+    for item, glyph_string, font in _line_runs(stream, first_line):
         clusters: dict[int, list[Any]] = {}
         for i in range(glyph_string.num_glyphs):
             clusters.setdefault(glyph_string.log_clusters[i], []).append(glyph_string.glyphs[i])
