@@ -197,6 +197,9 @@ def _syntax_hint(message: str, line: str) -> str:
     if (value.startswith("'") and value.count("'") % 2 == 1) or re.match(r"^'[^']*'\S", value):
         return ("this value starts with ' (as in 's avonds), so YAML reads it as quoted text up to the next ': "
                 "put the whole value in double quotes: \"'s avonds ...\"")
+    if value.startswith("{") or "flow mapping" in message:
+        return ("a value that starts with { is read by YAML as a mapping { key: value }: put a value that starts "
+                "with a placeholder in double quotes, e.g. text: \"{name:poli} is open ...\"")
     if "flow" in message:
         return ("inside [ ... ], text with a comma, ': ', '#', brackets or a placeholder such as {phone:key} must "
                 "be put in double quotes, e.g. [\"Bel {phone:poli}\", Wat] — or write one '- item' per line")

@@ -87,5 +87,8 @@ def test_dutch_apostrophe_and_placeholders_in_rows_get_specific_hints(tmp_path):
     assert "doc.yaml:3:" in message and "double quotes" in message and "'s avonds" in message
     message = error_of(tmp_path, "table:\n  - [Bel {phone:poli} op tijd, Wat]\n")
     assert "doc.yaml:2:" in message and '["Bel {phone:poli}", Wat]' in message
+    for text in ("text: {name:poli} is open op werkdagen\n", "text: {phone:poli\nlist: [a]\n"):  # at the start
+        message = error_of(tmp_path, text)
+        assert "doc.yaml:" in message and 'text: "{name:poli} is open ..."' in message, message
     # libyaml reads a question mark inside [ ... ] as text, as authors expect
     assert load_text(tmp_path, "table:\n  - [Wanneer?, Wat]\n").data == {"table": [["Wanneer?", "Wat"]]}
