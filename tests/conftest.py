@@ -29,8 +29,9 @@ def example_build(tmp_path_factory):
 def browser():
     """Debian's headless Chromium driven by Playwright, one per test module. Every page it opens
     waits up to EVENT_SECONDS for what a test waits on (a navigation, an element): Playwright's
-    own 30 s are a time, and a busy machine can take longer."""
-    from playwright.sync_api import sync_playwright
+    own 30 s are a time, and a busy machine can take longer (so are `expect`'s 5 s)."""
+    from playwright.sync_api import expect, sync_playwright
+    expect.set_options(timeout=EVENT_SECONDS * 1000)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS,
                                               timeout=EVENT_SECONDS * 1000)

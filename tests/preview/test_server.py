@@ -13,6 +13,7 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from folderpers.cli import main
 from folderpers.commands.new import new_folder
@@ -82,6 +83,16 @@ def page(browser):
     context.close()
 
 
+def reopened(page, address: str):
+    """`address` in a new page of the same browser context, `page` closed. An open preview page reloads
+    itself when a rebuild ends, and such a reload cuts into a goto of that same page: a page that is
+    closed cannot."""
+    new_page = page.context.new_page()
+    page.close()
+    new_page.goto(address)
+    return new_page
+
+
 def test_it_listens_on_loopback_only_and_lists_folders_by_institution(server, page):
     _, url = server
     assert urlsplit(url).hostname == "127.0.0.1"
@@ -120,14 +131,14 @@ def test_a_saved_change_appears_in_the_open_page(server, project, page):
     # the open page reloads by itself (no goto here)
     page.wait_for_function("document.querySelector('h1').textContent === 'Nieuwe titel'")
     process.wait_for("rebuilt demo")
-    page.goto(url)  # the index follows too, once the PDF is rebuilt
+    page = reopened(page, url)  # the index follows too, once the PDF is rebuilt
     page.get_by_text("Nieuwe titel").first.wait_for()
-    page.goto("about:blank")  # an open index reloads itself on the next rebuild, which would cut into a goto
+    page = reopened(page, "about:blank")
     source.write_text(MINIMAL_FOLDER, encoding="utf-8")
     process.wait_for("rebuilt demo")
     # leave the project as found: wait until the restored title is served (a "rebuilt demo" line may
     # still be one of the first change's), so that the next test does not see this one's state
-    page.goto(url + "beta/demo.html")
+    page = reopened(page, url + "beta/demo.html")
     page.wait_for_function("document.querySelector('h1').textContent === 'Testfolder'")
 
 
@@ -144,15 +155,11 @@ def test_broken_yaml_shows_file_line_and_fix_in_the_browser_and_the_server_keeps
     assert page.locator("h1").inner_text() == "Testfolder"  # the last good build stays visible below
     process.wait_for("rebuilt demo")
     assert process.process.poll() is None
-    page.goto("about:blank")  # the demo page reloads itself on a rebuild, which could take a goto elsewhere
-    index = page.context.new_page()  # every page of the preview shows it, the index too
-    index.goto(url)
-    assert "folders/demo/folder.yaml:2:9" in index.get_by_role("alert").inner_text()
+    index = reopened(page, url)  # every page of the preview shows it, the index too
+    expect(index.get_by_role("alert")).to_contain_text("folders/demo/folder.yaml:2:9")
     source.write_text(MINIMAL_FOLDER, encoding="utf-8")  # fixed: the error goes away by itself
     index.get_by_role("alert").wait_for(state="detached")
-    index.locator(".listing").nth(3).wait_for()  # the reloaded index, whole
-    assert index.locator(".listing").count() == 4
-    index.close()
+    expect(index.locator(".listing")).to_have_count(4)  # the reloaded index, whole
 
 
 def test_a_new_folder_appears_in_the_index(server, project, page):
@@ -160,7 +167,7 @@ def test_a_new_folder_appears_in_the_index(server, project, page):
     page.goto(url)
     new_folder(Project(project.root), "nieuwe-folder", ReviewPolicy(TODAY))
     page.get_by_text("Nieuwe folder").first.wait_for()  # web, PDF, then index
-    assert page.locator(".listing").count() == 6
+    expect(page.locator(".listing")).to_have_count(6)
     process.wait_for("rebuilt nieuwe-folder")
 
 
