@@ -343,40 +343,34 @@ def _publish(run: _Build, done: Done, store: StateStore) -> None:
 
 
 def _publish_collection(run: _Build, kind: str, theme: Theme, store: StateStore, corpus: Corpus) -> None:
-    """The index pages: each made again only when the publications it lists (by their manifests'
-    checksums), the theme or an institution's file changed since it was made (decided from the state
-    store); the page of an institution with no outputs left is removed. Made in this process: a page
-    is templating only (the thumbnails are made with their PDFs, in the workers)."""
+    """The index pages, scope by scope (all institutions, then each): a scope whose publications (by
+    their manifests' checksums), theme and institutions are as when its pages were made is left alone
+    (decided from the state store); else the writer plans its pages and each is made again only when
+    what it shows changed. A page no scope plans any more (of an institution with no outputs left, a
+    part an index no longer has) is removed. Made in this process: a page is templating only (the
+    thumbnails are made with their PDFs, in the workers)."""
     project = run.project
     digests = store.publication_digests()
-    common = {"theme": run.theme_inputs, "pipeline": PIPELINE,
-              "institutions": input_digests(project.institution_sources(), project.root)}
     institution_ids = sorted(scope for scope in digests if scope is not None)
-    writer: CollectionWriter | None = None  # made when a page is to be made: a no-op imports no writer
+    common = {"theme": run.theme_inputs, "pipeline": PIPELINE, "with outputs": institution_ids,
+              "institutions": input_digests(project.institution_sources(), project.root)}
+    writer: list[CollectionWriter] = []  # made when a page is to be made: a no-op imports no writer
     kept: set[str] = set()
     for scope in [None, *institution_ids]:
-        made_from = canonical_digest({**common, "page": scope or "", "publications": digests[scope]})
-        current = None if run.options.force else store.current_page(kind, made_from, run.options.verify)
+        scope_from = canonical_digest({**common, "page": scope or "", "publications": digests[scope]})
+        current = None if run.options.force else store.current_scope(kind, scope or "", scope_from,
+                                                                     run.options.verify)
         if current is not None:
-            kept.add(current)
-            run.record(Outcome("unchanged", _shown(project.dist / current, project)))
+            kept.update(current)
+            for path in current:
+                run.record(Outcome("unchanged", _shown(project.dist / path, project)))
             continue
-        if writer is None:
+        if not writer:
             from folderpers.writers import COLLECTION_WRITERS
-            writer = COLLECTION_WRITERS[kind](theme)
-        path = writer.path(scope)
-        kept.add(str(path))
-        try:
-            output = writer.render(scope, store.entries(institution=scope), institution_ids, corpus)
-            written = publish(project.dist / output.path, output.data, project.dist)
-            store.record_page(str(output.path), kind, made_from, output.data)
-        except Exception as error:  # noqa: BLE001
-            run.failure(f"{kind} ({_shown(project.dist / path, project)})", error)
-            continue
-        run.record(Outcome("built" if written else "unchanged", _shown(project.dist / output.path, project),
-                           pages=output.pages, warnings=output.warnings, notes=output.notes))
+            writer.append(COLLECTION_WRITERS[kind](theme))
+        kept.update(_publish_scope(run, writer[0], scope, scope_from, common, store, corpus, institution_ids))
     for gone in store.pages(kind):
-        if gone not in kept:  # of an institution with no outputs left
+        if gone not in kept:
             try:
                 (project.dist / gone).unlink(missing_ok=True)
             except OSError as error:
@@ -384,6 +378,42 @@ def _publish_collection(run: _Build, kind: str, theme: Theme, store: StateStore,
                             output_error(error, project.dist / gone, "cannot remove"))
                 continue
             store.forget_page(gone)
+
+
+def _publish_scope(run: _Build, writer: CollectionWriter, scope: str | None, scope_from: bytes, common: dict,
+                   store: StateStore, corpus: Corpus, institution_ids: list[str]) -> set[str]:
+    """The pages of one scope: planned by the writer, each made again only when its path, its layout or
+    a publication it shows changed. Returns the paths of the scope's pages (to keep)."""
+    project, kind = run.project, writer.kind
+    shown = _shown(project.dist / writer.path(scope), project)
+    try:
+        plans = writer.plan(scope, store.listed(institution=scope), institution_ids, corpus)
+    except Exception as error:  # noqa: BLE001
+        run.failure(f"{kind} ({shown})", error)
+        return set(store.pages(kind, scope or ""))  # its earlier pages stay until it can be planned
+    sha256s = store.manifest_sha256s(scope)
+    failed = False
+    for plan in plans:
+        path = str(plan.path)
+        made_from = canonical_digest({**common, "path": path, "layout": plan.layout,
+                                      "shows": [(manifest, sha256s.get(manifest)) for manifest in plan.shows]})
+        if not run.options.force and store.current_page(kind, path, made_from, run.options.verify):
+            run.record(Outcome("unchanged", _shown(project.dist / path, project)))
+            continue
+        try:
+            output = writer.render(plan, lambda manifest: store.listed(publication=manifest))
+            written = publish(project.dist / output.path, output.data, project.dist)
+            store.record_page(path, kind, scope or "", made_from, output.data)
+        except Exception as error:  # noqa: BLE001
+            run.failure(f"{kind} ({_shown(project.dist / path, project)})", error)
+            failed = True
+            continue
+        run.record(Outcome("built" if written else "unchanged", _shown(project.dist / output.path, project),
+                           pages=output.pages, warnings=output.warnings, notes=output.notes))
+    paths = [str(plan.path) for plan in plans]
+    if not failed:  # else the next build plans this scope again, and makes the page that failed
+        store.settle_scope(paths, scope_from)
+    return set(paths)
 
 
 def _shown(path: Path, project: Project) -> str:

@@ -36,7 +36,7 @@ from folderpers.errors import FolderpersError, Location, OutputError, Problem
 
 STATE_NAME = ".state.sqlite"
 STATE_FILES = frozenset({LOCK_NAME, STATE_NAME, f"{STATE_NAME}-journal"})  # a build's own, not outputs
-SCHEMA_VERSION = 3  # PRAGMA user_version; a store of another version is started afresh (and takes over manifest.json)
+SCHEMA_VERSION = 4  # PRAGMA user_version; a store of another version is started afresh (and takes over manifest.json)
 BATCH = 500  # outputs recorded per transaction
 _INTERNED_KEPT = 4096  # ids of shared parts remembered while recording: the memory stays bounded
 _PARSED_KEPT = 4096  # shared parts kept parsed while reading
@@ -59,9 +59,10 @@ CREATE TABLE IF NOT EXISTS publications (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stale (manifest TEXT PRIMARY KEY, facts INTEGER) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS collection (
-    path TEXT NOT NULL UNIQUE, writer TEXT NOT NULL, sha256 BLOB NOT NULL, bytes INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL, made_from BLOB NOT NULL
-);
+    path TEXT PRIMARY KEY, writer TEXT NOT NULL, scope TEXT NOT NULL, sha256 BLOB NOT NULL,
+    bytes INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, made_from BLOB NOT NULL, scope_from BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS collection_by_scope ON collection (writer, scope);
 """
 _FACTS = ("published_by", "folder", "institution", "language", "title", "code", "version", "approved", "review",
           "owner", "department", "changes", "related")
@@ -95,6 +96,17 @@ class StateError(OutputError):
 
 OutputRow = tuple[str, str, str, int, int, int, int, int, int]
 """path, writer, institution, bytes, mtime_ns, theme id, folder_inputs id, other_inputs id, facts id"""
+
+
+def _of_publications(publication: str | None, institution: str | None) -> tuple[str, tuple[str, ...]]:
+    """The WHERE clause of the outputs of one publication (by its manifest's path), of one institution,
+    or (neither given) of all. An institution's are those whose manifest path starts with
+    "<institution>/" (by the index on publication; "0" is the character after "/")."""
+    if publication is not None:
+        return "WHERE publication = ?", (publication,)
+    if institution is not None:
+        return "WHERE publication > ? AND publication < ?", (f"{institution}/", f"{institution}0")
+    return "", ()
 
 
 def folder_side(name: str) -> bool:
@@ -379,11 +391,7 @@ class StateStore:
     def entries(self, publication: str | None = None, institution: str | None = None) -> Iterator[dict[str, Any]]:
         """Outputs as their publication manifest's entries (schemas/publication-manifest.schema.json), by
         path: those of one publication (by its manifest's path), of one institution, or all."""
-        # an institution's publications are those whose manifest path starts with "<institution>/" (by
-        # the index on publication; "0" is the character after "/")
-        where, parameters = ("WHERE publication = ?", (publication,)) if publication is not None else \
-            ("WHERE publication > ? AND publication < ?", (f"{institution}/", f"{institution}0")) \
-            if institution is not None else ("", ())
+        where, parameters = _of_publications(publication, institution)
         rows = self._read(
             "SELECT path, kind, writer, source, sha256, bytes, pages, inputs_sha256, theme, folder_inputs, "
             f"other_inputs, facts FROM outputs {where} ORDER BY path", parameters)
@@ -396,6 +404,20 @@ class StateStore:
                      "inputs": dict(sorted({**self._value(folder), **self._value(other)}.items())),
                      "theme": self._theme_key(theme), "inputs_sha256": inputs_sha256.hex()}
             yield {key: entry[key] for key in ENTRY_ORDER}
+
+    def listed(self, publication: str | None = None, institution: str | None = None) -> Iterator[dict[str, Any]]:
+        """Outputs as pages about many publications read them (writers/base.py's CollectionWriter): an
+        entry's path, kind, checksum, size, pages and facts, with its manifest's path as "publication",
+        without the inputs `entries` adds; one publication after the other."""
+        where, parameters = _of_publications(publication, institution)
+        facts_id, facts_value = None, {}
+        for manifest, path, kind, sha256, size, pages, facts in self._read(
+                f"SELECT publication, path, kind, sha256, bytes, pages, facts FROM outputs {where} "
+                "ORDER BY publication, path", parameters):
+            if facts != facts_id:
+                facts_id, facts_value = facts, self._value(facts, keep=False)
+            yield {"path": path, "kind": kind, "sha256": sha256.hex(), "bytes": size, "pages": pages, **facts_value,
+                   "publication": manifest}
 
     def _theme_key(self, theme: int) -> str:
         if theme not in self._theme_keys:
@@ -439,7 +461,7 @@ class StateStore:
 
     def publication_digests(self) -> dict[str | None, str]:
         """Per institution (and None: all), a digest over its publications' manifests: what its index
-        page shows changed when this did (the manifests hold every listed file's size and facts)."""
+        pages show changed when this did (the manifests hold every listed file's size and facts)."""
         digests: dict[str | None, Any] = {None: hashlib.sha256()}
         for manifest, institution, sha256 in self._read(
                 "SELECT manifest, institution, sha256 FROM publications ORDER BY manifest"):
@@ -448,34 +470,60 @@ class StateStore:
             digests.setdefault(institution, hashlib.sha256()).update(line)
         return {scope: digest.hexdigest() for scope, digest in digests.items()}
 
+    def manifest_sha256s(self, institution: str | None = None) -> dict[str, str]:
+        """The sha256 of each publication's manifest (of one institution, or all), by the manifest's path."""
+        where, parameters = ("WHERE manifest > ? AND manifest < ?", (f"{institution}/", f"{institution}0")) \
+            if institution is not None else ("", ())
+        return {manifest: sha256.hex() for manifest, sha256 in
+                self._read(f"SELECT manifest, sha256 FROM publications {where}", parameters)}
+
     # -- pages about many publications (the index pages) -----------------------------------------
 
-    def current_page(self, writer: str, made_from: bytes, verify: bool = False) -> str | None:
-        """The page `writer` made from `made_from` (which names the page's scope), when it is intact (by
-        size and modification time; with `verify` by sha256); else None."""
-        row = self._one("SELECT path, sha256, bytes, mtime_ns FROM collection WHERE writer = ? AND made_from = ?",
-                        (writer, made_from))
-        if row is None:
+    def current_scope(self, writer: str, scope: str, scope_from: bytes, verify: bool = False) -> list[str] | None:
+        """The pages `writer` made of `scope` ("" for all institutions, else an institution's id) when
+        all of them were made or found current with the scope's publications as `scope_from` says and
+        are intact; else None (some page may have to be made again)."""
+        rows = list(self._read("SELECT path, sha256, bytes, mtime_ns, scope_from FROM collection "
+                               "WHERE writer = ? AND scope = ? ORDER BY path", (writer, scope)))
+        if not rows or any(scope_of != scope_from or not self._intact_page(path, sha256, size, mtime_ns, verify)
+                           for path, sha256, size, mtime_ns, scope_of in rows):
             return None
-        path, sha256, size, mtime_ns = row
+        return [str(row[0]) for row in rows]
+
+    def current_page(self, writer: str, path: str, made_from: bytes, verify: bool = False) -> bool:
+        """Whether the page at `path` was made by `writer` from `made_from` and is intact."""
+        row = self._one("SELECT path, sha256, bytes, mtime_ns FROM collection "
+                        "WHERE path = ? AND writer = ? AND made_from = ?", (path, writer, made_from))
+        return row is not None and self._intact_page(row[0], row[1], row[2], row[3], verify)
+
+    def _intact_page(self, path: str, sha256: bytes, size: int, mtime_ns: int, verify: bool) -> bool:
+        """By size and modification time; with `verify` by sha256."""
         try:
             stat = (self.dist / path).stat()
         except OSError:
-            return None
-        if (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns) or (
-                verify and bytes.fromhex(file_sha256(self.dist / path)) != sha256):
-            return None
-        return str(path)
+            return False
+        return (stat.st_size, stat.st_mtime_ns) == (size, mtime_ns) and (
+            not verify or bytes.fromhex(file_sha256(self.dist / path)) == sha256)
 
-    def record_page(self, path: str, writer: str, made_from: bytes, data: bytes) -> None:
+    def record_page(self, path: str, writer: str, scope: str, made_from: bytes, data: bytes) -> None:
+        """A page made (written or found equal) from `made_from`; its scope is settled by `settle_scope`."""
         stat = (self.dist / path).stat()
-        self._write("INSERT OR REPLACE INTO collection VALUES (?, ?, ?, ?, ?, ?)",
-                    (path, writer, hashlib.sha256(data).digest(), stat.st_size, stat.st_mtime_ns, made_from))
+        self._write("INSERT OR REPLACE INTO collection VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (path, writer, scope, hashlib.sha256(data).digest(), stat.st_size, stat.st_mtime_ns, made_from,
+                     b""))
         self.commit()
 
-    def pages(self, writer: str) -> list[str]:
-        return [path for (path,) in self._read("SELECT path FROM collection WHERE writer = ? ORDER BY path",
-                                                (writer,))]
+    def settle_scope(self, paths: list[str], scope_from: bytes) -> None:
+        """Every page of a scope (`paths`) is current with its publications as `scope_from` says."""
+        for path in paths:
+            self._write("UPDATE collection SET scope_from = ? WHERE path = ?", (scope_from, path))
+        self.commit()
+
+    def pages(self, writer: str, scope: str | None = None) -> list[str]:
+        """The pages `writer` made (of one scope: "" for all institutions, else an institution's id)."""
+        where, parameters = ("AND scope = ?", (writer, scope)) if scope is not None else ("", (writer,))
+        return [path for (path,) in self._read(f"SELECT path FROM collection WHERE writer = ? {where} ORDER BY path",
+                                                parameters)]
 
     def forget_page(self, path: str) -> None:
         self._write("DELETE FROM collection WHERE path = ?", (path,))

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from folderpers.model.publication import Publication
 from folderpers.render.html import Medium
 from folderpers.render.theme import Theme
 from folderpers.source.corpus import Corpus
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True)
@@ -45,22 +42,38 @@ class Writer(Protocol):
         """Every file this writer makes for the publication, in the order of `paths`."""
 
 
+@dataclass(frozen=True)
+class PagePlan:
+    """One page a CollectionWriter will make, as the build decides whether it is current: the page
+    is made again when its path, its `layout` or the manifest of a publication in `shows` changed."""
+
+    path: PurePosixPath  # relative to dist/
+    shows: tuple[str, ...]  # the publications (by their manifest's path) it shows anything of
+    layout: str = ""  # what else it shows that is no publication's (its place among other pages)
+    content: Any = field(default=None, compare=False)  # the writer's own, to render it (decided by the above)
+
+
 class CollectionWriter(Protocol):
-    """Writes pages about many publications (such as the index pages), after the publications: one
-    page per institution with outputs in dist/ and one about all of them."""
+    """Writes pages about many publications (such as the index pages), after the publications: the
+    pages of each institution with outputs in dist/ and of all of them. `plan` says which pages a scope
+    has and what each shows; the build renders only those whose publications or layout changed."""
 
     kind: ClassVar[str]
 
     def __init__(self, theme: Theme) -> None: ...
 
     def path(self, institution: str | None) -> PurePosixPath:
-        """Where the page of `institution` (None: of all) is, relative to dist/."""
+        """Where the (first) page of `institution` (None: of all) is, relative to dist/."""
 
-    def render(self, institution_id: str | None, entries: Iterable[dict[str, Any]], institution_ids: list[str],
-               corpus: Corpus) -> Rendered:
-        """The page of `institution_id` (None: of all). `entries`: the manifest entries of the outputs of
-        that institution (or all) now in dist/ (see build/manifest.py); `institution_ids`: every institution
-        with outputs; `corpus`: the sources, as the build loaded them (loaded when first asked for)."""
+    def plan(self, institution_id: str | None, entries: Iterable[dict[str, Any]], institution_ids: list[str],
+             corpus: Corpus) -> list[PagePlan]:
+        """The pages of `institution_id` (None: of all). `entries`: the outputs of that institution (or all)
+        now in dist/, each a manifest entry (see build/manifest.py) without its inputs and with the path
+        of its publication's manifest as "publication", one publication after the other; `institution_ids`:
+        every institution with outputs; `corpus`: the sources as the build loaded them."""
+
+    def render(self, plan: PagePlan, entries: Callable[[str], Iterable[dict[str, Any]]]) -> Rendered:
+        """The page `plan` describes; `entries`: the entries (as for `plan`) of a publication by manifest."""
 
 
 def output_name(publication: Publication, suffix: str) -> PurePosixPath:

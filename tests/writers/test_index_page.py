@@ -170,6 +170,14 @@ def test_a_folder_lists_the_folders_it_links_to(dist, page):
     assert related.get_attribute("href") == "wervelfractuur.html"
 
 
+def rendered(writer, scope, entries, institution_ids, corpus):
+    """Every page the index writer plans for `scope`, rendered from `entries` (as a build would)."""
+    entries = sorted(entries, key=lambda entry: (entry["publication"], entry["path"]))
+    plans = writer.plan(scope, entries, institution_ids, corpus)
+    return [writer.render(plan, lambda manifest: [e for e in entries if e["publication"] == manifest])
+            for plan in plans]
+
+
 def test_links_from_names_are_url_encoded(tmp_project):
     """Names needing percent-encoding cannot pass the name rule; entries with such names (an older
     manifest) still give links that are one path each and resolve to their file."""
@@ -181,18 +189,19 @@ def test_links_from_names_are_url_encoded(tmp_project):
 
     tmp_project.folder("demo")
     assert build(tmp_project.project, options(formats=("web",), institutions=("alpha",))).ok
-    entries = [entry for _, entry in read_manifest(tmp_project.root / "dist")]
+    entries = [{**entry, "publication": manifest} for manifest, entry in read_manifest(tmp_project.root / "dist")]
     unsafe = "een map#1?x=%2e ë"
     for language, entry in (("nl", entries[0]), ("en", dict(entries[0]))):
-        entry.update(folder=unsafe, language=language, institution="al pha%",
-                     path=f"al pha%/{unsafe}{'' if language == 'nl' else '.en'}.html")
+        stem = f"{unsafe}{'' if language == 'nl' else '.en'}"
+        entry.update(folder=unsafe, language=language, institution="al pha%", path=f"al pha%/{stem}.html",
+                     publication=f"al pha%/{stem}.manifest.json")
         if entry not in entries:
             entries.append(entry)
 
     writer, corpus = IndexWriter(Theme(tmp_project.project)), Corpus(tmp_project.project)
-    pages = [writer.render(None, entries, ["al pha%", "alpha"], corpus),
-             writer.render("al pha%", [entry for entry in entries if entry["institution"] == "al pha%"],
-                           ["al pha%", "alpha"], corpus)]
+    pages = [*rendered(writer, None, entries, ["al pha%", "alpha"], corpus),
+             *rendered(writer, "al pha%", [entry for entry in entries if entry["institution"] == "al pha%"],
+                       ["al pha%", "alpha"], corpus)]
     for page in pages:
         base = f"file:///dist/{page.path}"
         resolved = set()
