@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -387,11 +388,13 @@ def _publish_scope(run: _Build, writer: CollectionWriter, scope: str | None, sco
     project, kind = run.project, writer.kind
     shown = _shown(project.dist / writer.path(scope), project)
     try:
-        plans = writer.plan(scope, store.listed(institution=scope), institution_ids, corpus)
+        plans = writer.plan(scope, store.published(scope), institution_ids, corpus)
     except Exception as error:  # noqa: BLE001
         run.failure(f"{kind} ({shown})", error)
         return set(store.pages(kind, scope or ""))  # its earlier pages stay until it can be planned
     sha256s = store.manifest_sha256s(scope)
+    kept = _KeptFragments(store, sha256s, canonical_digest(
+        {**common, "forced": secrets.token_hex(16) if run.options.force else ""}))  # --force: nothing reused
     failed = False
     for plan in plans:
         path = str(plan.path)
@@ -401,7 +404,7 @@ def _publish_scope(run: _Build, writer: CollectionWriter, scope: str | None, sco
             run.record(Outcome("unchanged", _shown(project.dist / path, project)))
             continue
         try:
-            output = writer.render(plan, lambda manifest: store.listed(publication=manifest))
+            output = writer.render(plan, store.listed, kept)
             written = publish(project.dist / output.path, output.data, project.dist)
             store.record_page(path, kind, scope or "", made_from, output.data)
         except Exception as error:  # noqa: BLE001
@@ -414,6 +417,24 @@ def _publish_scope(run: _Build, writer: CollectionWriter, scope: str | None, sco
     if not failed:  # else the next build plans this scope again, and makes the page that failed
         store.settle_scope(paths, scope_from)
     return set(paths)
+
+
+@dataclass
+class _KeptFragments:
+    """The state store as a CollectionWriter's Kept (writers/base.py), for one scope's pages."""
+
+    store: StateStore
+    sha256s: dict[str, str]  # of the scope's publications' manifests
+    salt: bytes
+
+    def digest(self, manifest: str) -> str | None:
+        return self.sha256s.get(manifest)
+
+    def fragments(self, page: str) -> dict[bytes, str]:
+        return self.store.fragments(page)
+
+    def keep(self, page: str, fragments: dict[bytes, str]) -> None:
+        self.store.keep_fragments(page, fragments)
 
 
 def _shown(path: Path, project: Project) -> str:

@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -33,10 +34,11 @@ from typing import Any
 from folderpers.build.manifest import ENTRY_ORDER, MANIFEST_NAME, THEME_PREFIXES, read_index, read_manifest, theme_key
 from folderpers.build.publish import LOCK_NAME, output_error
 from folderpers.errors import FolderpersError, Location, OutputError, Problem
+from folderpers.writers.published import Published
 
 STATE_NAME = ".state.sqlite"
 STATE_FILES = frozenset({LOCK_NAME, STATE_NAME, f"{STATE_NAME}-journal"})  # a build's own, not outputs
-SCHEMA_VERSION = 4  # PRAGMA user_version; a store of another version is started afresh (and takes over manifest.json)
+SCHEMA_VERSION = 5  # PRAGMA user_version; a store of another version is started afresh (and takes over manifest.json)
 BATCH = 500  # outputs recorded per transaction
 _INTERNED_KEPT = 4096  # ids of shared parts remembered while recording: the memory stays bounded
 _PARSED_KEPT = 4096  # shared parts kept parsed while reading
@@ -63,6 +65,8 @@ CREATE TABLE IF NOT EXISTS collection (
     bytes INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, made_from BLOB NOT NULL, scope_from BLOB NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS collection_by_scope ON collection (writer, scope);
+CREATE TABLE IF NOT EXISTS fragments (page TEXT NOT NULL, key BLOB NOT NULL, data BLOB NOT NULL,
+                                      PRIMARY KEY (page, key)) WITHOUT ROWID;
 """
 _FACTS = ("published_by", "folder", "institution", "language", "title", "code", "version", "approved", "review",
           "owner", "department", "changes", "related")
@@ -142,6 +146,7 @@ class StateStore:
         self._pending = 0  # writes in the open transaction
         self.changed = False  # an output row was added, replaced or removed by this build
         self._theme_keys: dict[int, str] = {}
+        self._fragments_read: tuple[str, dict[bytes, bytes]] = ("", {})  # a page's, as stored: kept unchanged
         self.connection: sqlite3.Connection | None = None  # opened when there is state to read or write
         if self.path.is_file() or next(read_manifest(self.dist), None) is not None:
             self._connect()
@@ -182,7 +187,8 @@ class StateStore:
         assert self.connection is not None
         self.connection.execute("PRAGMA journal_mode = DELETE")  # a store of version 1 was in WAL mode
         drops = "".join(f"DROP TABLE IF EXISTS {table};"
-                        for table in ("meta", "shared", "outputs", "collection", "publications", "stale"))
+                        for table in ("meta", "shared", "outputs", "collection", "publications", "stale",
+                                      "fragments"))
         # another version's tables are started afresh
         self.connection.executescript(f"BEGIN IMMEDIATE; {drops} {_SCHEMA} "
                                       f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
@@ -405,19 +411,27 @@ class StateStore:
                      "theme": self._theme_key(theme), "inputs_sha256": inputs_sha256.hex()}
             yield {key: entry[key] for key in ENTRY_ORDER}
 
-    def listed(self, publication: str | None = None, institution: str | None = None) -> Iterator[dict[str, Any]]:
-        """Outputs as pages about many publications read them (writers/base.py's CollectionWriter): an
-        entry's path, kind, checksum, size, pages and facts, with its manifest's path as "publication",
-        without the inputs `entries` adds; one publication after the other."""
-        where, parameters = _of_publications(publication, institution)
-        facts_id, facts_value = None, {}
-        for manifest, path, kind, sha256, size, pages, facts in self._read(
-                f"SELECT publication, path, kind, sha256, bytes, pages, facts FROM outputs {where} "
-                "ORDER BY publication, path", parameters):
-            if facts != facts_id:
-                facts_id, facts_value = facts, self._value(facts, keep=False)
-            yield {"path": path, "kind": kind, "sha256": sha256.hex(), "bytes": size, "pages": pages, **facts_value,
-                   "publication": manifest}
+    def listed(self, publication: str) -> Iterator[dict[str, Any]]:
+        """The outputs of one publication (by its manifest's path) as pages about many publications show
+        them: an entry's path, kind, checksum, size, pages and facts, without the inputs `entries` adds."""
+        facts_value = None
+        for path, kind, sha256, size, pages, facts in self._read(
+                "SELECT path, kind, sha256, bytes, pages, facts FROM outputs WHERE publication = ? ORDER BY path",
+                (publication,)):
+            facts_value = facts_value or self._value(facts, keep=False)  # one publication: the same facts
+            yield {"path": path, "kind": kind, "sha256": sha256.hex(), "bytes": size, "pages": pages, **facts_value}
+
+    def published(self, institution: str | None = None) -> Iterator[Published]:
+        """The publications of one institution (or all) with outputs, each with its facts and files, by
+        manifest path: one row per publication (the files joined in SQL), the facts parsed once."""
+        where, parameters = _of_publications(None, institution)
+        for manifest, files, facts in self._read(
+                "SELECT grouped.publication, grouped.files, shared.data FROM (SELECT publication, facts, "
+                "group_concat(kind || char(9) || path, char(10)) AS files FROM outputs "
+                f"{where} GROUP BY publication) AS grouped JOIN shared ON shared.id = grouped.facts "
+                "ORDER BY grouped.publication", parameters):
+            yield Published(manifest, json.loads(facts),
+                            dict(line.split("\t", 1) for line in files.split("\n")))
 
     def _theme_key(self, theme: int) -> str:
         if theme not in self._theme_keys:
@@ -527,4 +541,26 @@ class StateStore:
 
     def forget_page(self, path: str) -> None:
         self._write("DELETE FROM collection WHERE path = ?", (path,))
+        self._write("DELETE FROM fragments WHERE page = ?", (path,))
+        self.commit()
+
+    # -- parts of those pages, kept to be joined again (writers/base.py's Kept) ------------------
+
+    def fragments(self, page: str) -> dict[bytes, str]:
+        """The fragments kept for `page`, by key (stored compressed: a listing's HTML is mostly markup)."""
+        self._fragments_read = (page, {key: data for key, data in self._read(
+            "SELECT key, data FROM fragments WHERE page = ?", (page,))})
+        return {key: zlib.decompress(data).decode("utf-8") for key, data in self._fragments_read[1].items()}
+
+    def keep_fragments(self, page: str, fragments: dict[bytes, str]) -> None:
+        """`fragments` are now all of `page`'s: the store grows with what dist/ shows, not with its history."""
+        read = self._fragments_read[1] if self._fragments_read[0] == page else {}
+        self._write("DELETE FROM fragments WHERE page = ?", (page,))
+        connection = self._connect()
+        try:
+            connection.executemany("INSERT INTO fragments VALUES (?, ?, ?)",
+                                   ((page, key, read.get(key) or zlib.compress(text.encode("utf-8"), 6))
+                                    for key, text in fragments.items()))
+        except sqlite3.OperationalError as error:
+            raise self._failure(error) from None
         self.commit()

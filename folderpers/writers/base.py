@@ -11,6 +11,7 @@ from folderpers.model.publication import Publication
 from folderpers.render.html import Medium
 from folderpers.render.theme import Theme
 from folderpers.source.corpus import Corpus
+from folderpers.writers.published import Published
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,23 @@ class PagePlan:
     content: Any = field(default=None, compare=False)  # the writer's own, to render it (decided by the above)
 
 
+class Kept(Protocol):
+    """What a CollectionWriter may reuse of the pages it made before (the build's state): the parts of
+    a page ("fragments", such as one listing's HTML) under a key the writer derives from what they show."""
+
+    salt: bytes  # changes with the theme, the pipeline and the institutions' files (and with --force): in every key
+
+    def digest(self, manifest: str) -> str | None:
+        """The sha256 of a publication's manifest (None: no such publication): what it shows changed
+        when this did."""
+
+    def fragments(self, page: str) -> dict[bytes, str]:
+        """The fragments kept for `page` (a path relative to dist/), by key."""
+
+    def keep(self, page: str, fragments: dict[bytes, str]) -> None:
+        """`fragments` are now those of `page` (the others it had are let go)."""
+
+
 class CollectionWriter(Protocol):
     """Writes pages about many publications (such as the index pages), after the publications: the
     pages of each institution with outputs in dist/ and of all of them. `plan` says which pages a scope
@@ -65,15 +83,15 @@ class CollectionWriter(Protocol):
     def path(self, institution: str | None) -> PurePosixPath:
         """Where the (first) page of `institution` (None: of all) is, relative to dist/."""
 
-    def plan(self, institution_id: str | None, entries: Iterable[dict[str, Any]], institution_ids: list[str],
+    def plan(self, institution_id: str | None, publications: Iterable[Published], institution_ids: list[str],
              corpus: Corpus) -> list[PagePlan]:
-        """The pages of `institution_id` (None: of all). `entries`: the outputs of that institution (or all)
-        now in dist/, each a manifest entry (see build/manifest.py) without its inputs and with the path
-        of its publication's manifest as "publication", one publication after the other; `institution_ids`:
-        every institution with outputs; `corpus`: the sources as the build loaded them."""
+        """The pages of `institution_id` (None: of all). `publications`: those of that institution (or all)
+        with outputs in dist/; `institution_ids`: every institution with outputs; `corpus`: the sources as
+        the build loaded them."""
 
-    def render(self, plan: PagePlan, entries: Callable[[str], Iterable[dict[str, Any]]]) -> Rendered:
-        """The page `plan` describes; `entries`: the entries (as for `plan`) of a publication by manifest."""
+    def render(self, plan: PagePlan, entries: Callable[[str], Iterable[dict[str, Any]]], kept: Kept) -> Rendered:
+        """The page `plan` describes; `entries`: the outputs of a publication (by its manifest's path), each
+        a manifest entry (see build/manifest.py) without its inputs; `kept`: what it may reuse."""
 
 
 def output_name(publication: Publication, suffix: str) -> PurePosixPath:

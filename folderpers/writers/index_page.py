@@ -14,11 +14,12 @@ script; without JavaScript the full list is shown and the filter form stays hidd
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
-import posixpath
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
@@ -26,13 +27,16 @@ from pathlib import PurePosixPath
 from typing import Any, ClassVar
 from urllib.parse import quote
 
+from markupsafe import Markup
+
 from folderpers.errors import FolderpersError
 from folderpers.model.institution import Institution
 from folderpers.render.html import data_url, inline_css
 from folderpers.render.theme import Theme
 from folderpers.render.thumbnails import png_size
 from folderpers.source.corpus import Corpus
-from folderpers.writers.base import PagePlan, Rendered
+from folderpers.writers.base import Kept, PagePlan, Rendered
+from folderpers.writers.published import Published
 
 INDEX_NAME = "index.html"
 PARTS_DIRECTORY = "a_z"  # beside an index page split into parts; no folder or institution name has "_"
@@ -60,6 +64,7 @@ class Summary:
     title: str
     related: tuple[str, ...]  # slugs of the folders it links to ({folder:slug})
     link: str | None  # what links to it go to: its web page, else its PDF (None: neither is published)
+    department: str
 
 
 @dataclass(frozen=True)
@@ -94,13 +99,26 @@ class Listing:
         return " ".join((self.title, self.code, self.department, self.owner, self.institution_name, self.folder))
 
 
-@dataclass(frozen=True)
-class Links:
-    """What a listing links to beyond its own files: its other languages and its related folders."""
+class Neighbourhood:
+    """The publications of one index by what links to them: the same folder of an institution in each
+    language (a listing's other languages), a folder of an institution in one language (related folders)."""
 
-    versions: tuple[tuple[str, str, str, str], ...]  # (code, name, direction, path)
-    related: tuple[tuple[str, str], ...]  # (title, path)
-    targets: tuple[str, ...]  # the manifests of the publications linked to
+    def __init__(self, summaries: Iterable[Summary]):
+        self.by_folder: dict[tuple[str, str], list[Summary]] = defaultdict(list)
+        self.by_language: dict[tuple[str, str, str], Summary] = {}
+        for summary in summaries:
+            self.by_folder[(summary.institution, summary.folder)].append(summary)
+            self.by_language[(summary.institution, summary.folder, summary.language)] = summary
+
+    def versions(self, summary: Summary) -> list[Summary]:
+        """Its other languages that have a web page or PDF, by language code."""
+        return sorted((other for other in self.by_folder[(summary.institution, summary.folder)]
+                       if other is not summary and other.link is not None), key=lambda other: other.language)
+
+    def related(self, summary: Summary) -> list[Summary]:
+        """The folders it links to as the same institution publishes them in the same language, if listed."""
+        found = (self.by_language.get((summary.institution, slug, summary.language)) for slug in summary.related)
+        return [other for other in found if other is not None and other.link is not None]
 
 
 @dataclass(frozen=True)
@@ -126,8 +144,8 @@ class ListPage:
     """A page of listings: the whole index, or one part of it (with `parts`, `number` its place)."""
 
     scope: Scope
-    listed: tuple[str, ...]  # manifests, in the order shown
-    links: dict[str, Links]  # by manifest
+    listed: tuple[Summary, ...]  # in the order shown
+    neighbourhood: Neighbourhood
     parts: tuple[Part, ...] = ()
     number: int = 0
 
@@ -146,48 +164,75 @@ class IndexWriter:
     def __init__(self, theme: Theme):
         self.theme = theme
         self.page_listings = PAGE_LISTINGS
+        self._languages: dict[str, tuple[str, str]] = {}
 
     def path(self, institution: str | None) -> PurePosixPath:
         """Where the page of `institution` is (None: the page of all institutions)."""
         return PurePosixPath(institution) / INDEX_NAME if institution else PurePosixPath(INDEX_NAME)
 
-    def plan(self, institution_id: str | None, entries: Iterable[dict[str, Any]], institution_ids: list[str],
+    def plan(self, institution_id: str | None, publications: Iterable[Published], institution_ids: list[str],
              corpus: Corpus) -> list[PagePlan]:
         """The pages of `institution_id`'s index (None: of all): one page while it lists at most
         `page_listings` publications, else an overview and its parts (see _parts)."""
         institutions = self._institutions(institution_ids, corpus)
         names = {key: value.name if value else key for key, value in institutions.items()}
         scope = Scope(institutions[institution_id] if institution_id else None, tuple(names.items()))
-        summaries = [summary for summary in _summaries(entries) if summary is not None]
+        summaries = (_summary(publication) for publication in publications)
         keyed = sorted((((_plain(summary.title), summary.title.casefold(), names[summary.institution],
-                          summary.language, summary.manifest), summary) for summary in summaries),
+                          summary.language, summary.manifest), summary) for summary in summaries if summary),
                        key=lambda pair: pair[0])
-        ordered = [summary for _, summary in keyed]
-        links = self._links(ordered)
+        ordered = tuple(summary for _, summary in keyed)
+        neighbourhood = Neighbourhood(ordered)
         path = self.path(institution_id)
         if len(ordered) <= self.page_listings:
-            return [_list_plan(path, ListPage(scope, tuple(s.manifest for s in ordered), links))]
+            return [_list_plan(path, ListPage(scope, ordered, neighbourhood))]
         keys = tuple(key[0] for key, _ in keyed)
+        del keyed
         ranges = _parts(keys, self.page_listings)
         parts = tuple(Part(path.parent / PARTS_DIRECTORY / f"{_file_name(keys, start)}.html",
                            ordered[start].title, ordered[end - 1].title, end - start) for start, end in ranges)
         overview = PagePlan(path, (), _json([(str(part.path), part.first, part.last, part.count) for part in parts]),
                             Overview(scope, parts))
-        pages = [_list_plan(part.path, ListPage(scope, tuple(s.manifest for s in ordered[start:end]),
-                                                {s.manifest: links[s.manifest] for s in ordered[start:end]},
-                                                parts, number))
-                 for number, (part, (start, end)) in enumerate(zip(parts, ranges, strict=True))]
-        return [overview, *pages]
+        return [overview, *(_list_plan(part.path, ListPage(scope, ordered[start:end], neighbourhood, parts, number))
+                            for number, (part, (start, end)) in enumerate(zip(parts, ranges, strict=True)))]
 
-    def render(self, plan: PagePlan, entries: Callable[[str], Iterable[dict[str, Any]]]) -> Rendered:
+    def render(self, plan: PagePlan, entries: Callable[[str], Iterable[dict[str, Any]]], kept: Kept) -> Rendered:
+        """The page: each listing joined from `kept` when one was made with the same key (see _fragment_key),
+        else rendered (templates/index-listing.html) and kept."""
         content = plan.content
         if isinstance(content, Overview):
-            return self._page(plan.path, content.scope, [], parts=content.parts)
-        listings = []
-        for manifest in content.listed:
-            files = {entry["kind"]: entry for entry in entries(manifest)}
-            listings.append(self._listing(files, content.scope, content.links[manifest]))
-        return self._page(plan.path, content.scope, listings, parts=content.parts, number=content.number)
+            return self._page(plan.path, content.scope, [], set(), parts=content.parts)
+        language = self._language
+        page, href = str(plan.path), _hrefs(plan.path)
+        before, made, languages = kept.fragments(page), {}, set()
+        template = None  # loaded when a listing is to be rendered
+        for summary in content.listed:
+            versions = content.neighbourhood.versions(summary)
+            related = content.neighbourhood.related(summary)
+            key = _fragment_key(kept, plan.path, content.scope, summary, [*versions, *related])
+            fragment = before.get(key)
+            if fragment is None:
+                template = template or self.theme.html.environment.get_template("index-listing.html")
+                files = {entry["kind"]: entry for entry in entries(summary.manifest)}
+                listing = self._listing(files, content.scope, language(summary.language),
+                                        tuple((other.language, *language(other.language), str(other.link))
+                                              for other in versions),
+                                        tuple((other.title, str(other.link)) for other in related))
+                fragment = template.render(listing=listing, heading=_heading(summary), institution=content.scope.institution,
+                                           href=href, size=_size, short_date=_short_date)
+            made[key] = fragment
+            languages.add((summary.language, language(summary.language)[0]))
+        kept.keep(page, made)
+        return self._page(plan.path, content.scope, [Markup(fragment) for fragment in made.values()], languages,
+                          {summary.department for summary in content.listed}, parts=content.parts,
+                          number=content.number)
+
+    def _language(self, code: str) -> tuple[str, str]:
+        """A language's name (in itself) and direction, looked up once per build and language."""
+        if code not in self._languages:
+            self._languages[code] = (self.theme.html.labels(code).get("language_name", code),
+                                     self.theme.html.language(code).direction)
+        return self._languages[code]
 
     def _institutions(self, ids: list[str], corpus: Corpus) -> dict[str, Institution | None]:
         """Each institution's brand and name, as the corpus loaded it. One whose file has errors (already
@@ -200,32 +245,9 @@ class IndexWriter:
                 institutions[institution_id] = None
         return institutions
 
-    def _links(self, summaries: list[Summary]) -> dict[str, Links]:
-        """Each listing's other languages (the same folder of the same institution) and related folders
-        (as the same institution publishes them in the same language), by manifest."""
-        by_folder: dict[tuple[str, str], list[Summary]] = defaultdict(list)
-        for summary in summaries:
-            by_folder[(summary.institution, summary.folder)].append(summary)
-        by_language = {(s.institution, s.folder, s.language): s for s in summaries}
-        links = {}
-        for summary in summaries:
-            versions = [other for other in sorted(by_folder[(summary.institution, summary.folder)],
-                                                  key=lambda other: other.language)
-                        if other is not summary and other.link is not None]
-            related = [by_language[key] for key in ((summary.institution, slug, summary.language)
-                                                    for slug in summary.related) if key in by_language]
-            links[summary.manifest] = Links(
-                versions=tuple((other.language, self._language_name(other.language),
-                                self.theme.html.language(other.language).direction, str(other.link))
-                               for other in versions),
-                related=tuple((other.title, str(other.link)) for other in related if other.link is not None),
-                targets=tuple(sorted({other.manifest for other in (*versions, *related)})))
-        return links
-
-    def _language_name(self, language: str) -> str:
-        return self.theme.html.labels(language).get("language_name", language)
-
-    def _listing(self, files: dict[str, dict[str, Any]], scope: Scope, links: Links) -> Listing:
+    def _listing(self, files: dict[str, dict[str, Any]], scope: Scope, language: tuple[str, str],
+                 versions: tuple[tuple[str, str, str, str], ...], related: tuple[tuple[str, str], ...]) -> Listing:
+        """A listing from its publication's outputs; `language`: its language's name and direction."""
         first = next(entry for entry in files.values() if entry["kind"] in LINKED_KINDS)  # the same facts in each
         picture = self._picture(files["thumbnail"]["path"]) if "thumbnail" in files and "pdf" in files else None
         return Listing(
@@ -233,7 +255,7 @@ class IndexWriter:
             institution_name=dict(scope.institutions).get(first["institution"], first["institution"]),
             folder=first["folder"],
             language=first["language"],
-            language_name=self._language_name(first["language"]),
+            language_name=language[0],
             title=first["title"],
             code=first["code"],
             version=first["version"],
@@ -243,9 +265,9 @@ class IndexWriter:
             owner=first["owner"],
             files={kind: entry for kind, entry in files.items() if kind in LINKED_KINDS},
             thumbnail=picture,
-            direction=self.theme.html.language(first["language"]).direction,
-            versions=links.versions,
-            related=links.related,
+            direction=language[1],
+            versions=versions,
+            related=related,
         )
 
     def _picture(self, path: str) -> Picture | None:
@@ -257,61 +279,84 @@ class IndexWriter:
             return None
         return Picture(PurePosixPath(path), *size) if size else None
 
-    def _page(self, path: PurePosixPath, scope: Scope, listings: list[Listing], parts: tuple[Part, ...] = (),
-              number: int = 0) -> Rendered:
-        """One index page at `path` (relative to dist/): listings (of the whole index or, with `parts`, of
-        part `number`), or the overview of `parts` (no listings)."""
-        here = posixpath.dirname(str(path)) or "."
-
-        def href(target: str | PurePosixPath) -> str:
-            # percent-encoded, so that any name stays one path in the URL (names are checked, but the
-            # manifest may hold older entries): a space, `#`, `?` or `%` would end or change the link
-            return quote(posixpath.relpath(str(target), here))
-
+    def _page(self, path: PurePosixPath, scope: Scope, fragments: list[Markup], languages: set[tuple[str, str]],
+              departments: Iterable[str] = (), parts: tuple[Part, ...] = (), number: int = 0) -> Rendered:
+        """One index page at `path` (relative to dist/): listings (`fragments`, of the whole index or, with
+        `parts`, of part `number`), or the overview of `parts` (no listings)."""
         institution = scope.institution
         template = self.theme.html.environment.get_template("index.html")
         html = template.render(
-            listings=listings,
+            fragments=fragments,
             institution=institution,
             logo=data_url(institution.logo) if institution else None,
             institutions=scope.institutions,
             home=self.path(institution.id if institution else None),
             parts=parts,
-            part=parts[number] if parts and listings else None,
-            previous=parts[number - 1] if parts and listings and number > 0 else None,
-            next=parts[number + 1] if parts and listings and number + 1 < len(parts) else None,
+            part=parts[number] if parts and fragments else None,
+            previous=parts[number - 1] if parts and fragments and number > 0 else None,
+            next=parts[number + 1] if parts and fragments and number + 1 < len(parts) else None,
             total=sum(part.count for part in parts),
-            departments=sorted({listing.department for listing in listings}, key=str.casefold),
-            languages=sorted({(listing.language, listing.language_name) for listing in listings}),
-            href=href,
-            size=_size,
-            short_date=lambda day: f"{day.day:02d}-{day.month:02d}-{day.year}",
+            departments=sorted(departments, key=str.casefold),
+            languages=sorted(languages),
+            href=_hrefs(path),
             stylesheet=inline_css(self.theme.project.styles, ("index.css",)),
         )
         return Rendered(path, "index", html.encode("utf-8"))
 
 
-def _summaries(entries: Iterable[dict[str, Any]]) -> Iterator[Summary | None]:
-    """A Summary per publication of `entries` (which come one publication after the other); None for
-    one the index does not list (no output it links to)."""
-    for manifest, group in groupby(entries, key=lambda entry: entry["publication"]):
-        files = {entry["kind"]: entry for entry in group}
-        linked = [files[kind] for kind in LINKED_KINDS if kind in files]
-        if not linked:
-            yield None
-            continue
-        first = linked[0]
-        link = files.get("web") or files.get("pdf")
-        yield Summary(manifest, first["institution"], first["folder"], first["language"], first["title"],
-                      tuple(first.get("related", ())), link["path"] if link else None)
+def _hrefs(page: PurePosixPath) -> Callable[[str | PurePosixPath], str]:
+    """The link from `page` to a path relative to dist/."""
+    here = page.parent.parts
+
+    def href(target: str | PurePosixPath) -> str:
+        # relative to the page, worked out here: posixpath.relpath asks for the working directory every
+        # time (a third of a page's time); percent-encoded, so that any name stays one path in the URL
+        # (names are checked, but the manifest may hold older entries)
+        steps = str(target).split("/")
+        shared = 0
+        while shared < min(len(here), len(steps) - 1) and steps[shared] == here[shared]:
+            shared += 1
+        return quote("/".join([".."] * (len(here) - shared) + steps[shared:]))
+    return href
+
+
+def _fragment_key(kept: Kept, page: PurePosixPath, scope: Scope, summary: Summary, others: list[Summary]) -> bytes:
+    """What a listing shows, as a digest: its publication's manifest (its facts, files, sizes, thumbnail),
+    those of the publications it links to (their titles and paths), the directory of its page (its links
+    are relative), whether it names its institution (on the page of all), and the salt (the theme, the
+    pipeline and the institutions' files: their names, and the language names)."""
+    shown = [str(page.parent), scope.institution is None, summary.manifest, kept.digest(summary.manifest),
+             [(other.manifest, kept.digest(other.manifest)) for other in others]]
+    return hashlib.sha256(kept.salt + _json(shown).encode()).digest()
+
+
+def _heading(summary: Summary) -> str:
+    """A listing's heading id: the same on every page and build, whatever characters its names have."""
+    return "folder-" + hashlib.sha256(summary.manifest.encode()).hexdigest()[:12]
+
+
+def _short_date(day: date) -> str:
+    return f"{day.day:02d}-{day.month:02d}-{day.year}"
+
+
+def _summary(publication: Published) -> Summary | None:
+    """What an index plans with of a publication; None when it has no output a listing links to."""
+    if not any(kind in publication.files for kind in LINKED_KINDS):
+        return None
+    facts, files = publication.facts, publication.files
+    return Summary(publication.manifest, facts["institution"], facts["folder"], facts["language"], facts["title"],
+                   tuple(facts.get("related", ())), files.get("web") or files.get("pdf"), facts["department"])
 
 
 def _list_plan(path: PurePosixPath, page: ListPage) -> PagePlan:
-    """A page of listings shows its publications and those they link to; a part also its neighbours."""
-    shown = set(page.listed).union(*(page.links[manifest].targets for manifest in page.listed))
-    neighbours = [(str(part.path), part.first, part.last) for part in
-                  page.parts[max(0, page.number - 1):page.number + 2]] if page.parts else []
-    layout = _json(neighbours) if page.parts else ""
+    """A page of listings shows its publications and those they link to; a part also links to the
+    parts before and after it (by path: their titles are on the overview)."""
+    shown = {summary.manifest for summary in page.listed}
+    for summary in page.listed:
+        shown.update(other.manifest for other in page.neighbourhood.versions(summary))
+        shown.update(other.manifest for other in page.neighbourhood.related(summary))
+    layout = _json([str(part.path) for part in page.parts[max(0, page.number - 1):page.number + 2]]) \
+        if page.parts else ""
     return PagePlan(path, tuple(sorted(shown)), layout, page)
 
 
@@ -348,6 +393,7 @@ def _file_name(keys: tuple[str, ...], start: int) -> str:
 _FILE_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
+@functools.lru_cache(maxsize=4096)  # a title comes back once per institution that publishes it
 def _plain(title: str) -> str:
     """A title as the index sorts and splits it: without accents or case ("Één" with "Een")."""
     return "".join(char for char in unicodedata.normalize("NFKD", title) if not unicodedata.combining(char)).casefold()

@@ -171,11 +171,31 @@ def test_a_folder_lists_the_folders_it_links_to(dist, page):
 
 
 def rendered(writer, scope, entries, institution_ids, corpus):
-    """Every page the index writer plans for `scope`, rendered from `entries` (as a build would)."""
-    entries = sorted(entries, key=lambda entry: (entry["publication"], entry["path"]))
-    plans = writer.plan(scope, entries, institution_ids, corpus)
-    return [writer.render(plan, lambda manifest: [e for e in entries if e["publication"] == manifest])
-            for plan in plans]
+    """Every page the index writer plans for `scope`, rendered from manifest `entries` (each with its
+    manifest's path as "publication"), as a build would from its state."""
+    from folderpers.writers.published import Published
+    by_manifest = {}
+    for entry in entries:
+        by_manifest.setdefault(entry["publication"], []).append(entry)
+    publications = [Published(manifest, group[0], {entry["kind"]: entry["path"] for entry in group})
+                    for manifest, group in sorted(by_manifest.items())]
+    return [writer.render(plan, by_manifest.__getitem__, NothingKept())
+            for plan in writer.plan(scope, publications, institution_ids, corpus)]
+
+
+class NothingKept:
+    """No page made before: every listing is rendered."""
+
+    salt = b""
+
+    def digest(self, manifest):
+        return None
+
+    def fragments(self, page):
+        return {}
+
+    def keep(self, page, fragments):
+        pass
 
 
 def test_links_from_names_are_url_encoded(tmp_project):
@@ -241,3 +261,163 @@ def test_the_page_of_an_institution_with_no_outputs_left_is_removed(tmp_project)
     (dist / "alpha/alleen-alpha.html").unlink()
     report = build(tmp_project.project, options(formats=("index",)))
     assert report.ok and not (dist / "alpha/index.html").exists() and (dist / "index.html").is_file()
+
+
+# -- a large index, split into parts ---------------------------------------------------------------
+
+SPLIT_TITLES = ("Aambeien", "Bloedafname", "Blaasonderzoek", "Bloedafname", "Cataract", "Éénmalige katheter",
+                "Echo van de buik", "Knie", "Zwangerschap")
+
+
+@pytest.fixture
+def split_project(tmp_project, monkeypatch):
+    """Nine folders (two of one title, one starting with É) for alpha and beta, with index pages of at
+    most three listings; the third related to the fourth."""
+    from folderpers.writers import index_page
+    monkeypatch.setattr(index_page, "PAGE_LISTINGS", 3)
+    for number, title in enumerate(SPLIT_TITLES):
+        text = MINIMAL_FOLDER.replace("title: Testfolder", f"title: {title}")
+        if number == 2:
+            text = text.replace("Een korte uitleg", "Zie ook {folder:map-3}. Een korte uitleg")
+        tmp_project.folder(f"map-{number}", text)
+    return tmp_project
+
+
+def listed_titles(path: Path) -> list[str]:
+    import re
+    return re.findall(r'<h2 id="folder-[0-9a-f]+"[^>]*>(?:<a [^>]*>)?([^<]*)<', path.read_text("utf-8"))
+
+
+def parts_of(dist: Path, page: str) -> list[str]:
+    """The parts an overview links to, as paths relative to dist/, in its order."""
+    import posixpath
+    import re
+    text = (dist / page).read_text("utf-8")
+    ordered = re.search(r'<ol class="parts">(.*?)</ol>', text, re.DOTALL)
+    assert ordered, f"{page} is no overview"
+    return [posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(href)))
+            for href in re.findall(r'<a href="([^"]*)"', ordered[1])]
+
+
+def test_a_large_index_is_split_into_parts_that_list_each_folder_once_in_order(split_project, monkeypatch):
+    from folderpers.project import Project
+    from folderpers.writers import index_page
+
+    assert build(split_project.project, options(formats=("web", "index"))).ok
+    dist = split_project.root / "dist"
+    whole = split_project.root / "whole"
+    monkeypatch.setattr(index_page, "PAGE_LISTINGS", 1000)
+    assert build(Project(split_project.root, output=whole), options(formats=("web", "index"))).ok
+    for page, count in (("index.html", 18), ("alpha/index.html", 9), ("beta/index.html", 9)):
+        parts = parts_of(dist, page)
+        assert len(parts) >= 3 and all("/a_z/" in f"/{part}" for part in parts)
+        in_parts = [listed_titles(dist / part) for part in parts]
+        # each part at most three listings, unless they are of one title ("Bloedafname" twice per institution)
+        assert all(len(titles) <= 3 or len(set(titles)) == 1 for titles in in_parts), in_parts
+        assert [title for titles in in_parts for title in titles] == listed_titles(whole / page)  # once, in order
+        assert len(listed_titles(whole / page)) == count
+        # by title without accents or case: "Éénmalige" after "Echo"
+        assert list(dict.fromkeys(listed_titles(whole / page))) == [
+            "Aambeien", "Blaasonderzoek", "Bloedafname", "Cataract", "Echo van de buik", "Éénmalige katheter", "Knie",
+            "Zwangerschap"]
+        for part in parts:  # back to the overview, and on to the neighbours, by links that resolve
+            text = (dist / part).read_text("utf-8")
+            assert "Alle delen, A tot Z" in text and "/__" not in text
+            for href in hrefs(text):
+                assert (dist / part).parent.joinpath(unquote(href)).resolve().is_file(), (part, href)
+    assert not (whole / "a_z").exists()  # below the limit: one page, as before
+
+
+def test_an_edit_remakes_only_the_parts_that_show_it_and_renders_only_its_listings(split_project, monkeypatch):
+    from folderpers.project import Project
+    from folderpers.writers.index_page import IndexWriter
+
+    assert build(split_project.project, options(formats=("web", "index"))).ok
+    dist = split_project.root / "dist"
+    source = split_project.root / "folders/map-7/folder.yaml"  # "Knie"
+    source.write_text(source.read_text("utf-8").replace("version: 1.2", "version: 1.3"), "utf-8")
+    rendered_titles = []
+    listing = IndexWriter._listing
+
+    def counted(self, files, *args):
+        rendered_titles.append(next(iter(files.values()))["title"])
+        return listing(self, files, *args)
+    monkeypatch.setattr(IndexWriter, "_listing", counted)
+    heard = heard_build(split_project.project, options(formats=("web", "index")))
+    assert heard.ok
+    # its listing on the page of all (alpha's and beta's) and on its institution's: the others are kept
+    assert rendered_titles == ["Knie"] * 4
+    built = {outcome.subject.removeprefix("dist/") for outcome in heard.outcomes if outcome.status == "built"}
+    pages = {name for name in built if name.endswith(".html") and ("a_z/" in name or name.endswith("index.html"))}
+    showing = {part for overview in ("index.html", "alpha/index.html", "beta/index.html")
+               for part in parts_of(dist, overview) if "Knie" in listed_titles(dist / part)}
+    assert len(showing) == 3 and pages == showing, pages  # not the overviews, not the other parts
+    assert "1.3" in next(text for text in ((dist / part).read_text("utf-8") for part in showing))
+    # the same pages, byte for byte, as a build from scratch
+    fresh = split_project.root / "fresh"
+    assert build(Project(split_project.root, output=fresh), options(formats=("web", "index"))).ok
+    made = sorted(path.relative_to(dist) for path in dist.rglob("*.html"))
+    assert made == sorted(path.relative_to(fresh) for path in fresh.rglob("*.html"))
+    assert all((dist / name).read_bytes() == (fresh / name).read_bytes() for name in made)
+
+
+def test_a_changed_listing_template_renders_every_listing_anew(split_project):
+    assert build(split_project.project, options(formats=("web", "index"))).ok
+    template = split_project.root / "templates/index-listing.html"
+    template.write_text(template.read_text("utf-8").replace("Verwante folders", "Zie ook"), "utf-8")
+    assert build(split_project.project, options(formats=("web", "index"))).ok
+    dist = split_project.root / "dist"
+    texts = [(dist / part).read_text("utf-8") for part in parts_of(dist, "index.html")]
+    assert "Verwante folders" not in "".join(texts) and "Zie ook" in "".join(texts)
+
+
+def test_a_title_edit_moves_the_folder_and_leaves_no_stale_part(split_project):
+    from folderpers.project import Project
+
+    assert build(split_project.project, options(formats=("web", "index"))).ok
+    dist = split_project.root / "dist"
+    source = split_project.root / "folders/map-0/folder.yaml"  # "Aambeien" -> the end of the alphabet
+    source.write_text(source.read_text("utf-8").replace("title: Aambeien", "title: Zweetvoeten"), "utf-8")
+    assert build(split_project.project, options(formats=("web", "index"))).ok
+    fresh = split_project.root / "fresh"
+    assert build(Project(split_project.root, output=fresh), options(formats=("web", "index"))).ok
+    made = sorted(str(path.relative_to(dist)) for path in dist.rglob("*.html"))
+    assert made == sorted(str(path.relative_to(fresh)) for path in fresh.rglob("*.html"))
+    assert all((dist / name).read_bytes() == (fresh / name).read_bytes() for name in made)
+    assert "Zweetvoeten" in listed_titles(dist / parts_of(dist, "index.html")[-1])
+
+
+@pytest.mark.parametrize("page_name", ["index.html", "first part"])
+def test_the_overview_and_a_part_pass_axe_core(split_project, browser, page_name):
+    assert build(split_project.project, options(formats=("web", "index"))).ok
+    dist = split_project.root / "dist"
+    name = parts_of(dist, "alpha/index.html")[0] if page_name == "first part" else "alpha/index.html"
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto((dist / name).as_uri())
+        results = Axe().run(page)
+        assert results.violations_count == 0, results.generate_report()
+    finally:
+        context.close()
+
+
+def test_parts_are_runs_of_sorted_keys_decided_by_the_keys_alone():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from folderpers.writers.index_page import _file_name, _parts
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.text(alphabet="aab cé1ف", min_size=1, max_size=6), max_size=60), st.integers(1, 8))
+    def check(words, limit):
+        keys = tuple(sorted(words))
+        runs = _parts(keys, limit)
+        assert [index for start, end in runs for index in range(start, end)] == list(range(len(keys)))
+        assert all(end - start <= limit or keys[start] == keys[end - 1] for start, end in runs)
+        assert all(keys[end - 1] != keys[end] for _, end in runs[:-1])  # one key is never cut
+        names = [_file_name(keys, start) for start, _ in runs]
+        assert len(set(names)) == len(names) and all(set(name) <= set("abcdef0123456789_-") or name.isalnum()
+                                                     for name in names)
+        assert _parts(keys, limit) == runs
+    check()
