@@ -137,6 +137,7 @@ class Part:
     first: str
     last: str
     count: int
+    languages: tuple[str, str]  # of its first and last title
 
 
 @dataclass(frozen=True)
@@ -190,9 +191,10 @@ class IndexWriter:
         del keyed
         ranges = _parts(keys, self.page_listings)
         parts = tuple(Part(path.parent / PARTS_DIRECTORY / f"{_file_name(keys, start)}.html",
-                           ordered[start].title, ordered[end - 1].title, end - start) for start, end in ranges)
-        overview = PagePlan(path, (), _json([(str(part.path), part.first, part.last, part.count) for part in parts]),
-                            Overview(scope, parts))
+                           ordered[start].title, ordered[end - 1].title, end - start,
+                           (ordered[start].language, ordered[end - 1].language)) for start, end in ranges)
+        overview = PagePlan(path, (), _json([(str(part.path), part.first, part.last, part.count, part.languages)
+                                             for part in parts]), Overview(scope, parts))
         return [overview, *(_list_plan(part.path, ListPage(scope, ordered[start:end], neighbourhood, parts, number))
                             for number, (part, (start, end)) in enumerate(zip(parts, ranges, strict=True)))]
 

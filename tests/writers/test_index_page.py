@@ -388,7 +388,7 @@ def test_a_title_edit_moves_the_folder_and_leaves_no_stale_part(split_project):
 
 
 @pytest.mark.parametrize("page_name", ["index.html", "first part"])
-def test_the_overview_and_a_part_pass_axe_core(split_project, browser, page_name):
+def test_the_overview_and_a_part_pass_axe_core_and_fit_a_phone(split_project, browser, page_name):
     assert build(split_project.project, options(formats=("web", "index"))).ok
     dist = split_project.root / "dist"
     name = parts_of(dist, "alpha/index.html")[0] if page_name == "first part" else "alpha/index.html"
@@ -398,6 +398,9 @@ def test_the_overview_and_a_part_pass_axe_core(split_project, browser, page_name
         page.goto((dist / name).as_uri())
         results = Axe().run(page)
         assert results.violations_count == 0, results.generate_report()
+        for width in (320, 390, 768):
+            page.set_viewport_size({"width": width, "height": 800})
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
     finally:
         context.close()
 
