@@ -374,6 +374,8 @@ def _publish_collection(run: _Build, kind: str, theme: Theme, store: StateStore,
         if gone not in kept:
             try:
                 (project.dist / gone).unlink(missing_ok=True)
+                if (project.dist / gone).parent != project.dist and not any((project.dist / gone).parent.iterdir()):
+                    (project.dist / gone).parent.rmdir()  # a directory of pages (parts) left empty
             except OSError as error:
                 run.failure(f"{kind} ({_shown(project.dist / gone, project)})",
                             output_error(error, project.dist / gone, "cannot remove"))

@@ -387,6 +387,18 @@ def test_a_title_edit_moves_the_folder_and_leaves_no_stale_part(split_project):
     assert "Zweetvoeten" in listed_titles(dist / parts_of(dist, "index.html")[-1])
 
 
+def test_an_index_that_shrinks_below_the_limit_is_one_page_again(split_project, monkeypatch):
+    from folderpers.writers import index_page
+
+    assert build(split_project.project, options(formats=("web", "index"))).ok
+    dist = split_project.root / "dist"
+    assert (dist / "a_z").is_dir() and (dist / "alpha/a_z").is_dir()
+    monkeypatch.setattr(index_page, "PAGE_LISTINGS", 1000)  # as a new version would (its pipeline differs)
+    assert build(split_project.project, options(formats=("web", "index"), force=True)).ok
+    assert not list(dist.rglob("a_z")), "the parts and their directories are removed"
+    assert len(listed_titles(dist / "index.html")) == 18 and len(listed_titles(dist / "alpha/index.html")) == 9
+
+
 @pytest.mark.parametrize("page_name", ["index.html", "first part"])
 def test_the_overview_and_a_part_pass_axe_core_and_fit_a_phone(split_project, browser, page_name):
     assert build(split_project.project, options(formats=("web", "index"))).ok
