@@ -190,9 +190,10 @@ def scale_run(work: Path, folders: int, institutions: int) -> dict:
 
 
 def outside_weasyprint_run(work: Path) -> dict:
-    """Per output kind: a full build of the examples in a fresh process, in that process (no workers)."""
+    """Per output kind, and for every kind at once ("all": what the target is about, the start-up paid
+    once): a full build of the examples in a fresh process, in that process (no workers)."""
     figures = {}
-    for kind in ("pdf", "web", "print", "index"):
+    for kind in ("pdf", "web", "print", "index", "all"):
         output = work / f"examples-{kind}"
         shutil.rmtree(output, ignore_errors=True)
         if kind == "index":  # the index lists what is in dist/: the screen PDFs and web pages first
@@ -232,6 +233,7 @@ def measure_kind(output: Path, kind: str) -> dict:
     from folderpers.prepress import imposition
     from folderpers.project import Project
     from folderpers.source.review import ReviewPolicy
+    from folderpers.writers import KINDS
     booklet_seconds = [0.0]
     impose = imposition.impose_booklet
 
@@ -245,7 +247,8 @@ def measure_kind(output: Path, kind: str) -> dict:
     imposition.impose_booklet = timed_impose
     built: set[str] = set()
     started = time.perf_counter()
-    report = build(Project(REPO, output=output), BuildOptions(formats=(kind,), policy=ReviewPolicy(TODAY), jobs=0,
+    report = build(Project(REPO, output=output), BuildOptions(formats=KINDS if kind == "all" else (kind,),
+                                                              policy=ReviewPolicy(TODAY), jobs=0,
                                                               force=kind != "index"),
                    reporter=lambda outcome: built.add(outcome.subject) if outcome.status == "built" else None)
     seconds = time.perf_counter() - started
@@ -343,11 +346,12 @@ def report(scale: list[dict], kinds: dict, examples_noop: dict) -> dict:
                     "before the first task: the start-up, importing the parsers and writers (Jinja2, YAML, "
                     "JSON Schema, Markdown), loading the schemas, the snippets, the first folder and institution"))
     if kinds:
-        total = sum(run["seconds"] for run in kinds.values())
-        outside = 1 - sum(run["weasyprint_seconds"] for run in kinds.values()) / total
+        outside = kinds["all"]["outside_share"]
         targets.append((f"full build, all kinds: <= {100 * OUTSIDE_WEASYPRINT_SHARE:.0f} % outside WeasyPrint",
-                        outside <= OUTSIDE_WEASYPRINT_SHARE, f"{100 * outside:.1f} %",
-                        "; ".join(f"{kind} {100 * run['outside_share']:.0f} %" for kind, run in kinds.items())))
+                        outside <= OUTSIDE_WEASYPRINT_SHARE, f"{100 * outside:.1f} % (one build of every kind)",
+                        "by kind, each in a build of its own (start-up included): " + "; ".join(
+                            f"{kind} {100 * run['outside_share']:.0f} %" for kind, run in kinds.items()
+                            if kind != "all")))
         booklets = kinds["print"]["files"] // len(STAND_IN_KINDS["print"])  # a print PDF, booklet, preflight each
         per_booklet = 1000 * kinds["print"]["booklet_seconds"] / booklets
         targets.append((f"booklet <= {BOOKLET_MS_PER_FOLDER} ms per folder beyond its print PDF",
