@@ -387,6 +387,18 @@ def test_a_title_edit_moves_the_folder_and_leaves_no_stale_part(split_project):
     assert "Zweetvoeten" in listed_titles(dist / parts_of(dist, "index.html")[-1])
 
 
+def test_a_part_deleted_by_hand_is_made_again_alone(split_project):
+    assert build(split_project.project, options(formats=("web", "index"))).ok
+    dist = split_project.root / "dist"
+    part = parts_of(dist, "alpha/index.html")[1]
+    original = (dist / part).read_bytes()
+    (dist / part).unlink()
+    heard = heard_build(split_project.project, options(formats=("web", "index")))
+    assert heard.ok
+    assert [outcome.subject for outcome in heard.outcomes if outcome.status == "built"] == [f"dist/{part}"]
+    assert (dist / part).read_bytes() == original
+
+
 def test_an_index_that_shrinks_below_the_limit_is_one_page_again(split_project, monkeypatch):
     from folderpers.writers import index_page
 
