@@ -84,11 +84,10 @@ def page(browser):
 
 
 def reopened(page, address: str):
-    """`address` in a new page of the same browser context, `page` closed. An open preview page reloads
-    itself when a rebuild ends, and such a reload cuts into a goto of that same page: a page that is
-    closed cannot."""
+    """`address` in a new page of the same browser context. An open preview page reloads itself when a
+    rebuild ends, and such a reload cuts into a goto of that same page, not into one of another page.
+    `page` is left open (the context closes it): closing a page while it reloads itself once hung."""
     new_page = page.context.new_page()
-    page.close()
     new_page.goto(address)
     return new_page
 
