@@ -102,14 +102,15 @@ OutputRow = tuple[str, str, str, int, int, int, int, int, int]
 """path, writer, institution, bytes, mtime_ns, theme id, folder_inputs id, other_inputs id, facts id"""
 
 
-def _of_publications(publication: str | None, institution: str | None) -> tuple[str, tuple[str, ...]]:
-    """The WHERE clause of the outputs of one publication (by its manifest's path), of one institution,
+def _of_publications(publication: str | None, institution: str | None,
+                     column: str = "publication") -> tuple[str, tuple[str, ...]]:
+    """The WHERE clause of the rows of one publication (by its manifest's path, in `column`), of one institution,
     or (neither given) of all. An institution's are those whose manifest path starts with
     "<institution>/" (by the index on publication; "0" is the character after "/")."""
     if publication is not None:
-        return "WHERE publication = ?", (publication,)
+        return f"WHERE {column} = ?", (publication,)
     if institution is not None:
-        return "WHERE publication > ? AND publication < ?", (f"{institution}/", f"{institution}0")
+        return f"WHERE {column} > ? AND {column} < ?", (f"{institution}/", f"{institution}0")
     return "", ()
 
 
@@ -486,8 +487,7 @@ class StateStore:
 
     def manifest_sha256s(self, institution: str | None = None) -> dict[str, str]:
         """The sha256 of each publication's manifest (of one institution, or all), by the manifest's path."""
-        where, parameters = ("WHERE manifest > ? AND manifest < ?", (f"{institution}/", f"{institution}0")) \
-            if institution is not None else ("", ())
+        where, parameters = _of_publications(None, institution, column="manifest")
         return {manifest: sha256.hex() for manifest, sha256 in
                 self._read(f"SELECT manifest, sha256 FROM publications {where}", parameters)}
 
