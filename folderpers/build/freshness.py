@@ -67,39 +67,32 @@ class Freshness:
                                           self.wanted.policy)
         if state == "expired":
             return None
-        store, verify, theme_id = self.store, self.wanted.verify, self.theme_id
-        dist = os.fspath(store.dist) + os.sep
-        folder_current: dict[int, bool] = {}  # this folder's input digests by id: checked once
+        asked = [row for row in rows if (row[2], row[1]) in wanted]
+        # what outputs share is checked once per distinct value, in bulk; then per output only a stat
+        if {(institution, writer) for _, writer, institution, *_ in asked} != wanted:  # a new institution or format
+            return None
+        if {row[5] for row in asked} != {self.theme_id}:  # a template, style or the pipeline's version changed
+            return None
+        if not all(self._inputs_current(folder_inputs) for folder_inputs in {row[6] for row in asked}):
+            return None
         shared_current = self._shared_current
-        found: set[tuple[str, str]] = set()
-        paths: list[str] = []
-        others: list[str] = []
-        for path, writer, institution, size, mtime_ns, theme, folder_inputs, other_inputs, _ in rows:
-            if (institution, writer) not in wanted:
-                others.append(path)
-                continue
-            if theme != theme_id:  # a template, style or the pipeline's version changed
-                return None
-            if folder_inputs not in folder_current:
-                folder_current[folder_inputs] = self._inputs_current(folder_inputs)
-            shared = (other_inputs, institution)
+        for shared in {(row[7], row[2]) for row in asked}:
             if shared not in shared_current:
-                shared_current[shared] = self._institution_current(other_inputs, institution)
-            if not (folder_current[folder_inputs] and shared_current[shared]):
+                shared_current[shared] = self._institution_current(*shared)
+            if not shared_current[shared]:
                 return None
+        store, verify, stat = self.store, self.wanted.verify, os.stat
+        dist = os.fspath(store.dist) + os.sep
+        for path, _, _, size, mtime_ns, *_ in asked:
             try:
-                stat = os.stat(dist + path)
+                found = stat(dist + path)
             except OSError:
                 return None
-            if (stat.st_size != size or stat.st_mtime_ns != mtime_ns or verify) and not store.as_written(
-                    path, stat, size, mtime_ns, verify):
+            if (found.st_size != size or found.st_mtime_ns != mtime_ns or verify) and not store.as_written(
+                    path, found, size, mtime_ns, verify):
                 return None
-            found.add((institution, writer))
-            paths.append(path)
-        if found != wanted:  # a new institution or format for this folder
-            return None
-        store.forget_missing(others)
-        return CurrentOutputs(paths, warnings)
+        store.forget_missing(row[0] for row in rows if (row[2], row[1]) not in wanted)
+        return CurrentOutputs([row[0] for row in asked], warnings)
 
     def _wanted(self, published_by: str | list[str]) -> set[tuple[str, str]]:
         return {(institution, kind) for institution in self.wanted.institutions for kind in self.wanted.kinds

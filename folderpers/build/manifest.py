@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from folderpers import __version__
 from folderpers.build.publish import output_error, publish, publish_chunks
+from folderpers.writers.published import Published
 
 if TYPE_CHECKING:
     from folderpers.build.state import StateStore
@@ -155,7 +156,8 @@ def write_manifests(store: StateStore, dist: Path) -> bool:
         publish(target, data, dist)
         shown = facts or entries[0]  # the facts of this build's outputs, else of those still there
         sha256 = hashlib.sha256(data).hexdigest()
-        store.record_publication(manifest, shown["institution"], sha256, index_record(manifest, sha256, shown))
+        files = {entry["kind"]: entry["path"] for entry in entries}
+        store.record_publication(Published.of(manifest, sha256, shown, files), index_record(manifest, sha256, shown))
     if not stale and (dist / MANIFEST_NAME).is_file():
         return False
     publish_chunks(dist / MANIFEST_NAME, index_chunks(store.themes(), store.index_records()), dist)

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from folderpers.model.folder import Folder
     from folderpers.model.institution import Institution
     from folderpers.writers import CollectionWriter, Writer
+    from folderpers.writers.published import Published
 
 
 @dataclass(frozen=True)
@@ -389,21 +390,27 @@ def _publish_scope(run: _Build, writer: CollectionWriter, scope: str | None, sco
     a publication it shows changed. Returns the paths of the scope's pages (to keep)."""
     project, kind = run.project, writer.kind
     shown = _shown(project.dist / writer.path(scope), project)
-    try:
+    sha256s: dict[str, str] = {}
+
+    def published() -> Iterator[Published]:
         # read per index as the writer plans, never all indexes' at once: one read for all peaked at
         # 394 MiB at 72,000 publications
-        plans = writer.plan(scope, store.published(scope), institution_ids, corpus)
+        for publication in store.published(scope):
+            sha256s[publication.manifest] = publication.sha256
+            yield publication
+    try:
+        plans = writer.plan(scope, published(), institution_ids, corpus)
     except Exception as error:  # noqa: BLE001
         run.failure(f"{kind} ({shown})", error)
         return set(store.pages(kind, scope or ""))  # its earlier pages stay until it can be planned
-    sha256s = store.manifest_sha256s(scope)
     kept = _KeptFragments(store, sha256s, canonical_digest(
         {**common, "forced": secrets.token_hex(16) if run.options.force else ""}))  # --force: nothing reused
+    made_from_common = canonical_digest(common)
     failed = False
     for plan in plans:
         path = str(plan.path)
-        made_from = canonical_digest({**common, "path": path, "layout": plan.layout,
-                                      "shows": [(manifest, sha256s.get(manifest)) for manifest in plan.shows]})
+        made_from = _made_from(made_from_common, path, plan.layout, ((manifest, sha256s.get(manifest, ""))
+                                                                     for manifest in plan.shows))
         if not run.options.force and store.current_page(kind, path, made_from, run.options.verify):
             run.record(Outcome("unchanged", _shown(project.dist / path, project)))
             continue
@@ -420,7 +427,18 @@ def _publish_scope(run: _Build, writer: CollectionWriter, scope: str | None, sco
     paths = [str(plan.path) for plan in plans]
     if not failed:  # else the next build plans this scope again, and makes the page that failed
         store.settle_scope(paths, scope_from)
+    store.commit()  # the scope's pages and fragments, one transaction
     return set(paths)
+
+
+def _made_from(common: bytes, path: str, layout: str, shows: Iterable[tuple[str, str]]) -> bytes:
+    """What a page is made from, as a digest: what every page shares (`common`, itself a digest), its
+    path and layout, and each publication it shows with its manifest's sha256 ("" when gone). Hashed as
+    delimited text, not as JSON: a part of a large index shows hundreds (no name holds a tab or newline)."""
+    digest = hashlib.sha256(common)
+    digest.update(f"{path}\t{layout}\n".encode())
+    digest.update("".join(f"{manifest}\t{sha256}\n" for manifest, sha256 in shows).encode())
+    return digest.digest()
 
 
 @dataclass

@@ -38,7 +38,7 @@ from folderpers.writers.published import Published
 
 STATE_NAME = ".state.sqlite"
 STATE_FILES = frozenset({LOCK_NAME, STATE_NAME, f"{STATE_NAME}-journal"})  # a build's own, not outputs
-SCHEMA_VERSION = 5  # PRAGMA user_version; a store of another version is started afresh (and takes over manifest.json)
+SCHEMA_VERSION = 6  # PRAGMA user_version; a store of another version is started afresh (and takes over manifest.json)
 BATCH = 500  # outputs recorded per transaction
 _INTERNED_KEPT = 4096  # ids of shared parts remembered while recording: the memory stays bounded
 _PARSED_KEPT = 4096  # shared parts kept parsed while reading
@@ -47,17 +47,21 @@ _UNKNOWN_MTIME = -1  # taken over from manifest.json: the first check hashes the
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS shared (id INTEGER PRIMARY KEY, digest BLOB NOT NULL UNIQUE, data TEXT NOT NULL);
+-- keyed by source first: a folder file's outputs are one run of the table, which a no-op reads per folder file
 CREATE TABLE IF NOT EXISTS outputs (
-    path TEXT PRIMARY KEY, kind TEXT NOT NULL, writer TEXT NOT NULL, source TEXT NOT NULL,
+    path TEXT NOT NULL, kind TEXT NOT NULL, writer TEXT NOT NULL, source TEXT NOT NULL,
     institution TEXT NOT NULL, sha256 BLOB NOT NULL, bytes INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
     pages INTEGER, inputs_sha256 BLOB NOT NULL,
     theme INTEGER NOT NULL, folder_inputs INTEGER NOT NULL, other_inputs INTEGER NOT NULL, facts INTEGER NOT NULL,
-    publication TEXT NOT NULL
+    publication TEXT NOT NULL, PRIMARY KEY (source, path)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS outputs_by_source ON outputs (source);
+CREATE UNIQUE INDEX IF NOT EXISTS outputs_by_path ON outputs (path);
 CREATE INDEX IF NOT EXISTS outputs_by_publication ON outputs (publication);
+-- a publication's facts as pages about many publications plan with them (writers/published.py)
 CREATE TABLE IF NOT EXISTS publications (
-    manifest TEXT PRIMARY KEY, institution TEXT NOT NULL, sha256 BLOB NOT NULL, record TEXT NOT NULL
+    manifest TEXT PRIMARY KEY, institution TEXT NOT NULL, sha256 BLOB NOT NULL, record TEXT NOT NULL,
+    folder TEXT NOT NULL, language TEXT NOT NULL, title TEXT NOT NULL, department TEXT NOT NULL,
+    related TEXT NOT NULL, files TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stale (manifest TEXT PRIMARY KEY, facts INTEGER) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS collection (
@@ -136,6 +140,29 @@ def _refusal_in(directory: Path) -> OSError | None:
     return None
 
 
+class _FilesThere:
+    """Whether files are in dist/, for many at once: each directory is listed once (not a stat per file:
+    a build of one folder checks that every other folder's outputs are still there)."""
+
+    _KEPT = 8  # directories kept listed: asked path by path in order, a directory's files come together
+
+    def __init__(self, dist: Path):
+        self.dist = dist
+        self._listed: dict[str, frozenset[str]] = {}
+
+    def there(self, path: str) -> bool:
+        directory, _, name = path.rpartition("/")
+        if directory not in self._listed:
+            if len(self._listed) >= self._KEPT:
+                self._listed.clear()
+            try:
+                with os.scandir(self.dist / directory) as entries:
+                    self._listed[directory] = frozenset(entry.name for entry in entries if entry.is_file())
+            except OSError:  # no such directory (or not one): nothing in it is there
+                self._listed[directory] = frozenset()
+        return name in self._listed[directory]
+
+
 class StateStore:
     """dist/.state.sqlite, open for one build (or a reader such as the preview)."""
 
@@ -147,7 +174,7 @@ class StateStore:
         self._pending = 0  # writes in the open transaction
         self.changed = False  # an output row was added, replaced or removed by this build
         self._theme_keys: dict[int, str] = {}
-        self._fragments_read: tuple[str, dict[bytes, bytes]] = ("", {})  # a page's, as stored: kept unchanged
+        self._fragments_read: tuple[str, set[bytes]] = ("", set())  # the keys stored for the page read last
         self.connection: sqlite3.Connection | None = None  # opened when there is state to read or write
         if self.path.is_file() or next(read_manifest(self.dist), None) is not None:
             self._connect()
@@ -213,10 +240,11 @@ class StateStore:
             if index is None and entry["kind"] == "pdf":  # before /3 its thumbnail was no output: taken over too
                 self._take_over_thumbnail(entry, theme_id, own, facts, manifest)
         for record in index["publications"] if index else ():
-            if self._one("SELECT 1 FROM stale WHERE manifest = ?", (record["manifest"],)):
-                self._write("INSERT OR REPLACE INTO publications VALUES (?, ?, ?, ?)",
-                            (record["manifest"], record["institution"], bytes.fromhex(record["sha256"]),
-                             _json(record)))
+            stale = self._one("SELECT facts FROM stale WHERE manifest = ?", (record["manifest"],))
+            if stale is not None and stale[0] is not None:
+                manifest, facts = record["manifest"], self._value(stale[0], keep=False)
+                files = dict(self._read("SELECT kind, path FROM outputs WHERE publication = ?", (manifest,)))
+                self.record_publication(Published.of(manifest, record["sha256"], facts, files), _json(record))
                 self._write("DELETE FROM stale WHERE manifest = ?", (record["manifest"],))
         self.commit()
 
@@ -248,6 +276,15 @@ class StateStore:
             return connection.execute(sql, parameters)
         except sqlite3.OperationalError as error:
             raise self._failure(error) from None
+
+    def _write_many(self, sql: str, rows: list[tuple]) -> None:
+        """`sql` once per row, in the open transaction (begun if there is none)."""
+        if rows:
+            self._write(sql, rows[0])
+            try:
+                self._connect().executemany(sql, rows[1:])
+            except sqlite3.OperationalError as error:
+                raise self._failure(error) from None
 
     def commit(self) -> None:
         try:
@@ -362,7 +399,9 @@ class StateStore:
         """Forget those of `paths` whose file is gone from dist/, each with the other files its writer made
         for that publication (their manifests are then stale): forgetting only a gone thumbnail would
         leave its PDF's row, and the next build would find the PDF current and not make the thumbnail."""
-        gone = [path for path in paths if not os.path.isfile(self.dist / path)]
+        self._forget([path for path in paths if not os.path.isfile(self.dist / path)])
+
+    def _forget(self, gone: list[str]) -> None:
         for path in gone:
             row = self._one("SELECT publication, writer FROM outputs WHERE path = ?", (path,))
             if row is not None:  # None: forgotten already, with another file of its writer
@@ -374,10 +413,12 @@ class StateStore:
     def drop_missing(self, settled: set[str]) -> None:
         """Forget outputs whose file is gone from dist/, except those made from the folder files in
         `settled` (this build has checked each of their outputs already)."""
-        sources = [source for (source,) in self._read("SELECT DISTINCT source FROM outputs") if source not in settled]
-        for source in sources:
-            self.forget_missing([path for (path,) in self._read("SELECT path FROM outputs WHERE source = ?",
-                                                                (source,))])
+        unsettled = {source for (source,) in self._read("SELECT DISTINCT source FROM outputs")}.difference(settled)
+        if unsettled:  # a build of some folders, or folder files gone
+            files = _FilesThere(self.dist)
+            # by path: directory by directory, each listed once
+            self._forget([path for path, source in self._read("SELECT path, source FROM outputs ORDER BY path")
+                          if source in unsettled and not files.there(path)])
         self.commit()
 
     def finish(self) -> None:
@@ -423,15 +464,14 @@ class StateStore:
             yield {"path": path, "kind": kind, "sha256": sha256.hex(), "bytes": size, "pages": pages, **facts_value}
 
     def published(self, institution: str | None = None) -> Iterator[Published]:
-        """The publications of one institution (or all) with outputs, each with its facts and files, by
-        manifest path: one row per publication (the files joined in SQL), the facts parsed once."""
-        where, parameters = _of_publications(None, institution)
-        for manifest, files, facts in self._read(
-                "SELECT grouped.publication, grouped.files, shared.data FROM (SELECT publication, facts, "
-                "group_concat(kind || char(9) || path, char(10)) AS files FROM outputs "
-                f"{where} GROUP BY publication) AS grouped JOIN shared ON shared.id = grouped.facts "
-                "ORDER BY grouped.publication", parameters):
-            yield Published(manifest, json.loads(facts),
+        """The publications of one institution (or all) with outputs, with their facts and files, by
+        manifest path: one row each, as their manifests were last written (see record_publication)."""
+        where, parameters = _of_publications(None, institution, column="manifest")
+        for manifest, sha256, institution_id, folder, language, title, department, related, files in self._read(
+                "SELECT manifest, sha256, institution, folder, language, title, department, related, files "
+                f"FROM publications {where} ORDER BY manifest", parameters):
+            yield Published(manifest, sha256.hex(), institution_id, folder, language, title, department,
+                            tuple(related.split("\n")) if related else (),
                             dict(line.split("\t", 1) for line in files.split("\n")))
 
     def _theme_key(self, theme: int) -> str:
@@ -448,10 +488,14 @@ class StateStore:
         for manifest, facts in list(self._read("SELECT manifest, facts FROM stale ORDER BY manifest")):
             yield manifest, None if facts is None else self._value(facts, keep=False)
 
-    def record_publication(self, manifest: str, institution: str, sha256: str, record: str) -> None:
-        """A publication's manifest (its sha256) now written, and its line in the index (compact JSON)."""
-        self._write("INSERT OR REPLACE INTO publications VALUES (?, ?, ?, ?)",
-                    (manifest, institution, bytes.fromhex(sha256), record))
+    def record_publication(self, publication: Published, record: str) -> None:
+        """A publication's manifest now written (`publication.sha256` its checksum), with its line in the
+        index (compact JSON). Slugs, kinds and paths hold no tab or newline (checked): they join them."""
+        self._write("INSERT OR REPLACE INTO publications VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (publication.manifest, publication.institution, bytes.fromhex(publication.sha256), record,
+                     publication.folder, publication.language, publication.title, publication.department,
+                     "\n".join(publication.related),
+                     "\n".join(f"{kind}\t{path}" for kind, path in publication.files.items())))
 
     def forget_publication(self, manifest: str) -> None:
         self._write("DELETE FROM publications WHERE manifest = ?", (manifest,))
@@ -485,12 +529,6 @@ class StateStore:
             digests.setdefault(institution, hashlib.sha256()).update(line)
         return {scope: digest.hexdigest() for scope, digest in digests.items()}
 
-    def manifest_sha256s(self, institution: str | None = None) -> dict[str, str]:
-        """The sha256 of each publication's manifest (of one institution, or all), by the manifest's path."""
-        where, parameters = _of_publications(None, institution, column="manifest")
-        return {manifest: sha256.hex() for manifest, sha256 in
-                self._read(f"SELECT manifest, sha256 FROM publications {where}", parameters)}
-
     # -- pages about many publications (the index pages) -----------------------------------------
 
     def current_scope(self, writer: str, scope: str, scope_from: bytes, verify: bool = False) -> list[str] | None:
@@ -520,18 +558,16 @@ class StateStore:
             not verify or bytes.fromhex(file_sha256(self.dist / path)) == sha256)
 
     def record_page(self, path: str, writer: str, scope: str, made_from: bytes, data: bytes) -> None:
-        """A page made (written or found equal) from `made_from`; its scope is settled by `settle_scope`."""
+        """A page made (written or found equal) from `made_from`; its scope is settled by `settle_scope`
+        (committed with it: a page written but not recorded is made again by the next build)."""
         stat = (self.dist / path).stat()
         self._write("INSERT OR REPLACE INTO collection VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (path, writer, scope, hashlib.sha256(data).digest(), stat.st_size, stat.st_mtime_ns, made_from,
                      b""))
-        self.commit()
 
     def settle_scope(self, paths: list[str], scope_from: bytes) -> None:
         """Every page of a scope (`paths`) is current with its publications as `scope_from` says."""
-        for path in paths:
-            self._write("UPDATE collection SET scope_from = ? WHERE path = ?", (scope_from, path))
-        self.commit()
+        self._write_many("UPDATE collection SET scope_from = ? WHERE path = ?", [(scope_from, path) for path in paths])
 
     def pages(self, writer: str, scope: str | None = None) -> list[str]:
         """The pages `writer` made (of one scope: "" for all institutions, else an institution's id)."""
@@ -548,19 +584,21 @@ class StateStore:
 
     def fragments(self, page: str) -> dict[bytes, str]:
         """The fragments kept for `page`, by key (stored compressed: a listing's HTML is mostly markup)."""
-        self._fragments_read = (page, {key: data for key, data in self._read(
-            "SELECT key, data FROM fragments WHERE page = ?", (page,))})
-        return {key: zlib.decompress(data).decode("utf-8") for key, data in self._fragments_read[1].items()}
+        stored = {key: zlib.decompress(data).decode("utf-8")
+                  for key, data in self._read("SELECT key, data FROM fragments WHERE page = ?", (page,))}
+        self._fragments_read = (page, set(stored))
+        return stored
 
     def keep_fragments(self, page: str, fragments: dict[bytes, str]) -> None:
-        """`fragments` are now all of `page`'s: the store grows with what dist/ shows, not with its history."""
-        read = self._fragments_read[1] if self._fragments_read[0] == page else {}
-        self._write("DELETE FROM fragments WHERE page = ?", (page,))
-        connection = self._connect()
-        try:
-            connection.executemany("INSERT INTO fragments VALUES (?, ?, ?)",
-                                   ((page, key, read.get(key) or zlib.compress(text.encode("utf-8"), 6))
-                                    for key, text in fragments.items()))
-        except sqlite3.OperationalError as error:
-            raise self._failure(error) from None
-        self.commit()
+        """`fragments` are now all of `page`'s: the store grows with what dist/ shows, not with its history.
+        Only what changed is written (committed with the page's scope, see record_page)."""
+        read = self._fragments_read[1] if self._fragments_read[0] == page else None
+        self._fragments_read = ("", set())
+        if read is None:  # not read just before: whatever is stored goes
+            self._write("DELETE FROM fragments WHERE page = ?", (page,))
+            read = set()
+        self._write_many("DELETE FROM fragments WHERE page = ? AND key = ?",
+                         [(page, key) for key in read if key not in fragments])
+        self._write_many("INSERT INTO fragments VALUES (?, ?, ?)",
+                         [(page, key, zlib.compress(text.encode("utf-8"), 6))
+                          for key, text in fragments.items() if key not in read])

@@ -14,7 +14,6 @@ script; without JavaScript the full list is shown and the filter form stays hidd
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import unicodedata
@@ -54,20 +53,6 @@ class Picture:
 
 
 @dataclass(frozen=True)
-class Summary:
-    """A publication as an index page is planned with it: where it goes, what other listings link to."""
-
-    manifest: str  # the path of its publication manifest: the build's key for it
-    institution: str
-    folder: str
-    language: str
-    title: str
-    related: tuple[str, ...]  # slugs of the folders it links to ({folder:slug})
-    link: str | None  # what links to it go to: its web page, else its PDF (None: neither is published)
-    department: str
-
-
-@dataclass(frozen=True)
 class Listing:
     """One publication (folder x institution x language) as the index shows it."""
 
@@ -103,22 +88,23 @@ class Neighbourhood:
     """The publications of one index by what links to them: the same folder of an institution in each
     language (a listing's other languages), a folder of an institution in one language (related folders)."""
 
-    def __init__(self, summaries: Iterable[Summary]):
-        self.by_folder: dict[tuple[str, str], list[Summary]] = defaultdict(list)
-        self.by_language: dict[tuple[str, str, str], Summary] = {}
-        for summary in summaries:
-            self.by_folder[(summary.institution, summary.folder)].append(summary)
-            self.by_language[(summary.institution, summary.folder, summary.language)] = summary
+    def __init__(self, listed: Iterable[Published]):
+        self.by_folder: dict[tuple[str, str], list[Published]] = defaultdict(list)
+        self.by_language: dict[tuple[str, str, str], Published] = {}
+        for publication in listed:
+            self.by_folder[(publication.institution, publication.folder)].append(publication)
+            self.by_language[(publication.institution, publication.folder, publication.language)] = publication
 
-    def versions(self, summary: Summary) -> list[Summary]:
+    def versions(self, publication: Published) -> list[Published]:
         """Its other languages that have a web page or PDF, by language code."""
-        return sorted((other for other in self.by_folder[(summary.institution, summary.folder)]
-                       if other is not summary and other.link is not None), key=lambda other: other.language)
+        return sorted((other for other in self.by_folder[(publication.institution, publication.folder)]
+                       if other is not publication and _link(other) is not None), key=lambda other: other.language)
 
-    def related(self, summary: Summary) -> list[Summary]:
+    def related(self, publication: Published) -> list[Published]:
         """The folders it links to as the same institution publishes them in the same language, if listed."""
-        found = (self.by_language.get((summary.institution, slug, summary.language)) for slug in summary.related)
-        return [other for other in found if other is not None and other.link is not None]
+        found = (self.by_language.get((publication.institution, slug, publication.language))
+                 for slug in publication.related)
+        return [other for other in found if other is not None and _link(other) is not None]
 
 
 @dataclass(frozen=True)
@@ -145,7 +131,7 @@ class ListPage:
     """A page of listings: the whole index, or one part of it (with `parts`, `number` its place)."""
 
     scope: Scope
-    listed: tuple[Summary, ...]  # in the order shown
+    listed: tuple[Published, ...]  # in the order shown
     neighbourhood: Neighbourhood
     parts: tuple[Part, ...] = ()
     number: int = 0
@@ -166,6 +152,9 @@ class IndexWriter:
         self.theme = theme
         self.page_listings = PAGE_LISTINGS
         self._languages: dict[str, tuple[str, str]] = {}
+        self._keys: dict[str, str] = {}  # a title as sorted (see _plain): each title comes back in every index
+        self._logos: dict[str, str] = {}  # an institution's logo as a data: URL, on each of its pages
+        self._stylesheet: Markup | None = None
 
     def path(self, institution: str | None) -> PurePosixPath:
         """Where the page of `institution` is (None: the page of all institutions)."""
@@ -178,11 +167,14 @@ class IndexWriter:
         institutions = self._institutions(institution_ids, corpus)
         names = {key: value.name if value else key for key, value in institutions.items()}
         scope = Scope(institutions[institution_id] if institution_id else None, tuple(names.items()))
-        summaries = (_summary(publication) for publication in publications)
-        keyed = sorted((((_plain(summary.title), summary.title.casefold(), names[summary.institution],
-                          summary.language, summary.manifest), summary) for summary in summaries if summary),
-                       key=lambda pair: pair[0])
-        ordered = tuple(summary for _, summary in keyed)
+        listed = [publication for publication in publications if _listed(publication)]
+        plain = self._keys
+        for title in {publication.title for publication in listed}.difference(plain):
+            plain[title] = _plain(title)
+        keyed = sorted((((plain[p.title], p.title.casefold(), names[p.institution], p.language, p.manifest), p)
+                        for p in listed), key=lambda pair: pair[0])
+        del listed
+        ordered = tuple(publication for _, publication in keyed)
         neighbourhood = Neighbourhood(ordered)
         path = self.path(institution_id)
         if len(ordered) <= self.page_listings:
@@ -208,25 +200,26 @@ class IndexWriter:
         page, href = str(plan.path), _hrefs(plan.path)
         before, made, languages = kept.fragments(page), {}, set()
         template = None  # loaded when a listing is to be rendered
-        for summary in content.listed:
-            versions = content.neighbourhood.versions(summary)
-            related = content.neighbourhood.related(summary)
-            key = _fragment_key(kept, plan.path, content.scope, summary, [*versions, *related])
+        for publication in content.listed:
+            versions = content.neighbourhood.versions(publication)
+            related = content.neighbourhood.related(publication)
+            key = _fragment_key(kept, plan.path, content.scope, publication, [*versions, *related])
             fragment = before.get(key)
             if fragment is None:
                 template = template or self.theme.html.environment.get_template("index-listing.html")
-                files = {entry["kind"]: entry for entry in entries(summary.manifest)}
-                listing = self._listing(files, content.scope, language(summary.language),
-                                        tuple((other.language, *language(other.language), str(other.link))
+                files = {entry["kind"]: entry for entry in entries(publication.manifest)}
+                listing = self._listing(files, content.scope, language(publication.language),
+                                        tuple((other.language, *language(other.language), str(_link(other)))
                                               for other in versions),
-                                        tuple((other.title, str(other.link)) for other in related))
-                fragment = template.render(listing=listing, heading=_heading(summary), institution=content.scope.institution,
-                                           href=href, size=_size, short_date=_short_date)
+                                        tuple((other.title, str(_link(other))) for other in related))
+                fragment = template.render(listing=listing, heading=_heading(publication),
+                                           institution=content.scope.institution, href=href, size=_size,
+                                           short_date=_short_date)
             made[key] = fragment
-            languages.add((summary.language, language(summary.language)[0]))
+            languages.add((publication.language, language(publication.language)[0]))
         kept.keep(page, made)
         return self._page(plan.path, content.scope, [Markup(fragment) for fragment in made.values()], languages,
-                          {summary.department for summary in content.listed}, parts=content.parts,
+                          {publication.department for publication in content.listed}, parts=content.parts,
                           number=content.number)
 
     def _language(self, code: str) -> tuple[str, str]:
@@ -290,7 +283,7 @@ class IndexWriter:
         html = template.render(
             fragments=fragments,
             institution=institution,
-            logo=data_url(institution.logo) if institution else None,
+            logo=self._logo(institution) if institution else None,
             institutions=scope.institutions,
             home=self.path(institution.id if institution else None),
             parts=parts,
@@ -301,9 +294,18 @@ class IndexWriter:
             departments=sorted(departments, key=str.casefold),
             languages=sorted(languages),
             href=_hrefs(path),
-            stylesheet=inline_css(self.theme.project.styles, ("index.css",)),
+            stylesheet=self._stylesheet or self._read_stylesheet(),
         )
         return Rendered(path, "index", html.encode("utf-8"))
+
+    def _logo(self, institution: Institution) -> str:
+        if institution.id not in self._logos:
+            self._logos[institution.id] = data_url(institution.logo)
+        return self._logos[institution.id]
+
+    def _read_stylesheet(self) -> Markup:
+        self._stylesheet = inline_css(self.theme.project.styles, ("index.css",))
+        return self._stylesheet
 
 
 def _hrefs(page: PurePosixPath) -> Callable[[str | PurePosixPath], str]:
@@ -322,41 +324,44 @@ def _hrefs(page: PurePosixPath) -> Callable[[str | PurePosixPath], str]:
     return href
 
 
-def _fragment_key(kept: Kept, page: PurePosixPath, scope: Scope, summary: Summary, others: list[Summary]) -> bytes:
+def _fragment_key(kept: Kept, page: PurePosixPath, scope: Scope, publication: Published,
+                  others: list[Published]) -> bytes:
     """What a listing shows, as a digest: its publication's manifest (its facts, files, sizes, thumbnail),
     those of the publications it links to (their titles and paths), the directory of its page (its links
     are relative), whether it names its institution (on the page of all), and the salt (the theme, the
     pipeline and the institutions' files: their names, and the language names)."""
-    shown = [str(page.parent), scope.institution is None, summary.manifest, kept.digest(summary.manifest),
-             [(other.manifest, kept.digest(other.manifest)) for other in others]]
-    return hashlib.sha256(kept.salt + _json(shown).encode()).digest()
+    # delimited text rather than JSON: a remade page keys every listing it has (no name holds a tab or newline)
+    shown = [str(page.parent), "all" if scope.institution is None else "",
+             *(f"{other.manifest}\t{kept.digest(other.manifest)}" for other in (publication, *others))]
+    return hashlib.sha256(kept.salt + "\n".join(shown).encode()).digest()
 
 
-def _heading(summary: Summary) -> str:
+def _heading(publication: Published) -> str:
     """A listing's heading id: the same on every page and build, whatever characters its names have."""
-    return "folder-" + hashlib.sha256(summary.manifest.encode()).hexdigest()[:12]
+    return "folder-" + hashlib.sha256(publication.manifest.encode()).hexdigest()[:12]
 
 
 def _short_date(day: date) -> str:
     return f"{day.day:02d}-{day.month:02d}-{day.year}"
 
 
-def _summary(publication: Published) -> Summary | None:
-    """What an index plans with of a publication; None when it has no output a listing links to."""
-    if not any(kind in publication.files for kind in LINKED_KINDS):
-        return None
-    facts, files = publication.facts, publication.files
-    return Summary(publication.manifest, facts["institution"], facts["folder"], facts["language"], facts["title"],
-                   tuple(facts.get("related", ())), files.get("web") or files.get("pdf"), facts["department"])
+def _listed(publication: Published) -> bool:
+    """Whether an index lists the publication: it has an output a listing links to."""
+    return any(kind in publication.files for kind in LINKED_KINDS)
+
+
+def _link(publication: Published) -> str | None:
+    """What links to a publication go to: its web page, else its PDF (None: neither is published)."""
+    return publication.files.get("web") or publication.files.get("pdf")
 
 
 def _list_plan(path: PurePosixPath, page: ListPage) -> PagePlan:
     """A page of listings shows its publications and those they link to; a part also links to the
     parts before and after it (by path: their titles are on the overview)."""
-    shown = {summary.manifest for summary in page.listed}
-    for summary in page.listed:
-        shown.update(other.manifest for other in page.neighbourhood.versions(summary))
-        shown.update(other.manifest for other in page.neighbourhood.related(summary))
+    shown = {publication.manifest for publication in page.listed}
+    for publication in page.listed:
+        shown.update(other.manifest for other in page.neighbourhood.versions(publication))
+        shown.update(other.manifest for other in page.neighbourhood.related(publication))
     layout = _json([str(part.path) for part in page.parts[max(0, page.number - 1):page.number + 2]]) \
         if page.parts else ""
     return PagePlan(path, tuple(sorted(shown)), layout, page)
@@ -395,7 +400,6 @@ def _file_name(keys: tuple[str, ...], start: int) -> str:
 _FILE_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
-@functools.lru_cache(maxsize=4096)  # a title comes back once per institution that publishes it
 def _plain(title: str) -> str:
     """A title as the index sorts and splits it: without accents or case ("Één" with "Een")."""
     return "".join(char for char in unicodedata.normalize("NFKD", title) if not unicodedata.combining(char)).casefold()

@@ -177,7 +177,7 @@ def rendered(writer, scope, entries, institution_ids, corpus):
     by_manifest = {}
     for entry in entries:
         by_manifest.setdefault(entry["publication"], []).append(entry)
-    publications = [Published(manifest, group[0], {entry["kind"]: entry["path"] for entry in group})
+    publications = [Published.of(manifest, "", group[0], {entry["kind"]: entry["path"] for entry in group})
                     for manifest, group in sorted(by_manifest.items())]
     return [writer.render(plan, by_manifest.__getitem__, NothingKept())
             for plan in writer.plan(scope, publications, institution_ids, corpus)]
