@@ -3,6 +3,7 @@ every output's checksum, document facts and hashes of all its inputs; rewritten 
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 
@@ -113,6 +114,9 @@ def test_a_partial_build_keeps_the_other_entries_and_gone_files_are_dropped(tmp_
     assert sorted(e["path"] for e in read_manifest(tmp_project)["outputs"]) == [
         "alpha/een.html", "alpha/twee.html", "beta/een.html"]
     assert not (tmp_project.root / "dist/beta/twee.manifest.json").exists()  # no output left: its manifest goes
+    shutil.rmtree(tmp_project.root / "dist/alpha")  # a whole directory gone: een's is made again, twee's dropped
+    build(tmp_project.project, options(formats=("web",), folders=("een",)))
+    assert sorted(e["path"] for e in read_manifest(tmp_project)["outputs"]) == ["alpha/een.html", "beta/een.html"]
 
 
 def test_an_unreadable_manifest_is_rebuilt(tmp_path):

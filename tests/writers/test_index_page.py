@@ -299,6 +299,20 @@ def parts_of(dist: Path, page: str) -> list[str]:
             for href in re.findall(r'<a href="([^"]*)"', ordered[1])]
 
 
+def assert_fragments_are_those_shown(dist: Path) -> None:
+    """The state store keeps, for each page of listings, exactly one fragment per listing it shows
+    (none left over from listings that moved away or changed)."""
+    import sqlite3
+    connection = sqlite3.connect(dist / ".state.sqlite")
+    try:
+        kept = dict(connection.execute("SELECT page, count(*) FROM fragments GROUP BY page"))
+        pages = [page for (page,) in connection.execute("SELECT path FROM collection")]
+    finally:
+        connection.close()
+    shown = {page: len(listed_titles(dist / page)) for page in pages}
+    assert kept == {page: count for page, count in shown.items() if count}, (kept, shown)
+
+
 def test_a_large_index_is_split_into_parts_that_list_each_folder_once_in_order(split_project, monkeypatch):
     from folderpers.project import Project
     from folderpers.writers import index_page
@@ -359,6 +373,7 @@ def test_an_edit_remakes_only_the_parts_that_show_it_and_renders_only_its_listin
     made = sorted(path.relative_to(dist) for path in dist.rglob("*.html"))
     assert made == sorted(path.relative_to(fresh) for path in fresh.rglob("*.html"))
     assert all((dist / name).read_bytes() == (fresh / name).read_bytes() for name in made)
+    assert_fragments_are_those_shown(dist)
 
 
 def test_a_changed_listing_template_renders_every_listing_anew(split_project):
@@ -385,6 +400,7 @@ def test_a_title_edit_moves_the_folder_and_leaves_no_stale_part(split_project):
     assert made == sorted(str(path.relative_to(fresh)) for path in fresh.rglob("*.html"))
     assert all((dist / name).read_bytes() == (fresh / name).read_bytes() for name in made)
     assert "Zweetvoeten" in listed_titles(dist / parts_of(dist, "index.html")[-1])
+    assert_fragments_are_those_shown(dist)
 
 
 def test_a_part_deleted_by_hand_is_made_again_alone(split_project):
