@@ -97,8 +97,11 @@ class Neighbourhood:
 
     def versions(self, publication: Published) -> list[Published]:
         """Its other languages that have a web page or PDF, by language code."""
-        return sorted((other for other in self.by_folder[(publication.institution, publication.folder)]
-                       if other is not publication and _link(other) is not None), key=lambda other: other.language)
+        languages = self.by_folder[(publication.institution, publication.folder)]
+        if len(languages) == 1:  # most folders: no translation
+            return []
+        return sorted((other for other in languages if other is not publication and _link(other) is not None),
+                      key=lambda other: other.language)
 
     def related(self, publication: Published) -> list[Published]:
         """The folders it links to as the same institution publishes them in the same language, if listed."""
@@ -152,7 +155,7 @@ class IndexWriter:
         self.theme = theme
         self.page_listings = PAGE_LISTINGS
         self._languages: dict[str, tuple[str, str]] = {}
-        self._keys: dict[str, str] = {}  # a title as sorted (see _plain): each title comes back in every index
+        self._keys: dict[str, tuple[str, str]] = {}  # a title as sorted: each comes back in every index
         self._logos: dict[str, str] = {}  # an institution's logo as a data: URL, on each of its pages
         self._stylesheet: Markup | None = None
 
@@ -168,18 +171,17 @@ class IndexWriter:
         names = {key: value.name if value else key for key, value in institutions.items()}
         scope = Scope(institutions[institution_id] if institution_id else None, tuple(names.items()))
         listed = [publication for publication in publications if _listed(publication)]
-        plain = self._keys
-        for title in {publication.title for publication in listed}.difference(plain):
-            plain[title] = _plain(title)
-        keyed = sorted((((plain[p.title], p.title.casefold(), names[p.institution], p.language, p.manifest), p)
-                        for p in listed), key=lambda pair: pair[0])
+        titles = self._keys
+        for title in {publication.title for publication in listed}.difference(titles):
+            titles[title] = (_plain(title), title.casefold())
+        keyed = sorted(((titles[p.title], names[p.institution], p.language, p.manifest), p) for p in listed)
         del listed
         ordered = tuple(publication for _, publication in keyed)
         neighbourhood = Neighbourhood(ordered)
         path = self.path(institution_id)
         if len(ordered) <= self.page_listings:
             return [_list_plan(path, ListPage(scope, ordered, neighbourhood))]
-        keys = tuple(key[0] for key, _ in keyed)
+        keys = tuple(key[0][0] for key, _ in keyed)
         del keyed
         ranges = _parts(keys, self.page_listings)
         parts = tuple(Part(path.parent / PARTS_DIRECTORY / f"{_file_name(keys, start)}.html",
@@ -371,20 +373,26 @@ def _parts(keys: tuple[str, ...], limit: int) -> list[tuple[int, int]]:
     """Split sorted `keys` into runs (start, end) of at most `limit` (unless they are one key): by their
     first letter, runs too long by their first two, and so on; then neighbouring runs joined while they
     fit. Decided by the keys alone, so that the same index always has the same parts, and an edit to
-    one title moves at most the runs of its own letters."""
-    def split(start: int, end: int, depth: int) -> list[tuple[int, int]]:
-        if end - start <= limit or keys[start] == keys[end - 1]:  # sorted: the first equal to the last, all are
+    one title moves at most the runs of its own letters. Worked on the distinct keys with their counts
+    (one key is never cut): a title comes once per institution that publishes it."""
+    distinct = [key for key, _ in groupby(keys)]
+    starts = [0]  # where each distinct key's listings start, and where the last ends
+    for _, equal in groupby(keys):
+        starts.append(starts[-1] + sum(1 for _ in equal))
+
+    def split(start: int, end: int, depth: int) -> list[tuple[int, int]]:  # of distinct keys
+        if starts[end] - starts[start] <= limit or end - start == 1:
             return [(start, end)]
         runs: list[tuple[int, int]] = []
-        for _, group in groupby(range(start, end), key=lambda index: keys[index][:depth + 1]):
+        for _, group in groupby(range(start, end), key=lambda index: distinct[index][:depth + 1]):
             members = list(group)
             for run in split(members[0], members[-1] + 1, depth + 1):
-                if runs and run[1] - runs[-1][0] <= limit:
+                if runs and starts[run[1]] - starts[runs[-1][0]] <= limit:
                     runs[-1] = (runs[-1][0], run[1])
                 else:
                     runs.append(run)
         return runs
-    return split(0, len(keys), 0) if keys else []
+    return [(starts[start], starts[end]) for start, end in split(0, len(distinct), 0)] if keys else []
 
 
 def _file_name(keys: tuple[str, ...], start: int) -> str:
