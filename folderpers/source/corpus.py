@@ -58,8 +58,7 @@ class Corpus:
     @cached_property
     def folder_sources(self) -> tuple[Path, ...]:
         """The selected folder files (a folder and its translations), in a stable order."""
-        return tuple(source for source in self.project.folder_sources()
-                     if not self.selection.folders or source.parent.name in self.selection.folders)
+        return tuple(self.project.folder_sources(self.selection.folders))
 
     @cached_property
     def institution_ids(self) -> tuple[str, ...]:
@@ -74,16 +73,14 @@ class Corpus:
 
     def unknown_selections(self) -> list[tuple[str, Problem]]:
         """(option, problem) for each `--folder` or `--institution` that names nothing in the project."""
-        slugs = sorted({source.parent.name for source in self.project.folder_sources()})
-        institutions = sorted(self.all_institution_ids)
         unknown = []
-        for option, wanted, available, noun in (("--institution", self.selection.institutions, institutions,
-                                                 "institution"),
-                                                ("--folder", self.selection.folders, slugs, "folder")):
-            for name in wanted:
-                if name not in available:
-                    unknown.append((f"{option} {name}", Problem(Location(Path(name)), f"no {noun} {name!r}",
-                                                                f"there are: {', '.join(available)}")))
+        for name in self.selection.institutions:
+            if name not in self.all_institution_ids:
+                unknown.append(_unknown("--institution", "institution", name, sorted(self.all_institution_ids)))
+        for name in self.selection.folders:
+            if not self.project.folder_sources((name,)):  # every folder is listed only then, for the hint
+                slugs = sorted({source.parent.name for source in self.project.folder_sources()})
+                unknown.append(_unknown("--folder", "folder", name, slugs))
         return unknown
 
     # -- loading ---------------------------------------------------------------------------------
@@ -140,6 +137,10 @@ class Corpus:
             raise SourceError(Problem(folder.location_of("institutions"), f"unknown institution {unknown[0]!r}",
                                       f"institutions are: {', '.join(sorted(self.all_institution_ids))}"))
         return folder
+
+
+def _unknown(option: str, noun: str, name: str, available: list[str]) -> tuple[str, Problem]:
+    return f"{option} {name}", Problem(Location(Path(name)), f"no {noun} {name!r}", f"there are: {', '.join(available)}")
 
 
 def _load() -> ModuleType:
