@@ -72,8 +72,8 @@ class Project:
         those of the folders `slugs` names, when given (without listing every folder: a hospital group
         has thousands)."""
         if slugs:
-            directories = sorted(self.folders / slug for slug in set(slugs)
-                                 if slug not in (".", "..") and (self.folders / slug).name == slug)
+            # a name that is not one directory of folders/ ("", ".", "..", "a/b") names none
+            directories = sorted(self.folders / slug for slug in set(slugs) if (self.folders / slug).name == slug != "..")
         else:
             directories = sorted(self.folders.iterdir())
         sources = []

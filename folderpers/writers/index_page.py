@@ -14,6 +14,7 @@ script; without JavaScript the full list is shown and the filter form stays hidd
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import unicodedata
@@ -155,9 +156,8 @@ class IndexWriter:
         self.theme = theme
         self.page_listings = PAGE_LISTINGS
         self._languages: dict[str, tuple[str, str]] = {}
-        self._keys: dict[str, tuple[str, str]] = {}  # a title as sorted: each comes back in every index
+        self._sort_keys: dict[str, tuple[str, str]] = {}  # by title: each comes back in every index
         self._logos: dict[str, str] = {}  # an institution's logo as a data: URL, on each of its pages
-        self._stylesheet: Markup | None = None
 
     def path(self, institution: str | None) -> PurePosixPath:
         """Where the page of `institution` is (None: the page of all institutions)."""
@@ -171,7 +171,7 @@ class IndexWriter:
         names = {key: value.name if value else key for key, value in institutions.items()}
         scope = Scope(institutions[institution_id] if institution_id else None, tuple(names.items()))
         listed = [publication for publication in publications if _listed(publication)]
-        titles = self._keys
+        titles = self._sort_keys
         for title in {publication.title for publication in listed}.difference(titles):
             titles[title] = (_plain(title), title.casefold())
         keyed = sorted(((titles[p.title], names[p.institution], p.language, p.manifest), p) for p in listed)
@@ -296,7 +296,7 @@ class IndexWriter:
             departments=sorted(departments, key=str.casefold),
             languages=sorted(languages),
             href=_hrefs(path),
-            stylesheet=self._stylesheet or self._read_stylesheet(),
+            stylesheet=self._stylesheet,
         )
         return Rendered(path, "index", html.encode("utf-8"))
 
@@ -305,9 +305,9 @@ class IndexWriter:
             self._logos[institution.id] = data_url(institution.logo)
         return self._logos[institution.id]
 
-    def _read_stylesheet(self) -> Markup:
-        self._stylesheet = inline_css(self.theme.project.styles, ("index.css",))
-        return self._stylesheet
+    @functools.cached_property
+    def _stylesheet(self) -> Markup:
+        return inline_css(self.theme.project.styles, ("index.css",))
 
 
 def _hrefs(page: PurePosixPath) -> Callable[[str | PurePosixPath], str]:
@@ -375,9 +375,10 @@ def _parts(keys: tuple[str, ...], limit: int) -> list[tuple[int, int]]:
     fit. Decided by the keys alone, so that the same index always has the same parts, and an edit to
     one title moves at most the runs of its own letters. Worked on the distinct keys with their counts
     (one key is never cut): a title comes once per institution that publishes it."""
-    distinct = [key for key, _ in groupby(keys)]
+    distinct: list[str] = []
     starts = [0]  # where each distinct key's listings start, and where the last ends
-    for _, equal in groupby(keys):
+    for key, equal in groupby(keys):
+        distinct.append(key)
         starts.append(starts[-1] + sum(1 for _ in equal))
 
     def split(start: int, end: int, depth: int) -> list[tuple[int, int]]:  # of distinct keys
