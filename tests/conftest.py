@@ -9,12 +9,20 @@ import pytest
 from folderpers.checks.web import CHROMIUM_ARGS
 from folderpers.project import Project
 
-from support import EVENT_SECONDS, REPO, ProjectBuilder, make_project, options
+from support import EVENT_SECONDS, REPO, ProjectBuilder, make_project, make_split_project, options
 
 
 @pytest.fixture
 def tmp_project(tmp_path: Path) -> ProjectBuilder:
     return make_project(tmp_path)
+
+
+@pytest.fixture
+def split_project(tmp_project, monkeypatch) -> ProjectBuilder:
+    """support.make_split_project's nine folders, with index pages of at most three listings."""
+    from folderpers.writers import index_page
+    monkeypatch.setattr(index_page, "PAGE_LISTINGS", 3)
+    return make_split_project(tmp_project)
 
 
 @pytest.fixture(scope="session")

@@ -4,15 +4,18 @@ fixture institutions)."""
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import shutil
 import signal
+import sqlite3
 import textwrap
 import threading
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import unquote
 
 from folderpers.build.pipeline import BuildOptions, build
 from folderpers.model.outcome import BuildReport, Outcome
@@ -198,3 +201,45 @@ def extracted_in_order(extracted: str, passages: list[str], comparable) -> list[
         else:
             position = found
     return missing
+
+
+SPLIT_TITLES = ("Aambeien", "Bloedafname", "Blaasonderzoek", "Bloedafname", "Cataract", "Éénmalige katheter",
+                "Echo van de buik", "Knie", "Zwangerschap")
+
+
+def make_split_project(builder: ProjectBuilder) -> ProjectBuilder:
+    """Nine folders (two of one title, one starting with É) for alpha and beta; the third related to the
+    fourth. With index pages of at most three listings (the split_project fixture), each index has parts."""
+    for number, title in enumerate(SPLIT_TITLES):
+        text = MINIMAL_FOLDER.replace("title: Testfolder", f"title: {title}")
+        if number == 2:
+            text = text.replace("Een korte uitleg", "Zie ook {folder:map-3}. Een korte uitleg")
+        builder.folder(f"map-{number}", text)
+    return builder
+
+
+def listed_titles(path: Path) -> list[str]:
+    """The titles an index page lists, in its order."""
+    return re.findall(r'<h2 id="folder-[0-9a-f]+"[^>]*>(?:<a [^>]*>)?([^<]*)<', path.read_text("utf-8"))
+
+
+def parts_of(dist: Path, page: str) -> list[str]:
+    """The parts an overview links to, as paths relative to dist/, in its order."""
+    text = (dist / page).read_text("utf-8")
+    ordered = re.search(r'<ol class="parts">(.*?)</ol>', text, re.DOTALL)
+    assert ordered, f"{page} is no overview"
+    return [posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(href)))
+            for href in re.findall(r'<a href="([^"]*)"', ordered[1])]
+
+
+def assert_fragments_are_those_shown(dist: Path) -> None:
+    """The state store keeps, for each page of listings, exactly one fragment per listing it shows
+    (none left over from listings that moved away or changed)."""
+    connection = sqlite3.connect(dist / ".state.sqlite")
+    try:
+        kept = dict(connection.execute("SELECT page, count(*) FROM fragments GROUP BY page"))
+        pages = [page for (page,) in connection.execute("SELECT path FROM collection")]
+    finally:
+        connection.close()
+    shown = {page: len(listed_titles(dist / page)) for page in pages}
+    assert kept == {page: count for page, count in shown.items() if count}, (kept, shown)

@@ -1,5 +1,6 @@
 """The build: collect sources -> load -> review policy -> resolve per institution -> plan (skip what is
-unchanged) -> render with each writer (in warm worker processes) -> publish -> manifest -> index.
+unchanged) -> render with each writer (in warm worker processes) -> publish -> manifest -> index
+(the pages of each index that changed, made in worker processes by pages.py).
 
 Failures are isolated: a broken folder fails that folder's outputs, a broken institution that
 institution's, a failed render that one output. Every outcome is reported as it happens.
@@ -27,6 +28,7 @@ from folderpers.build.manifest import (
     publication_manifest,
     write_manifests,
 )
+from folderpers.build.pages import ScopeJob, ScopeMade, make_scopes
 from folderpers.build.publish import output_error, output_lock, publish, remove_leftovers
 from folderpers.build.state import StateStore, canonical_digest
 from folderpers.build.workers import DEFAULT_MAX_TASKS, Done, Task
@@ -44,7 +46,6 @@ if TYPE_CHECKING:
     from folderpers.model.folder import Folder
     from folderpers.model.institution import Institution
     from folderpers.writers import CollectionWriter, Writer
-    from folderpers.writers.published import Published
 
 
 @dataclass(frozen=True)
@@ -347,17 +348,19 @@ def _publish(run: _Build, done: Done, store: StateStore) -> None:
 def _publish_collection(run: _Build, kind: str, theme: Theme, store: StateStore, corpus: Corpus) -> None:
     """The index pages, scope by scope (all institutions, then each): a scope whose publications (by
     their manifests' checksums), theme and institutions are as when its pages were made is left alone
-    (decided from the state store); else the writer plans its pages and each is made again only when
-    what it shows changed. A page no scope plans any more (of an institution with no outputs left, a
-    part an index no longer has) is removed. Made in this process: a page is templating only (the
-    thumbnails are made with their PDFs, in the workers)."""
+    (decided from the state store); the others are made by build/pages.py, in worker processes, each
+    page again only when what it shows changed. A page no scope plans any more (of an institution with
+    no outputs left, a part an index no longer has) is removed."""
     project = run.project
     digests = store.publication_digests()
     institution_ids = sorted(scope for scope in digests if scope is not None)
     common = {"theme": run.theme_inputs, "pipeline": PIPELINE, "with outputs": institution_ids,
               "institutions": input_digests(project.institution_sources(), project.root)}
-    writer: list[CollectionWriter] = []  # made when a page is to be made: a no-op imports no writer
+    common_digest = canonical_digest(common)
+    salt = canonical_digest({**common, "forced": secrets.token_hex(16) if run.options.force else ""})  # --force:
+    # no listing reused
     kept: set[str] = set()
+    jobs = []
     for scope in [None, *institution_ids]:
         scope_from = canonical_digest({**common, "page": scope or "", "publications": digests[scope]})
         current = None if run.options.force else store.current_scope(kind, scope or "", scope_from,
@@ -366,11 +369,15 @@ def _publish_collection(run: _Build, kind: str, theme: Theme, store: StateStore,
             kept.update(current)
             for path in current:
                 run.record(Outcome("unchanged", _shown(project.dist / path, project)))
-            continue
-        if not writer:
-            from folderpers.writers import COLLECTION_WRITERS
-            writer.append(COLLECTION_WRITERS[kind](theme))
-        kept.update(_publish_scope(run, writer[0], scope, scope_from, common, store, corpus, institution_ids))
+        else:
+            jobs.append((ScopeJob(kind, scope, tuple(institution_ids), common_digest, salt, run.options.force,
+                                  run.options.verify), scope_from))
+    if jobs:
+        from folderpers.writers import COLLECTION_WRITERS  # a no-op imports no writer
+        writer = COLLECTION_WRITERS[kind](theme)
+        scopes_from = {job: scope_from for job, scope_from in jobs}
+        for made in make_scopes([job for job, _ in jobs], writer, corpus, store, run.options.jobs):
+            kept.update(_record_scope(run, writer, made, scopes_from[made.job], store))
     for gone in store.pages(kind):
         if gone not in kept:
             try:
@@ -384,79 +391,32 @@ def _publish_collection(run: _Build, kind: str, theme: Theme, store: StateStore,
             store.forget_page(gone)
 
 
-def _publish_scope(run: _Build, writer: CollectionWriter, scope: str | None, scope_from: bytes, common: dict,
-                   store: StateStore, corpus: Corpus, institution_ids: list[str]) -> set[str]:
-    """The pages of one scope: planned by the writer, each made again only when its path, its layout or
-    a publication it shows changed. Returns the paths of the scope's pages (to keep)."""
-    project, kind = run.project, writer.kind
-    shown = _shown(project.dist / writer.path(scope), project)
-    sha256s: dict[str, str] = {}
-
-    def published() -> Iterator[Published]:
-        # read per index as the writer plans, never all indexes' at once: one read for all peaked at
-        # 394 MiB at 72,000 publications
-        for publication in store.published(scope):
-            sha256s[publication.manifest] = publication.sha256
-            yield publication
-    try:
-        plans = writer.plan(scope, published(), institution_ids, corpus)
-    except Exception as error:  # noqa: BLE001
-        run.failure(f"{kind} ({shown})", error)
-        return set(store.pages(kind, scope or ""))  # its earlier pages stay until it can be planned
-    kept = _KeptFragments(store, sha256s, canonical_digest(
-        {**common, "forced": secrets.token_hex(16) if run.options.force else ""}))  # --force: nothing reused
-    made_from_common = canonical_digest(common)
-    failed = False
-    for plan in plans:
-        path = str(plan.path)
-        made_from = _made_from(made_from_common, path, plan.layout, ((manifest, sha256s.get(manifest, ""))
-                                                                     for manifest in plan.shows))
-        if not run.options.force and store.current_page(kind, path, made_from, run.options.verify):
-            run.record(Outcome("unchanged", _shown(project.dist / path, project)))
-            continue
-        try:
-            output = writer.render(plan, store.listed, kept)
-            written = publish(project.dist / output.path, output.data, project.dist)
-            store.record_page(path, kind, scope or "", made_from, output.data)
-        except Exception as error:  # noqa: BLE001
-            run.failure(f"{kind} ({_shown(project.dist / path, project)})", error)
-            failed = True
-            continue
-        run.record(Outcome("built" if written else "unchanged", _shown(project.dist / output.path, project),
-                           pages=output.pages, warnings=output.warnings, notes=output.notes))
-    paths = [str(plan.path) for plan in plans]
-    if not failed:  # else the next build plans this scope again, and makes the page that failed
-        store.settle_scope(paths, scope_from)
-    store.commit()  # the scope's pages and fragments, one transaction
-    return set(paths)
-
-
-def _made_from(common: bytes, path: str, layout: str, shows: Iterable[tuple[str, str]]) -> bytes:
-    """What a page is made from, as a digest: what every page shares (`common`, itself a digest), its
-    path and layout, and each publication it shows with its manifest's sha256 ("" when gone). Hashed as
-    delimited text, not as JSON: a part of a large index shows hundreds (no name holds a tab or newline)."""
-    digest = hashlib.sha256(common)
-    digest.update(f"{path}\t{layout}\n".encode())
-    digest.update("".join(f"{manifest}\t{sha256}\n" for manifest, sha256 in shows).encode())
-    return digest.digest()
-
-
-@dataclass
-class _KeptFragments:
-    """The state store as a CollectionWriter's Kept (writers/base.py), for one scope's pages."""
-
-    store: StateStore
-    sha256s: dict[str, str]  # of the scope's publications' manifests
-    salt: bytes
-
-    def digest(self, manifest: str) -> str | None:
-        return self.sha256s.get(manifest)
-
-    def fragments(self, page: str) -> dict[bytes, str]:
-        return self.store.fragments(page)
-
-    def keep(self, page: str, fragments: dict[bytes, str]) -> None:
-        self.store.keep_fragments(page, fragments)
+def _record_scope(run: _Build, writer: CollectionWriter, made: ScopeMade, scope_from: bytes,
+                  store: StateStore) -> set[str]:
+    """Report and record the pages of one scope as build/pages.py made them (one transaction); the scope
+    is settled unless a page failed (then the next build makes it again). Returns the paths of the
+    scope's pages (to keep)."""
+    project, job = run.project, made.job
+    if made.paths is None:
+        assert made.error is not None  # a scope is planned, or fails with its error
+        path = project.dist / writer.path(job.scope)
+        run.failure(f"{job.kind} ({_shown(path, project)})", made.error)
+        return set(store.pages(job.kind, job.scope or ""))  # its earlier pages stay until it can be planned
+    for page in made.pages:
+        shown = _shown(project.dist / page.path, project)
+        if page.error is not None:
+            run.failure(f"{job.kind} ({shown})", page.error)
+        elif not page.made:
+            run.record(Outcome("unchanged", shown))
+        else:
+            store.record_page(page.path, job.kind, job.scope or "", page.made_from, page.sha256)
+            store.change_fragments(page.path, page.dropped, page.added)
+            run.record(Outcome("built" if page.written else "unchanged", shown, pages=page.pages,
+                               warnings=page.warnings, notes=page.notes))
+    if not any(page.error for page in made.pages):
+        store.settle_scope(list(made.paths), scope_from)
+    store.commit()
+    return set(made.paths)
 
 
 def _shown(path: Path, project: Project) -> str:

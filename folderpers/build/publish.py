@@ -70,9 +70,15 @@ def publish_chunks(target: Path, chunks: Iterable[bytes], dist: Path) -> None:
 
 def _publish(target: Path, chunks: Iterable[bytes], dist: Path) -> None:
     staging = staging_directory(dist)
-    staging.mkdir(parents=True, exist_ok=True)
     target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f"{target.name}.", dir=staging)
+    while True:
+        staging.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor, temporary = tempfile.mkstemp(prefix=f"{target.name}.", dir=staging)
+            break
+        except FileNotFoundError:  # another process publishing removed it, empty, in between: made again
+            if not dist.is_dir():
+                raise
     try:
         with os.fdopen(descriptor, "wb") as stream:
             for chunk in chunks:

@@ -166,17 +166,17 @@ class _FilesThere:
 class StateStore:
     """dist/.state.sqlite, open for one build (or a reader such as the preview)."""
 
-    def __init__(self, dist: Path):
+    def __init__(self, dist: Path, read_only: bool = False):
         self.dist = dist
         self.path = dist / STATE_NAME
+        self.read_only = read_only  # a reader of a store a build keeps (such as a worker making index pages)
         self._interned: dict[tuple[str, bytes], int] = {}
         self._parsed: dict[tuple[str, int], Any] = {}
         self._pending = 0  # writes in the open transaction
         self.changed = False  # an output row was added, replaced or removed by this build
         self._theme_keys: dict[int, str] = {}
-        self._fragments_read: tuple[str, set[bytes]] = ("", set())  # the keys stored for the page read last
         self.connection: sqlite3.Connection | None = None  # opened when there is state to read or write
-        if self.path.is_file() or next(read_manifest(self.dist), None) is not None:
+        if self.path.is_file() or (not read_only and next(read_manifest(self.dist), None) is not None):
             self._connect()
 
     def _connect(self) -> sqlite3.Connection:
@@ -184,8 +184,13 @@ class StateStore:
         that publishes nothing leaves none behind."""
         if self.connection is None:
             try:
-                self.connection = sqlite3.connect(self.path, isolation_level=None)
+                if self.read_only:
+                    self.connection = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+                else:
+                    self.connection = sqlite3.connect(self.path, isolation_level=None)
                 self.connection.execute("PRAGMA busy_timeout = 60000")
+                if self.read_only:
+                    return self.connection
                 if self.connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                     self._create()
                     self._take_over_manifest()
@@ -557,13 +562,13 @@ class StateStore:
         return (stat.st_size, stat.st_mtime_ns) == (size, mtime_ns) and (
             not verify or bytes.fromhex(file_sha256(self.dist / path)) == sha256)
 
-    def record_page(self, path: str, writer: str, scope: str, made_from: bytes, data: bytes) -> None:
-        """A page made (written or found equal) from `made_from`; its scope is settled by `settle_scope`
-        (committed with it: a page written but not recorded is made again by the next build)."""
+    def record_page(self, path: str, writer: str, scope: str, made_from: bytes, sha256: bytes) -> None:
+        """A page made (written or found equal) from `made_from`, its bytes' digest `sha256`; its scope is
+        settled by `settle_scope` (committed with it: a page written but not recorded is made again by
+        the next build)."""
         stat = (self.dist / path).stat()
         self._write("INSERT OR REPLACE INTO collection VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (path, writer, scope, hashlib.sha256(data).digest(), stat.st_size, stat.st_mtime_ns, made_from,
-                     b""))
+                    (path, writer, scope, sha256, stat.st_size, stat.st_mtime_ns, made_from, b""))
 
     def settle_scope(self, paths: list[str], scope_from: bytes) -> None:
         """Every page of a scope (`paths`) is current with its publications as `scope_from` says."""
@@ -584,21 +589,12 @@ class StateStore:
 
     def fragments(self, page: str) -> dict[bytes, str]:
         """The fragments kept for `page`, by key (stored compressed: a listing's HTML is mostly markup)."""
-        stored = {key: zlib.decompress(data).decode("utf-8")
-                  for key, data in self._read("SELECT key, data FROM fragments WHERE page = ?", (page,))}
-        self._fragments_read = (page, set(stored))
-        return stored
+        return {key: zlib.decompress(data).decode("utf-8")
+                for key, data in self._read("SELECT key, data FROM fragments WHERE page = ?", (page,))}
 
-    def keep_fragments(self, page: str, fragments: dict[bytes, str]) -> None:
-        """`fragments` are now all of `page`'s: the store grows with what dist/ shows, not with its history.
-        Only what changed is written (committed with the page's scope, see record_page)."""
-        read = self._fragments_read[1] if self._fragments_read[0] == page else None
-        self._fragments_read = ("", set())
-        if read is None:  # not read just before: whatever is stored goes
-            self._write("DELETE FROM fragments WHERE page = ?", (page,))
-            read = set()
-        self._write_many("DELETE FROM fragments WHERE page = ? AND key = ?",
-                         [(page, key) for key in read if key not in fragments])
-        self._write_many("INSERT INTO fragments VALUES (?, ?, ?)",
-                         [(page, key, zlib.compress(text.encode("utf-8"), 6))
-                          for key, text in fragments.items() if key not in read])
+    def change_fragments(self, page: str, dropped: Iterable[bytes], added: Iterable[tuple[bytes, bytes]]) -> None:
+        """`page` no longer keeps the fragments `dropped` (by key) and keeps `added` ((key, HTML compressed
+        with zlib)) besides the rest: the store grows with what dist/ shows, not with its history.
+        Committed with the page's scope (see record_page)."""
+        self._write_many("DELETE FROM fragments WHERE page = ? AND key = ?", [(page, key) for key in dropped])
+        self._write_many("INSERT OR REPLACE INTO fragments VALUES (?, ?, ?)", [(page, *row) for row in added])

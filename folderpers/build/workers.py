@@ -132,8 +132,8 @@ def _rss_kib() -> int:
         return int(statm.read().split()[1]) * resource.getpagesize() // 1024
 
 
-def _die_with_parent(parent: int) -> None:
-    """Have the kernel kill this worker when the parent dies (SIGKILL of a build, a CI cancel)."""
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when the parent (its process id) dies (SIGKILL of a build, a CI cancel)."""
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # the parent died before the line above
@@ -145,7 +145,7 @@ PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 def _worker_main(connection: Connection, project: Project, limits: DocumentLimits, parent: int) -> None:
     from folderpers.render.theme import Theme
-    _die_with_parent(parent)
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     theme = Theme(project)
     writers: dict[str, Writer] = {}

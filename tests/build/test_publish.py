@@ -22,6 +22,27 @@ def test_publish_replaces_atomically_and_leaves_nothing_behind(tmp_path):
     assert not staging_directory(dist).exists()
 
 
+def test_processes_publishing_at_once_share_the_staging_directory(tmp_path):
+    """Each publish removes the staging directory when it leaves it empty: another process may find it
+    gone between making it and writing into it, and makes it again (index pages are published by
+    several worker processes at once)."""
+    import multiprocessing
+    dist = tmp_path / "dist"
+
+    def publisher(name: str) -> None:
+        for number in range(300):
+            publish(dist / name / f"{number}.html", f"{name} {number}".encode(), dist)
+    processes = [multiprocessing.get_context("fork").Process(target=publisher, args=(name,)) for name in "abcd"]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join()
+    assert [process.exitcode for process in processes] == [0, 0, 0, 0]
+    assert all((dist / name / f"{number}.html").read_bytes() == f"{name} {number}".encode()
+               for name in "abcd" for number in range(300))
+    assert not staging_directory(dist).exists()
+
+
 def test_leftovers_of_an_interrupted_build_are_removed(tmp_path):
     dist = tmp_path / "dist"
     staging = staging_directory(dist)

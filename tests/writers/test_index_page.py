@@ -14,7 +14,15 @@ from folderpers.build.manifest import read_manifest
 from folderpers.build.pipeline import build
 from folderpers.render.thumbnails import SOURCE_KEY, WIDTH, png_size, shows
 
-from support import MINIMAL_FOLDER, heard_build, hrefs, options
+from support import (
+    MINIMAL_FOLDER,
+    assert_fragments_are_those_shown,
+    heard_build,
+    hrefs,
+    listed_titles,
+    options,
+    parts_of,
+)
 
 
 @pytest.fixture(scope="module")
@@ -264,54 +272,6 @@ def test_the_page_of_an_institution_with_no_outputs_left_is_removed(tmp_project)
 
 
 # -- a large index, split into parts ---------------------------------------------------------------
-
-SPLIT_TITLES = ("Aambeien", "Bloedafname", "Blaasonderzoek", "Bloedafname", "Cataract", "Éénmalige katheter",
-                "Echo van de buik", "Knie", "Zwangerschap")
-
-
-@pytest.fixture
-def split_project(tmp_project, monkeypatch):
-    """Nine folders (two of one title, one starting with É) for alpha and beta, with index pages of at
-    most three listings; the third related to the fourth."""
-    from folderpers.writers import index_page
-    monkeypatch.setattr(index_page, "PAGE_LISTINGS", 3)
-    for number, title in enumerate(SPLIT_TITLES):
-        text = MINIMAL_FOLDER.replace("title: Testfolder", f"title: {title}")
-        if number == 2:
-            text = text.replace("Een korte uitleg", "Zie ook {folder:map-3}. Een korte uitleg")
-        tmp_project.folder(f"map-{number}", text)
-    return tmp_project
-
-
-def listed_titles(path: Path) -> list[str]:
-    import re
-    return re.findall(r'<h2 id="folder-[0-9a-f]+"[^>]*>(?:<a [^>]*>)?([^<]*)<', path.read_text("utf-8"))
-
-
-def parts_of(dist: Path, page: str) -> list[str]:
-    """The parts an overview links to, as paths relative to dist/, in its order."""
-    import posixpath
-    import re
-    text = (dist / page).read_text("utf-8")
-    ordered = re.search(r'<ol class="parts">(.*?)</ol>', text, re.DOTALL)
-    assert ordered, f"{page} is no overview"
-    return [posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(href)))
-            for href in re.findall(r'<a href="([^"]*)"', ordered[1])]
-
-
-def assert_fragments_are_those_shown(dist: Path) -> None:
-    """The state store keeps, for each page of listings, exactly one fragment per listing it shows
-    (none left over from listings that moved away or changed)."""
-    import sqlite3
-    connection = sqlite3.connect(dist / ".state.sqlite")
-    try:
-        kept = dict(connection.execute("SELECT page, count(*) FROM fragments GROUP BY page"))
-        pages = [page for (page,) in connection.execute("SELECT path FROM collection")]
-    finally:
-        connection.close()
-    shown = {page: len(listed_titles(dist / page)) for page in pages}
-    assert kept == {page: count for page, count in shown.items() if count}, (kept, shown)
-
 
 def test_a_large_index_is_split_into_parts_that_list_each_folder_once_in_order(split_project, monkeypatch):
     from folderpers.project import Project
