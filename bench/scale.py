@@ -8,6 +8,8 @@ freshness, publishing, the state store). Each step runs in a fresh process, as `
     the first output starts rendering);
   - no-op: nothing changed (seconds, seconds per output, bytes and files written in dist/);
   - one-folder edit (its index pages included) against that folder's outputs alone (`--force --folder`);
+    this step and the next two with the default worker processes, as `build.py` runs (the cold build
+    and the no-op in the step's own process: the first render is timed there);
   - every index page made again (`--format index --force`);
   - one-phone change (one institution's phone number: all its outputs rebuild);
 with the parent's peak RSS of each step and the state store's bytes per output.
@@ -37,9 +39,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+from folderpers.build.workers import default_jobs  # noqa: E402
+
 MIB = 1024
 TODAY = date(2026, 12, 1)
 STAND_IN_KINDS = {"pdf": ("pdf", "thumbnail"), "web": ("web",), "print": ("print-pdf", "booklet", "preflight")}
+WORKERS = ("--jobs", str(default_jobs()))  # as build.py runs: the edit, alone, index and phone steps (the cold
+# build and the no-op run in the step's process: the first render is timed there)
 BUILD_KINDS = (*STAND_IN_KINDS, "index")  # what a step builds unless it says: every kind, as `build.py` does
 STATE_FILES = (".state.sqlite", ".state.sqlite-journal")  # the state store (manifest.json apart)
 # The targets (#19), checked against what this run measures.
@@ -82,10 +88,11 @@ def measure_step(root: Path, arguments: list[str]) -> dict:
     parsed.add_argument("--force", action="store_true")
     parsed.add_argument("--folder", action="append", default=[])
     parsed.add_argument("--format", action="append", default=[])
+    parsed.add_argument("--jobs", type=int, default=0)
     args = parsed.parse_args(arguments)
     started = time.perf_counter()
     report = build(Project(root), BuildOptions(folders=tuple(args.folder), formats=tuple(args.format or BUILD_KINDS),
-                                               policy=ReviewPolicy(TODAY), jobs=0, force=args.force))
+                                               policy=ReviewPolicy(TODAY), jobs=args.jobs, force=args.force))
     now = time.perf_counter()
     failed = [str(outcome) for outcome in report.failures[:3]]
     return {"seconds": now - STARTED, "build_seconds": now - started, "first_render_seconds": first[0] if first else None,
@@ -157,7 +164,7 @@ def scale_run(work: Path, folders: int, institutions: int) -> dict:
     print("  one-folder edit ...", flush=True)
     touched = project.folders / "folder-000" / "folder.yaml"
     touched.write_text(touched.read_text("utf-8").replace("title: ", "title: Over ", 1), "utf-8")
-    edit = step(project.root)
+    edit = step(project.root, *WORKERS)
     edited = snapshot(project.dist)
     manifests = [name for name in written(after, edited) if name.endswith("manifest.json")]
     edit["manifest_files_written"] = len(manifests)
@@ -165,9 +172,10 @@ def scale_run(work: Path, folders: int, institutions: int) -> dict:
     edit["index_pages_written"] = len([name for name in written(after, edited) if is_index_page(name)])
     # that folder alone: its outputs rendered again, without the index pages (a build of one folder
     # with --force would make every index page anew)
-    alone = step(project.root, "--force", "--folder", "folder-000", *(f"--format={kind}" for kind in STAND_IN_KINDS))
+    alone = step(project.root, "--force", "--folder", "folder-000", *(f"--format={kind}" for kind in STAND_IN_KINDS),
+                 *WORKERS)
     print("  index pages: all made again (--force) ...", flush=True)
-    index = step(project.root, "--force", "--format", "index")
+    index = step(project.root, "--force", "--format", "index", *WORKERS)
     index["pages"] = len([name for name in snapshot(project.dist) if is_index_page(name)])
     index["listings_per_publication"] = 2  # on the page of all institutions and on its own institution's
     print("  one-phone change ...", flush=True)
@@ -177,7 +185,7 @@ def scale_run(work: Path, folders: int, institutions: int) -> dict:
                      count=1)
     assert changed != text, f"no phone number 088 ... in {institution}"
     institution.write_text(changed, "utf-8")
-    phone = step(project.root)
+    phone = step(project.root, *WORKERS)
     figures = {"folders": folders, "institutions": institutions, "publications": publications, "outputs": outputs,
                "cold": cold, "noop": noop, "edit": edit, "alone": alone, "phone": phone, "index": index,
                "state_bytes": state_bytes(project.dist),

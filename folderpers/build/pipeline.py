@@ -378,6 +378,9 @@ def _publish_collection(run: _Build, kind: str, theme: Theme, store: StateStore,
         scopes_from = {job: scope_from for job, scope_from in jobs}
         for made in make_scopes([job for job, _ in jobs], writer, corpus, store, run.options.jobs):
             kept.update(_record_scope(run, writer, made, scopes_from[made.job], store))
+            store.commit_when_full()  # not per index: a commit costs several fsyncs (a page written but not
+            # recorded is made again by the next build)
+        store.commit()
     for gone in store.pages(kind):
         if gone not in kept:
             try:
@@ -393,8 +396,8 @@ def _publish_collection(run: _Build, kind: str, theme: Theme, store: StateStore,
 
 def _record_scope(run: _Build, writer: CollectionWriter, made: ScopeMade, scope_from: bytes,
                   store: StateStore) -> set[str]:
-    """Report and record the pages of one scope as build/pages.py made them (one transaction); the scope
-    is settled unless a page failed (then the next build makes it again). Returns the paths of the
+    """Report and record the pages of one scope as build/pages.py made them; the scope is settled unless a
+    page failed (then the next build makes it again). Returns the paths of the
     scope's pages (to keep)."""
     project, job = run.project, made.job
     if made.paths is None:
@@ -415,7 +418,6 @@ def _record_scope(run: _Build, writer: CollectionWriter, made: ScopeMade, scope_
                                warnings=page.warnings, notes=page.notes))
     if not any(page.error for page in made.pages):
         store.settle_scope(list(made.paths), scope_from)
-    store.commit()
     return set(made.paths)
 
 

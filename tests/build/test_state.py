@@ -119,3 +119,31 @@ def test_a_build_that_publishes_nothing_makes_no_state_store_and_an_empty_index(
     assert not report.ok
     dist = tmp_project.root / "dist"
     assert not (dist / STATE_NAME).exists() and json.loads((dist / MANIFEST_NAME).read_text())["publications"] == []
+
+
+def test_shared_parts_no_output_uses_are_deleted_before_they_are_a_tenth_of_those_used(tmp_project):
+    import sqlite3
+
+    from folderpers.build.state import UNUSED_SHARE
+    for number in range(10):
+        tmp_project.folder(f"map-{number}")
+    assert build(tmp_project.project, options(formats=("web",))).ok
+    source = tmp_project.root / "folders/map-0/folder.yaml"
+    unused_seen = []
+    for version in range(3, 15):  # each edit makes new facts and input digests for map-0's publications
+        source.write_text(source.read_text("utf-8").replace("version: 1.2", f"version: 1.{version}")
+                          .replace(f"version: 1.{version - 1}", f"version: 1.{version}"), "utf-8")
+        heard = heard_build(tmp_project.project, options(formats=("web",)))
+        assert heard.ok and heard.count("built") == 2
+        connection = sqlite3.connect(tmp_project.root / "dist" / STATE_NAME)
+        try:
+            (count,), = connection.execute("SELECT count(*) FROM shared")
+            (used,), = connection.execute(
+                "SELECT count(*) FROM (SELECT theme FROM outputs UNION SELECT folder_inputs FROM outputs UNION "
+                "SELECT other_inputs FROM outputs UNION SELECT facts FROM outputs)")
+        finally:
+            connection.close()
+        assert count - used <= UNUSED_SHARE * used, (count, used)
+        unused_seen.append(count - used)
+    # left for a later build while few (not a scan of every output per build), deleted when they add up
+    assert max(unused_seen) > 0 and unused_seen.count(0) >= 2, unused_seen
