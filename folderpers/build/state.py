@@ -494,9 +494,10 @@ class StateStore:
         for manifest, sha256, institution_id, folder, language, title, department, related, files in self._read(
                 "SELECT manifest, sha256, institution, folder, language, title, department, related, files "
                 f"FROM publications {where} ORDER BY manifest", parameters):
+            kinds_and_paths = files.replace("\n", "\t").split("\t")  # kind, path, kind, path ...
             yield Published(manifest, sha256.hex(), institution_id, folder, language, title, department,
                             tuple(related.split("\n")) if related else (),
-                            dict(line.split("\t", 1) for line in files.split("\n")))
+                            dict(zip(kinds_and_paths[::2], kinds_and_paths[1::2], strict=True)))
 
     def _theme_key(self, theme: int) -> str:
         if theme not in self._theme_keys:

@@ -360,13 +360,15 @@ def _link(publication: Published) -> str | None:
 def _list_plan(path: PurePosixPath, page: ListPage) -> PagePlan:
     """A page of listings shows its publications and those they link to; a part also links to the
     parts before and after it (by path: their titles are on the overview)."""
-    shown = {publication.manifest for publication in page.listed}
+    # in the order shown, each once (a deterministic order without sorting: a part of the page of all
+    # is planned for each of hundreds of parts)
+    shown = dict.fromkeys(publication.manifest for publication in page.listed)
     for publication in page.listed:
-        shown.update(other.manifest for other in page.neighbourhood.versions(publication))
-        shown.update(other.manifest for other in page.neighbourhood.related(publication))
+        shown.update(dict.fromkeys(other.manifest for other in page.neighbourhood.versions(publication)))
+        shown.update(dict.fromkeys(other.manifest for other in page.neighbourhood.related(publication)))
     layout = _json([str(part.path) for part in page.parts[max(0, page.number - 1):page.number + 2]]) \
         if page.parts else ""
-    return PagePlan(path, tuple(sorted(shown)), layout, page)
+    return PagePlan(path, tuple(shown), layout, page)
 
 
 def _parts(keys: tuple[str, ...], limit: int) -> list[tuple[int, int]]:
