@@ -55,13 +55,17 @@ def too_big(source: Path, limits: DocumentLimits) -> DocumentLimitExceeded:
 
 
 def limit_memory(limits: DocumentLimits) -> int:
-    """In a warm worker: allow `limits.memory_mib` more address space than it has now; the ceiling, in bytes."""
+    """In a warm worker: allow `limits.memory_mib` more address space than it has had at most so far;
+    the ceiling, in bytes."""
     # Address space, not memory, is what RLIMIT_AS counts: glibc reserves 64 MiB of it for each thread
     # arena that a thread (Pango starts some) happens to create. One arena keeps the limit about memory.
     ctypes.CDLL(None).mallopt(_M_ARENA_MAX, 1)
     with open("/proc/self/statm") as statm:
         used = int(statm.read().split()[0]) * resource.getpagesize()
-    ceiling = used + limits.memory_mib * 1024 * 1024
+    # Above the warm-up's peak, not only what it holds now (fontconfig scanning fonts it has no cache
+    # for, say): a peak from before the limit that reached the ceiling would hide a document's that did
+    # (see reached_memory_limit), and its failure would read as a bug.
+    ceiling = max(used, _peak_bytes()) + limits.memory_mib * 1024 * 1024
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         ceiling = min(ceiling, hard)
