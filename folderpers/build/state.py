@@ -41,7 +41,6 @@ STATE_FILES = frozenset({LOCK_NAME, STATE_NAME, f"{STATE_NAME}-journal"})  # a b
 SCHEMA_VERSION = 6  # PRAGMA user_version; a store of another version is started afresh (and takes over manifest.json)
 BATCH = 500  # writes per transaction (outputs recorded, index pages and their listings)
 UNUSED_SHARE = 0.1  # shared parts (digests, facts) no output uses any more, at most, before they are deleted
-CACHE_KIB = 8192  # the page cache: a batch's changes (a row and a kept listing each, a page at most) fit in it
 _INTERNED_KEPT = 4096  # ids of shared parts remembered while recording: the memory stays bounded
 _PARSED_KEPT = 4096  # shared parts kept parsed while reading
 _UNKNOWN_MTIME = -1  # taken over from manifest.json: the first check hashes the file
@@ -193,9 +192,10 @@ class StateStore:
                 self.connection.execute("PRAGMA busy_timeout = 60000")
                 if self.read_only:
                     return self.connection
-                # a transaction that outgrows the page cache writes into the database before it commits,
-                # and keeps every reader out until then (the workers making index pages read meanwhile)
-                self.connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+                # no write into the database before a commit: a transaction that did would keep every
+                # reader out until it commits (the workers making index pages). A transaction is a batch
+                # of writes (BATCH), so its changes stay few.
+                self.connection.execute("PRAGMA cache_spill = OFF")
                 if self.connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                     self._create()
                     self._take_over_manifest()
@@ -288,18 +288,20 @@ class StateStore:
             raise self._failure(error) from None
 
     def _write_many(self, sql: str, rows: list[tuple]) -> None:
-        """`sql` once per row, in the open transaction (begun if there is none)."""
-        if rows:
-            self._write(sql, rows[0])
+        """`sql` once per row, in the open transaction (begun if there is none), committed every BATCH."""
+        for start in range(0, len(rows), BATCH):
+            chunk = rows[start:start + BATCH]
+            self._write(sql, chunk[0])
             try:
-                self._connect().executemany(sql, rows[1:])
+                self._connect().executemany(sql, chunk[1:])
             except sqlite3.OperationalError as error:
                 raise self._failure(error) from None
-            self._pending += len(rows) - 1
+            self._pending += len(chunk) - 1
+            self.commit_when_full()
 
     def commit_when_full(self) -> None:
-        """Commit when the open transaction holds a batch of writes (BATCH): a transaction stays within
-        the page cache (CACHE_KIB), so that it holds no lock that keeps readers out until it commits."""
+        """Commit when the open transaction holds a batch of writes (BATCH): its changes stay in memory
+        until then (see cache_spill in _connect), so a transaction is kept that small."""
         if self._pending >= BATCH:
             self.commit()
 

@@ -3,6 +3,7 @@ die with the build."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -38,12 +39,30 @@ def test_a_document_past_the_time_limit_fails_alone(tmp_project, jobs):
     assert result["gewoon.pdf"] == "built"
 
 
+_BUILD_IN_A_NEW_PROCESS = """
+import json, sys
+sys.path[:0] = [sys.argv[2], sys.argv[3]]
+from pathlib import Path
+from folderpers.build.limits import DocumentLimits
+from folderpers.project import Project
+from support import heard_build, options
+from test_limits import statuses
+report = heard_build(Project(Path(sys.argv[1])), options(formats=("pdf",), institutions=("alpha",), jobs=1,
+                                                         limits=DocumentLimits(memory_mib=100)))
+print(json.dumps(statuses(report)))
+"""
+
+
 def test_a_document_past_the_memory_limit_fails_alone(tmp_project):
     tmp_project.folder("lang", long_list(8000))  # ~400 MiB more than a warm worker; the plain one ~20 MiB
     tmp_project.folder("gewoon")
-    report = heard_build(tmp_project.project, options(formats=("pdf",), institutions=("alpha",), jobs=1,
-                                                limits=DocumentLimits(memory_mib=100)))
-    result = statuses(report)
+    # Built from a new process, as build.py runs: the worker is forked from it, and an address-space limit
+    # binds only on memory the process maps anew. Forked from this test process, the worker would start
+    # with whatever heap the tests before left mapped and free (then the long document may fit in it).
+    run = subprocess.run([sys.executable, "-c", _BUILD_IN_A_NEW_PROCESS, str(tmp_project.root),
+                          str(REPO / "tests"), str(REPO / "tests/build")], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout.splitlines()[-1])
     # Python's MemoryError says so directly; a native library that cannot allocate aborts the worker
     assert "needed more than 100 MiB" in result["lang.pdf"] or "more than 100 MiB, the memory limit" in result["lang.pdf"]
     assert result["gewoon.pdf"] == "built"
