@@ -71,12 +71,15 @@ def publish_chunks(target: Path, chunks: Iterable[bytes], dist: Path) -> None:
 def _publish(target: Path, chunks: Iterable[bytes], dist: Path) -> None:
     staging = staging_directory(dist)
     target.parent.mkdir(parents=True, exist_ok=True)
+    # Another process publishing may make the staging directory and remove it again, empty, at any
+    # moment: whichever step finds it made or gone meanwhile is tried again.
     while True:
-        staging.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # made by another (pathlib then finds it gone again)
+            staging.mkdir(parents=True, exist_ok=True)
         try:
             descriptor, temporary = tempfile.mkstemp(prefix=f"{target.name}.", dir=staging)
             break
-        except FileNotFoundError:  # another process publishing removed it, empty, in between: made again
+        except FileNotFoundError:  # removed by another in between
             if not dist.is_dir():
                 raise
     try:
