@@ -93,7 +93,7 @@ def make_scope(job: ScopeJob, writer: CollectionWriter, corpus: Corpus, store: S
     pages = []
     for plan in plans:
         path = str(plan.path)
-        made_from = made_from_digest(job.common, path, plan.layout,
+        made_from = _made_from(job.common, path, plan.layout,
                                      ((manifest, sha256s.get(manifest, "")) for manifest in plan.shows))
         if not job.force and store.current_page(job.kind, path, made_from, job.verify):
             pages.append(PageMade(path, made_from))
@@ -110,7 +110,7 @@ def make_scope(job: ScopeJob, writer: CollectionWriter, corpus: Corpus, store: S
     return ScopeMade(job, tuple(str(plan.path) for plan in plans), tuple(pages))
 
 
-def made_from_digest(common: bytes, path: str, layout: str, shows: Iterable[tuple[str, str]]) -> bytes:
+def _made_from(common: bytes, path: str, layout: str, shows: Iterable[tuple[str, str]]) -> bytes:
     """What a page is made from, as a digest: what every page shares (`common`, itself a digest), its
     path and layout, and each publication it shows with its manifest's sha256 ("" when gone). Hashed as
     delimited text, not as JSON: a part of a large index shows hundreds (no name holds a tab or newline)."""
