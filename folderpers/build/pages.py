@@ -25,7 +25,6 @@ from folderpers.build.publish import publish
 from folderpers.build.state import StateStore
 from folderpers.build.workers import die_with_parent
 from folderpers.errors import FolderpersError
-from folderpers.writers.published import Published
 
 if TYPE_CHECKING:  # the writers (Jinja2 ...) are imported when a page is to be made: a no-op imports none
     from folderpers.source.corpus import Corpus
@@ -76,25 +75,21 @@ class ScopeMade:
 def make_scope(job: ScopeJob, writer: CollectionWriter, corpus: Corpus, store: StateStore) -> ScopeMade:
     """Plan the scope's pages and make those not current; the pages are published into dist/, the
     state store only read (the build records what was made)."""
-    sha256s: dict[str, str] = {}
-
-    def published() -> Iterator[Published]:
-        # read in one go: the build records other scopes' pages meanwhile, and its commit waits for
-        # every read under way (one scope's, never all scopes' at once: one read for all peaked at
-        # 394 MiB at 72,000 publications)
-        for publication in list(store.published(job.scope)):
-            sha256s[publication.manifest] = publication.sha256
-            yield publication
+    # read in one go: the build records other scopes' pages meanwhile, and its commit waits for every
+    # read under way (one scope's, never all scopes' at once: one read for all peaked at 394 MiB at
+    # 72,000 publications)
     try:
-        plans = writer.plan(job.scope, published(), list(job.institution_ids), corpus)
+        publications = list(store.published(job.scope))
+        plans = writer.plan(job.scope, publications, list(job.institution_ids), corpus)
     except Exception as error:  # noqa: BLE001 - a scope that cannot be planned keeps its earlier pages
         return ScopeMade(job, None, error=_portable(error))
+    sha256s = {publication.manifest: publication.sha256 for publication in publications}
     kept = _KeptListings(store, sha256s, job.salt)
     pages = []
     for plan in plans:
         path = str(plan.path)
         made_from = _made_from(job.common, path, plan.layout,
-                                     ((manifest, sha256s.get(manifest, "")) for manifest in plan.shows))
+                               ((manifest, sha256s.get(manifest, "")) for manifest in plan.shows))
         if not job.force and store.current_page(job.kind, path, made_from, job.verify):
             pages.append(PageMade(path, made_from))
             continue
